@@ -1,0 +1,342 @@
+// kdiag's command line: parses flags and wires the stages. No analysis happens here.
+//
+// Contract (design.md): kdiag [OPTIONS] [PATH|-]...; --output text|ndjson; --emit
+// xend-quirks|sysfs-quirks|xl (--merge FILE); --lspci FILE; --rules DIR; --fail-on SEVERITY;
+// exit 0, 1 (a finding at or above --fail-on), 2 (bad usage, unreadable input, invalid rules).
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+
+#include "analyzer/correlate/pci_ids.h"
+#include "analyzer/match/rule_file.h"
+#include "analyzer/output/ndjson.h"
+#include "analyzer/output/out_stream.h"
+#include "analyzer/output/terminal_safe.h"
+#include "analyzer/output/text_report.h"
+#include "analyzer/pipeline.h"
+#include "analyzer/remedy/advice.h"
+#include "analyzer/rule_check.h"
+
+namespace kdiag {
+namespace {
+
+constexpr int kExitFindings = 1;
+constexpr int kExitUsage = 2;
+
+struct Options {
+  std::vector<std::string> paths;
+  std::string output = "text";
+  std::string emit;
+  std::string merge;
+  std::vector<std::string> lspci;
+  std::string sysfs;
+  std::string pci_ids;
+  std::vector<std::string> rule_dirs;
+  std::string fail_on;
+  std::string format = "auto";
+  std::string output_file;
+  int threads = 0;
+  bool records = false;
+  bool no_embedded = false;
+  std::vector<std::string> check_dirs;
+};
+
+void PrintError(const std::string& message) {
+  std::cerr << "kdiag: " << TerminalSafe(message) << "\n";
+}
+
+bool ReadWholeFile(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::stringstream buf;
+  buf << in.rdbuf();
+  *out = buf.str();
+  return !in.bad();
+}
+
+// Embedded rules (unless --no-embedded-rules) plus every --rules DIR.
+std::optional<Error> LoadRules(const Options& opt, std::vector<Rule>* rules) {
+  if (!opt.no_embedded) {
+    if (auto err = LoadEmbeddedRules(rules)) return err;
+  }
+  for (const std::string& dir : opt.rule_dirs) {
+    if (auto err = LoadRuleDir(dir, rules)) return err;
+  }
+  return CheckUniqueIds(*rules);
+}
+
+std::unique_ptr<Matcher> BuildMatcher(std::vector<Rule> rules) {
+  std::unique_ptr<Matcher> m;
+  if (auto err = Matcher::Build(std::move(rules), &m)) {
+    PrintError(err->ToString());
+    return nullptr;
+  }
+  return m;
+}
+
+int RulesList(const Options& opt) {
+  std::vector<Rule> rules;
+  if (auto err = LoadRules(opt, &rules)) return PrintError(err->ToString()), kExitUsage;
+  for (const Rule& r : rules) {
+    std::cout << r.id << '\t' << SeverityName(r.severity) << '\t'
+              << (r.source ? SourceName(*r.source) : "any") << '\t' << r.where.ToString() << '\t'
+              << r.summary << '\n';
+  }
+  return 0;
+}
+
+// Every pattern variant, one per line, for `rg -f`: ripgrep sees whole log lines with their
+// prefixes, so a leading ^ (which anchors at the message start after kdiag strips the prefix)
+// is dropped; Rust's regex accepts RE2's (?P<name>...) syntax as is.
+int RulesPatterns(const Options& opt) {
+  std::vector<Rule> rules;
+  if (auto err = LoadRules(opt, &rules)) return PrintError(err->ToString()), kExitUsage;
+  for (const Rule& r : rules) {
+    for (const std::string& p : r.patterns) {
+      std::cout << (p.size() > 1 && p[0] == '^' ? p.substr(1) : p) << '\n';
+    }
+  }
+  return 0;
+}
+
+int RulesCheck(const Options& opt) {
+  std::vector<Rule> rules;
+  if (opt.check_dirs.empty()) {
+    if (auto err = LoadRules(opt, &rules)) return PrintError(err->ToString()), kExitUsage;
+  }
+  for (const std::string& dir : opt.check_dirs) {
+    if (auto err = LoadRuleDir(dir, &rules)) return PrintError(err->ToString()), kExitUsage;
+  }
+  if (auto err = CheckUniqueIds(rules)) return PrintError(err->ToString()), kExitUsage;
+  std::unique_ptr<Matcher> m = BuildMatcher(std::move(rules));
+  if (!m) return kExitUsage;
+  RuleCheckResult result = CheckRuleExamples(m.get());
+  for (const Error& e : result.failures) PrintError(e.ToString());
+  std::cout << result.rules << " rules, " << result.examples << " examples: "
+            << (result.failures.empty() ? "all passed"
+                                        : std::to_string(result.failures.size()) + " failed")
+            << "\n";
+  return result.failures.empty() ? 0 : kExitUsage;
+}
+
+// Streams records and events as NDJSON while the pipeline runs.
+class NdjsonObserver : public PipelineObserver {
+ public:
+  NdjsonObserver(OutStream* out, bool records) : out_(out), records_(records) {}
+  void OnRecord(const Record& r) override {
+    if (!records_) return;
+    line_.clear();
+    AppendRecordJson(r, &line_);
+    out_->Write(line_);
+  }
+  void OnEvent(const Event& e) override {
+    line_.clear();
+    AppendEventJson(e, &line_);
+    out_->Write(line_);
+  }
+
+ private:
+  OutStream* out_;
+  bool records_;
+  std::string line_;
+};
+
+bool UseColor(int fd) {
+  const char* no_color = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  if (no_color && *no_color) return false;
+  if (term && std::string(term) == "dumb") return false;
+  return isatty(fd);
+}
+
+int Analyze(const Options& opt) {
+  std::vector<Rule> rules;
+  if (auto err = LoadRules(opt, &rules)) return PrintError(err->ToString()), kExitUsage;
+  std::unique_ptr<Matcher> matcher = BuildMatcher(std::move(rules));
+  if (!matcher) return kExitUsage;
+
+  int out_fd = 1;
+  if (!opt.output_file.empty()) {
+    out_fd = open(opt.output_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (out_fd < 0) return PrintError(opt.output_file + ": " + std::strerror(errno)), kExitUsage;
+  }
+  OutStream out(out_fd);
+  bool ndjson = opt.output == "ndjson" && opt.emit.empty();
+  NdjsonObserver observer(&out, opt.records);
+  Pipeline pipeline(matcher.get(), ndjson ? &observer : nullptr, opt.format);
+
+  int status = 0;
+  std::vector<Error> errors;
+  std::vector<std::string> paths = opt.paths.empty() ? std::vector<std::string>{"-"} : opt.paths;
+  for (const std::string& path : paths) {
+    pipeline.ReadPath(path, &errors);
+    for (const Error& e : errors) PrintError(e.ToString());
+    if (!errors.empty()) status = kExitUsage;
+    errors.clear();
+  }
+
+  // Inventory sources beyond the log, then names.
+  PciInventory& inventory = pipeline.inventory();
+  for (const std::string& f : opt.lspci) {
+    std::string text;
+    if (!ReadWholeFile(f, &text)) {
+      PrintError(f + ": cannot read lspci output");
+      status = kExitUsage;
+    } else if (auto err = ReadLspci(text, f, &inventory)) {
+      PrintError(err->ToString());
+      status = kExitUsage;
+    }
+  }
+  if (!opt.sysfs.empty()) {
+    if (auto err = ReadSysfs(opt.sysfs, &inventory)) {
+      PrintError(err->ToString());
+      status = kExitUsage;
+    }
+  }
+  std::optional<std::string> ids_path =
+      opt.pci_ids.empty() ? PciIds::DefaultPath() : std::optional<std::string>(opt.pci_ids);
+  if (opt.pci_ids == "none") ids_path.reset();
+  if (ids_path) {
+    PciIds ids;
+    if (auto err = ids.Load(*ids_path)) {
+      if (!opt.pci_ids.empty()) PrintError(err->ToString()), status = kExitUsage;
+    } else {
+      ids.NameAll(&inventory);
+    }
+  }
+
+  std::vector<Finding*> findings = pipeline.Findings();
+  Advise(inventory, findings);
+  const Summary& summary = pipeline.summary();
+
+  if (!opt.emit.empty()) {
+    std::vector<Error> rejected;
+    std::vector<QuirkNeed> needs = CollectQuirkNeeds(inventory, findings, &rejected);
+    for (const Error& e : rejected) PrintError(e.ToString());
+    if (opt.emit == "xend-quirks" && !opt.merge.empty()) {
+      std::string existing;
+      MergeResult merged;
+      if (!ReadWholeFile(opt.merge, &existing)) {
+        PrintError(opt.merge + ": cannot read");
+        return kExitUsage;
+      }
+      if (auto err = MergeXendQuirks(existing, opt.merge, needs, &merged)) {
+        PrintError(err->ToString());
+        return kExitUsage;
+      }
+      out.Write(merged.text);
+    } else if (opt.emit == "xend-quirks") {
+      out.Write(RenderXendQuirks(needs));
+    } else if (opt.emit == "sysfs-quirks") {
+      out.Write(RenderSysfsQuirks(needs));
+    } else {
+      out.Write(RenderXlPermissive(needs));
+    }
+  } else if (ndjson) {
+    std::string text;
+    for (const Finding* f : findings) AppendFindingJson(*f, &text);
+    AppendSummaryJson(summary, &text);
+    out.Write(text);
+  } else {
+    out.Write(RenderTextReport(findings, summary, UseColor(out_fd)));
+  }
+  out.Flush();
+  if (out.error()) {
+    PrintError(std::string("write error: ") + std::strerror(out.error()));
+    status = kExitUsage;
+  }
+  if (out_fd != 1) close(out_fd);
+
+  if (status == 0 && !opt.fail_on.empty()) {
+    Severity threshold;
+    ParseSeverity(opt.fail_on, &threshold);
+    for (const Finding* f : findings) {
+      if (f->rule->severity >= threshold) return kExitFindings;
+    }
+  }
+  return status;
+}
+
+int Main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);
+  Options opt;
+  CLI::App app{"kdiag: find and explain problems in Linux kernel and Xen hypervisor logs"};
+  app.set_version_flag("--version", std::string("kdiag ") + KDIAG_VERSION);
+  app.add_option("paths", opt.paths, "Log files or directories to read; '-' or none for stdin");
+  app.add_option("--output", opt.output, "Output format")->check(CLI::IsMember({"text", "ndjson"}));
+  app.add_option("--output-file", opt.output_file, "Write the output to FILE instead of stdout");
+  app.add_option("--emit", opt.emit, "Print only this remediation artifact")
+      ->check(CLI::IsMember({"xend-quirks", "sysfs-quirks", "xl"}));
+  app.add_option("--merge", opt.merge,
+                 "With --emit xend-quirks: print FILE (an xend-pci-quirks.sxp) with the new fields "
+                 "merged in");
+  app.add_option("--lspci", opt.lspci,
+                 "lspci -n, -nn, -vmm -n or -nnvv output naming PCI devices (repeatable)")
+      ->allow_extra_args(false);
+  app.add_option("--sysfs", opt.sysfs, "A sysfs root (e.g. /sys) to read PCI device IDs from");
+  app.add_option("--pci-ids", opt.pci_ids,
+                 "The pci.ids database (default: the system's copy; 'none': no names)");
+  app.add_option("--rules", opt.rule_dirs, "Add the *.toml rule files of DIR (repeatable)")
+      ->allow_extra_args(false);
+  app.add_flag("--no-embedded-rules", opt.no_embedded, "Use only the rules of --rules DIR");
+  app.add_option("--fail-on", opt.fail_on, "Exit 1 when a finding at or above SEVERITY exists")
+      ->check(CLI::IsMember({"info", "notice", "warning", "error", "critical"}));
+  app.add_option("--threads", opt.threads, "Worker threads (default: all cores)")
+      ->check(CLI::Range(1, 1024));
+  app.add_option("--format", opt.format, "Input format (default: detect)")
+      ->check([](const std::string& f) {
+        return IsKnownFormat(f) ? std::string() : "unknown format '" + f + "' (auto, console)";
+      });
+  app.add_flag("--records", opt.records, "With --output ndjson: also emit every record");
+
+  CLI::App* rules_cmd = app.add_subcommand("rules", "Inspect and check rules");
+  rules_cmd->require_subcommand(1);
+  CLI::App* list_cmd = rules_cmd->add_subcommand("list", "List every rule");
+  CLI::App* patterns_cmd =
+      rules_cmd->add_subcommand("patterns", "Print every rule pattern, one per line (for rg -f)");
+  CLI::App* check_cmd =
+      rules_cmd->add_subcommand("check", "Validate rule directories and run every example");
+  check_cmd->add_option("dirs", opt.check_dirs, "Rule directories (default: the loaded rules)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    PrintError(e.what());
+    return kExitUsage;
+  }
+  if (!opt.merge.empty() && opt.emit != "xend-quirks") {
+    PrintError("--merge needs --emit xend-quirks");
+    return kExitUsage;
+  }
+  if (opt.records && opt.output != "ndjson") {
+    PrintError("--records needs --output ndjson");
+    return kExitUsage;
+  }
+  if (list_cmd->parsed()) return RulesList(opt);
+  if (patterns_cmd->parsed()) return RulesPatterns(opt);
+  if (check_cmd->parsed()) return RulesCheck(opt);
+  return Analyze(opt);
+}
+
+}  // namespace
+}  // namespace kdiag
+
+int main(int argc, char** argv) {
+  return kdiag::Main(argc, argv);
+}

@@ -1,0 +1,67 @@
+#include "analyzer/correlate/finding.h"
+
+#include <algorithm>
+
+namespace kdiag {
+
+std::string FindingKey(const Rule& rule, const Fields& fields) {
+  std::string key;
+  if (rule.key.empty()) {
+    for (const auto& [name, value] : fields) {
+      key += name;
+      key += '=';
+      key += value;
+      key += '\x1f';
+    }
+    return key;
+  }
+  for (const std::string& name : rule.key) {
+    key += FieldValue(fields, name);
+    key += '\x1f';
+  }
+  return key;
+}
+
+void FindingTable::Add(const Event& event) {
+  if (event.rule->fact) return;
+  const Record& r = event.record;
+  Key key{r.input, r.boot, event.rule->id, FindingKey(*event.rule, event.fields)};
+  auto it = findings_.find(key);
+  if (it == findings_.end()) {
+    if (findings_.size() >= max_) {
+      ++dropped_;
+      return;
+    }
+    Finding f;
+    f.rule = event.rule;
+    f.boot = r.boot;
+    f.fields = event.fields;
+    f.summary = ExpandTemplate(event.rule->summary, event.fields);
+    f.first_us = r.time_us;
+    f.input = r.input;
+    f.line = r.line;
+    f.message = r.text;
+    f.host = r.host;
+    f.order = findings_.size();
+    it = findings_.emplace(std::move(key), std::move(f)).first;
+  }
+  Finding& f = it->second;
+  ++f.count;
+  if (r.time_us) f.last_us = r.time_us;
+  f.last_line = r.line;
+}
+
+std::vector<Finding*> FindingTable::Sorted() {
+  std::vector<Finding*> out;
+  out.reserve(findings_.size());
+  for (auto& [key, f] : findings_) out.push_back(&f);
+  std::sort(out.begin(), out.end(), [](const Finding* a, const Finding* b) {
+    if (a->input != b->input) return a->order < b->order;
+    if (a->boot != b->boot) return a->boot < b->boot;
+    if (a->rule->severity != b->rule->severity) return a->rule->severity > b->rule->severity;
+    return a->order < b->order;
+  });
+  return out;
+}
+
+}  // namespace kdiag

@@ -1,0 +1,61 @@
+// Findings: events de-duplicated per boot, rule and key fields, with counts and first/last time.
+//
+// A log can repeat one message millions of times (a guest hammering a register), and every
+// distinct value a guest writes could make a new key, so the table is bounded: past max_findings
+// distinct findings, further new keys are only counted (dropped()).
+#ifndef KDIAG_CORRELATE_FINDING_H_
+#define KDIAG_CORRELATE_FINDING_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "analyzer/correlate/event.h"
+
+namespace kdiag {
+
+struct Finding {
+  const Rule* rule = nullptr;
+  int boot = 0;
+  Fields fields;        // of the first event
+  std::string summary;  // rule summary expanded with the first event's fields
+  std::string advice;   // filled by the remedy stage
+  uint64_t count = 0;
+  std::optional<int64_t> first_us;  // kernel time of the first / last event, when known
+  std::optional<int64_t> last_us;
+  std::string input;  // where the first event was
+  uint64_t line = 0;
+  uint64_t last_line = 0;
+  std::string message;  // the first event's text
+  std::string host;
+  size_t order = 0;  // arrival order of the first event
+};
+
+class FindingTable {
+ public:
+  explicit FindingTable(size_t max_findings = 100000) : max_(max_findings) {}
+
+  // Adds an event of a non-fact rule (fact rules are ignored).
+  void Add(const Event& event);
+
+  // Findings by boot, then severity (highest first), then first appearance.
+  std::vector<Finding*> Sorted();
+  size_t size() const { return findings_.size(); }
+  uint64_t dropped() const { return dropped_; }
+
+ private:
+  using Key = std::tuple<std::string, int, std::string, std::string>;  // input, boot, rule, key
+  size_t max_;
+  uint64_t dropped_ = 0;
+  std::map<Key, Finding> findings_;
+};
+
+// The values of the rule's key fields (all fields when the rule names none), '\x1f'-joined.
+std::string FindingKey(const Rule& rule, const Fields& fields);
+
+}  // namespace kdiag
+
+#endif  // KDIAG_CORRELATE_FINDING_H_

@@ -1,0 +1,70 @@
+// PciInventory: what kdiag knows about each PCI device (BDF -> IDs, class, name).
+//
+// Filled from the best sources first (domain.md section 4): kernel enumeration lines in the log
+// (pci.device.enumerated events), `lspci` output given with --lspci, a sysfs root given with
+// --sysfs (never read implicitly: a log may come from another host). Names come from the pci.ids
+// database. A later source fills only what an earlier one left unknown; a conflict between
+// sources keeps the first and is remembered so a report can mention it.
+#ifndef KDIAG_CORRELATE_PCI_INVENTORY_H_
+#define KDIAG_CORRELATE_PCI_INVENTORY_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/correlate/bdf.h"
+#include "analyzer/input/location.h"
+
+namespace kdiag {
+
+// Vendor and device IDs, with subsystem IDs when known.
+struct PciId {
+  uint16_t vendor = 0;
+  uint16_t device = 0;
+  std::optional<uint16_t> subvendor;
+  std::optional<uint16_t> subdevice;
+
+  // "8086:10b5" or "8086:10b5:103c:3109" (lower-case hex, 4 digits each).
+  std::string ToString() const;
+};
+
+struct PciDevice {
+  Bdf bdf;
+  std::optional<PciId> id;
+  std::optional<uint32_t> class_code;  // 24-bit class/subclass/prog-if, e.g. 0x020000
+  std::string name;                    // "Intel Corporation 82546GB Gigabit Ethernet ..." or empty
+  std::string subsystem_name;          // pci.ids subsystem name, or empty
+  std::string source;                  // where the ID came from: "log", "lspci", "sysfs"
+  std::string conflict;                // non-empty when sources disagreed: what the other said
+};
+
+class PciInventory {
+ public:
+  // Adds what one source says of a device. `source` is "log", "lspci" or "sysfs".
+  void Add(const Bdf& bdf, const PciId& id, std::optional<uint32_t> class_code,
+           std::string_view source);
+  const PciDevice* Find(const Bdf& bdf) const;
+  const std::map<Bdf, PciDevice>& devices() const { return devices_; }
+  // Mutable access for naming (pci_ids.h).
+  std::map<Bdf, PciDevice>& mutable_devices() { return devices_; }
+
+ private:
+  std::map<Bdf, PciDevice> devices_;
+};
+
+// Parses `lspci -n`, `-nn`, `-vmm -n` (also `-vmm -nn`) or `-nnvv` output (format detected) into
+// the inventory with source "lspci". Unparseable lines are skipped; returns an error only when the
+// text holds no device at all. `name` is used in the error.
+std::optional<Error> ReadLspci(std::string_view text, std::string_view name, PciInventory* inv);
+
+// Reads <root>/bus/pci/devices/*/{vendor,device,subsystem_vendor,subsystem_device,class} where
+// root is a sysfs mount point (normally /sys). Devices with unreadable or malformed files are
+// skipped; an error when the directory cannot be read.
+std::optional<Error> ReadSysfs(std::string_view root, PciInventory* inv);
+
+}  // namespace kdiag
+
+#endif  // KDIAG_CORRELATE_PCI_INVENTORY_H_

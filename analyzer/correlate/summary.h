@@ -1,0 +1,23 @@
+// Summary: the counts a run ends with (NDJSON "type":"summary", the report's last line).
+#ifndef KDIAG_CORRELATE_SUMMARY_H_
+#define KDIAG_CORRELATE_SUMMARY_H_
+
+#include <cstdint>
+
+namespace kdiag {
+
+struct Summary {
+  uint64_t inputs = 0;            // inputs read (files, stdin)
+  uint64_t records = 0;           // records framed, continuation records included
+  uint64_t bytes = 0;             // bytes read
+  uint64_t boots = 0;             // boots, summed over inputs
+  uint64_t events = 0;            // rule matches (facts included)
+  uint64_t findings = 0;          // distinct findings
+  uint64_t findings_dropped = 0;  // new findings past the table's bound
+  uint64_t truncated_lines = 0;   // lines cut at the line length limit
+  uint64_t errors = 0;            // inputs that could not be read
+};
+
+}  // namespace kdiag
+
+#endif  // KDIAG_CORRELATE_SUMMARY_H_

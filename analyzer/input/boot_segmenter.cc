@@ -1,0 +1,37 @@
+// BootSegmenter: the rule is in the header. Only kernel records carry the boot's clock: Xen and
+// guests keep their own time, and userspace syslog lines carry no time since boot.
+#include "analyzer/input/boot_segmenter.h"
+
+namespace kdiag {
+namespace {
+
+constexpr int64_t kOneSecondUs = 1000000;
+
+}  // namespace
+
+void BootSegmenter::Assign(Record* record) {
+  if (record->source == Source::kKernel) {
+    const std::optional<int64_t>& t = record->time_us;
+    bool new_boot = false;
+    if (record->boot_marker) {
+      // A second "Linux version", or one after a dmesg that began mid-boot (ring-buffer wrap).
+      new_boot = seen_version_ || max_kernel_us_ > kOneSecondUs;
+    }
+    if (t && last_kernel_us_ && *t < *last_kernel_us_ - kOneSecondUs) new_boot = true;
+    if (new_boot) {
+      ++boot_;
+      seen_version_ = false;
+      last_kernel_us_.reset();
+      max_kernel_us_ = 0;
+    }
+    if (record->boot_marker) seen_version_ = true;
+    if (t) {
+      last_kernel_us_ = *t;
+      if (*t > max_kernel_us_) max_kernel_us_ = *t;
+    }
+  }
+  seen_any_ = true;
+  record->boot = boot_;
+}
+
+}  // namespace kdiag

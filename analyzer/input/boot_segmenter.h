@@ -1,0 +1,36 @@
+// BootSegmenter: numbers the boots within one input.
+//
+// A log may hold several boots (a serial capture across reboots, kern.log over weeks, dmesg
+// renderings concatenated). A new boot starts at a "Linux version " record when the current boot
+// already had one or already reached a time past its first second (a dmesg that began mid-boot,
+// then a reboot), and at a kernel timestamp reset: a kernel record whose time is more than one
+// second below the previous kernel record's. Xen and guest records have clocks of their own and
+// neither start nor end boots. Records pass through in order with `boot` set.
+#ifndef KDIAG_INPUT_BOOT_SEGMENTER_H_
+#define KDIAG_INPUT_BOOT_SEGMENTER_H_
+
+#include <cstdint>
+#include <optional>
+
+#include "analyzer/input/record.h"
+
+namespace kdiag {
+
+class BootSegmenter {
+ public:
+  // Sets record->boot (and may read record->boot_marker, time_us, source).
+  void Assign(Record* record);
+  // Boots seen so far: 0 before any record, else the last index + 1.
+  int boots() const { return seen_any_ ? boot_ + 1 : 0; }
+
+ private:
+  int boot_ = 0;
+  bool seen_any_ = false;
+  bool seen_version_ = false;
+  std::optional<int64_t> last_kernel_us_;
+  int64_t max_kernel_us_ = 0;
+};
+
+}  // namespace kdiag
+
+#endif  // KDIAG_INPUT_BOOT_SEGMENTER_H_

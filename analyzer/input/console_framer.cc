@@ -1,0 +1,125 @@
+// ConsoleFramer: which shape each line has, and which lines belong to one record.
+//
+// Prefix parsing lives in console_prefix.cc; this file decides the order in which shapes are
+// tried and joins continuation lines. The order matters only where shapes share a first byte:
+// "(XEN) " and "(dN) " are unambiguous; a syslog header needs a month name or an RFC 3339 stamp
+// followed by "host tag: "; everything else is kernel text with an optional dmesg/console prefix.
+//
+// Continuation lines (util-linux dmesg print_record(), journalctl short modes): a message with
+// embedded newlines is printed with every later line indented by as many spaces as the first
+// line's prefix took. So a line that starts with at least that many spaces, right after a record
+// whose prefix had that width, continues it; exactly the indentation is removed. Blank lines
+// never make records: util-linux writes an empty continuation line as indentation only, and tools
+// that trim trailing spaces reduce that to nothing, so a blank line is held and becomes an empty
+// continuation line only if a continuation line follows it; otherwise it is dropped. Xen repeats
+// "(XEN) " on every line and the kernel console repeats its prefix, so Xen and guest records, and
+// records without any prefix, never take continuation lines. A record stops taking continuation
+// lines at kMaxRecordLines lines or kMaxRecordBytes of text, so hostile input (a million indented
+// lines after one prefixed line) cannot grow one record without bound; the lines past the limit
+// become records of their own.
+#include "analyzer/input/console_framer.h"
+
+#include <utility>
+
+#include "analyzer/input/console_prefix.h"
+
+namespace kdiag {
+namespace {
+
+constexpr uint32_t kMaxRecordLines = 10000;
+constexpr size_t kMaxRecordBytes = 1 << 20;
+
+bool IsBlank(std::string_view line) {
+  return line.find_first_not_of(' ') == line.npos;
+}
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
+}
+
+}  // namespace
+
+ConsoleFramer::ConsoleFramer(std::string input_name) : input_name_(std::move(input_name)) {}
+
+void ConsoleFramer::Line(std::string_view raw, uint64_t number, const RecordSink& sink) {
+  std::string_view line = CleanConsoleLine(raw, &scratch_);
+  if (IsContinuation(line)) {
+    AppendContinuation(line);
+    return;
+  }
+  if (IsBlank(line)) {
+    if (pending_) ++held_blank_lines_;
+    return;
+  }
+  Flush(sink);
+  size_t width = 0;
+  Record record = Frame(line, number, &width);
+  if (width == 0) {
+    sink(std::move(record));
+    return;
+  }
+  pending_ = std::move(record);
+  pending_prefix_width_ = width;
+}
+
+void ConsoleFramer::Finish(const RecordSink& sink) {
+  Flush(sink);
+}
+
+Record ConsoleFramer::Frame(std::string_view line, uint64_t number, size_t* continuation_width) {
+  Record record;
+  record.input = input_name_;
+  record.line = number;
+  size_t text = 0;
+  *continuation_width = 0;
+  if (ParseXenLine(line, &record, &text)) {
+    seen_xen_line_ = true;
+  } else if (ParseGuestLine(line, &record, &text)) {
+    // relayed guest console: the text is the guest's, left as written
+  } else if (ParseSyslogLine(line, &record, &text, continuation_width)) {
+    // wall_time, host, and source from the tag
+  } else if (!seen_xen_line_ && LooksLikeXenBanner(line)) {
+    // xl dmesg and serial captures open with Xen's banner, written without "(XEN) ": a Xen record
+    // with the line as its text.
+    record.source = Source::kXen;
+  } else {
+    text = ParseKernelPrefix(line, &record);
+    *continuation_width = text;
+  }
+  record.text.assign(line.substr(text));
+  record.boot_marker =
+      record.source == Source::kKernel && StartsWith(record.text, "Linux version ");
+  return record;
+}
+
+bool ConsoleFramer::IsContinuation(std::string_view line) const {
+  if (!pending_ || pending_prefix_width_ == 0 || line.size() < pending_prefix_width_) return false;
+  if (pending_->line_count + held_blank_lines_ >= kMaxRecordLines ||
+      pending_->text.size() + held_blank_lines_ + line.size() > kMaxRecordBytes) {
+    return false;
+  }
+  for (size_t i = 0; i < pending_prefix_width_; ++i) {
+    if (line[i] != ' ') return false;
+  }
+  return true;
+}
+
+void ConsoleFramer::AppendContinuation(std::string_view line) {
+  pending_->text.append(held_blank_lines_, '\n');
+  pending_->line_count += held_blank_lines_;
+  held_blank_lines_ = 0;
+  pending_->text += '\n';
+  pending_->text.append(line.substr(pending_prefix_width_));
+  ++pending_->line_count;
+}
+
+void ConsoleFramer::Flush(const RecordSink& sink) {
+  held_blank_lines_ = 0;
+  if (!pending_) return;
+  Record record = std::move(*pending_);
+  pending_.reset();
+  pending_prefix_width_ = 0;
+  sink(std::move(record));
+}
+
+}  // namespace kdiag

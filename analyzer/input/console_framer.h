@@ -1,0 +1,54 @@
+// ConsoleFramer: every line-per-message text shape of kernel and Xen logs, detected per line.
+//
+// Handles, in any mix within one stream (serial captures interleave them):
+//   - kernel console / syslog(2) text: optional "<pri>", optional "[%5lu.%06lu]" time, optional
+//     caller id "[T123]" / "[ C1]" (CONFIG_PRINTK_CALLER), then the message;
+//   - util-linux dmesg renderings: default, -r, -x/--decode ("kern  :info  : "), -T/ctime,
+//     --time-format iso, delta ("[<    7.000000>] "), -d, reltime, -t (notime), caller ids, and
+//     continuation lines indented to the prefix width (joined into the previous record);
+//   - xl dmesg / Xen serial: "(XEN) " with every console_timestamps form (none, date, datems,
+//     boot, raw), the banner line without "(XEN)", "(dN) " guest lines, old "HVMn: " lines;
+//   - syslog-wrapped lines: RFC 3164 "Nov  3 18:54:01 host kernel: ...", RFC 3339
+//     "2023-11-03T18:54:01.123456+01:00 host kernel: ...", RFC 5424 "<4>1 <ts> host kernel - - - ";
+//     the kernel's own "[time]" inside the message is parsed too; lines tagged with other programs
+//     become Source::kUserspace records with `program` set;
+//   - CRLF line ends and ANSI escape sequences of serial captures (removed before parsing).
+// Formats: Linux kernel/printk/printk.c, util-linux sys-utils/dmesg.c, Xen
+// xen/drivers/char/console.c; see ../shared/docs/log-formats.md.
+#ifndef KDIAG_INPUT_CONSOLE_FRAMER_H_
+#define KDIAG_INPUT_CONSOLE_FRAMER_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "analyzer/input/framer.h"
+
+namespace kdiag {
+
+class ConsoleFramer : public Framer {
+ public:
+  explicit ConsoleFramer(std::string input_name);
+  void Line(std::string_view line, uint64_t number, const RecordSink& sink) override;
+  void Finish(const RecordSink& sink) override;
+
+ private:
+  // One line's record, prefixes parsed; *continuation_width is 0 when the shape never indents
+  // continuation lines (Xen, guest, banner, unprefixed text).
+  Record Frame(std::string_view line, uint64_t number, size_t* continuation_width);
+  bool IsContinuation(std::string_view line) const;
+  void AppendContinuation(std::string_view line);
+  void Flush(const RecordSink& sink);
+
+  std::string input_name_;
+  std::optional<Record> pending_;    // held until the next line shows it is not continued
+  size_t pending_prefix_width_ = 0;  // width of the pending record's prefix, for continuations
+  uint32_t held_blank_lines_ = 0;    // blank lines after pending_, kept if a continuation follows
+  bool seen_xen_line_ = false;       // the Xen banner only precedes the first "(XEN) " line
+  std::string scratch_;              // the current line without ANSI escape sequences
+};
+
+}  // namespace kdiag
+
+#endif  // KDIAG_INPUT_CONSOLE_FRAMER_H_

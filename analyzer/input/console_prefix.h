@@ -1,0 +1,58 @@
+// Console prefixes: the per-line parsers behind ConsoleFramer.
+//
+// Each parser looks at the start of one physical line (already stripped of '\r' and ANSI escape
+// sequences), and either recognises its shape completely or leaves the record untouched: a message
+// that merely starts like a prefix ("[mem 0x...]", "<unknown>", a guest writing anything) is never
+// half-consumed. They return the offset where the message text begins. No regex: these run on
+// every line of multi-gigabyte logs, and the shapes are fixed printf formats.
+//
+// Sources of the shapes: Linux kernel/printk/printk.c (info_print_prefix), util-linux
+// sys-utils/dmesg.c (print_record), Xen xen/drivers/char/console.c (printk_start_of_line,
+// guest_printk), RFC 3164, RFC 3339, RFC 5424, systemd src/shared/logs-show.c. See
+// ../shared/docs/log-formats.md.
+#ifndef KDIAG_INPUT_CONSOLE_PREFIX_H_
+#define KDIAG_INPUT_CONSOLE_PREFIX_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "analyzer/input/record.h"
+
+namespace kdiag {
+
+// Removes ANSI escape sequences (CSI "ESC [ ... final", OSC "ESC ] ... BEL|ESC \", two- and
+// three-byte escapes, and a lone ESC) and trailing '\r'. Returns `line` itself when there was
+// nothing to remove, else a view of *scratch.
+std::string_view CleanConsoleLine(std::string_view line, std::string* scratch);
+
+// Kernel console / syslog(2) text and util-linux dmesg renderings: optional "<pri>" or decode
+// "kern  :info  : ", then any util-linux time stamps, then an optional caller id. Fills level,
+// facility, time_us, wall_time, caller. Returns the text offset (0 when the line has no prefix).
+size_t ParseKernelPrefix(std::string_view line, Record* record);
+
+// The kernel's own "[time] " and caller id at the start of a message relayed by syslog.
+size_t ParseKernelStampInMessage(std::string_view message, Record* record);
+
+// Xen console lines: "(XEN) " [stamp] text, "(XEN) (dN) " / "(XEN) HVMn: " guest output.
+// Sets source (kXen or kGuest), domain, time_us / wall_time. False when not a "(XEN)" line.
+bool ParseXenLine(std::string_view line, Record* record, size_t* text_begin);
+
+// Guest console relayed by Xen without "(XEN)": "(dN) " [stamp] text (Xen 4.4+), "HVMn: " text
+// (before 4.4). False when the line is neither.
+bool ParseGuestLine(std::string_view line, Record* record, size_t* text_begin);
+
+// The start-of-day banner Xen writes without "(XEN) " (figlet art, or " Xen 4.17.5").
+bool LooksLikeXenBanner(std::string_view line);
+
+// Syslog-wrapped lines: RFC 3164 / journalctl short and short-precise, RFC 3339 (rsyslog,
+// journalctl short-iso), RFC 5424. Sets wall_time, host, level/facility (5424), source and
+// program from the tag; parses the kernel's "[time]" inside kernel messages and "(XEN) " inside
+// others. *header_width is the syslog header's width (journalctl indents continuations by it).
+// False when the line is not syslog-wrapped.
+bool ParseSyslogLine(std::string_view line, Record* record, size_t* text_begin,
+                     size_t* header_width);
+
+}  // namespace kdiag
+
+#endif  // KDIAG_INPUT_CONSOLE_PREFIX_H_

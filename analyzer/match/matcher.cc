@@ -1,0 +1,154 @@
+#include "analyzer/match/matcher.h"
+
+#include <hs/hs.h>
+
+#include <algorithm>
+#include <map>
+
+#include <re2/re2.h>
+
+namespace kdiag {
+
+struct Matcher::Impl {
+  struct Variant {
+    size_t rule;
+    std::unique_ptr<RE2> re;
+    std::vector<std::string> group_names;  // by group index; "" for unnamed groups
+  };
+  std::vector<Variant> variants;
+  std::vector<std::unique_ptr<RE2>> continuation;  // by rule; null when none
+  hs_database_t* db = nullptr;
+  hs_scratch_t* scratch = nullptr;
+  std::vector<unsigned> hits;  // variant ids reported for the current record
+
+  ~Impl() {
+    if (scratch) hs_free_scratch(scratch);
+    if (db) hs_free_database(db);
+  }
+};
+
+Matcher::Matcher() : impl_(new Impl) {}
+Matcher::~Matcher() = default;
+
+namespace {
+
+RE2::Options Re2Options() {
+  RE2::Options opt;
+  opt.set_log_errors(false);
+  return opt;
+}
+
+}  // namespace
+
+std::optional<Error> Matcher::Build(std::vector<Rule> rules, std::unique_ptr<Matcher>* out) {
+  std::unique_ptr<Matcher> m(new Matcher);
+  m->rules_ = std::move(rules);
+  Impl& impl = *m->impl_;
+  for (size_t r = 0; r < m->rules_.size(); ++r) {
+    const Rule& rule = m->rules_[r];
+    for (const std::string& p : rule.patterns) {
+      Impl::Variant v;
+      v.rule = r;
+      v.re = std::make_unique<RE2>(p, Re2Options());
+      if (!v.re->ok()) return Error{rule.where, "pattern does not compile: " + v.re->error()};
+      v.group_names.resize(v.re->NumberOfCapturingGroups() + 1);
+      for (const auto& [index, name] : v.re->CapturingGroupNames()) v.group_names[index] = name;
+      impl.variants.push_back(std::move(v));
+    }
+    std::unique_ptr<RE2> cont;
+    if (!rule.continuation.empty()) {
+      cont = std::make_unique<RE2>(rule.continuation, Re2Options());
+      if (!cont->ok()) return Error{rule.where, "continuation does not compile: " + cont->error()};
+    }
+    impl.continuation.push_back(std::move(cont));
+  }
+
+  // Compile the prefilter database; a variant Vectorscan refuses becomes an always-candidate and
+  // the rest are compiled again without it.
+  std::vector<unsigned> ids;
+  for (unsigned i = 0; i < impl.variants.size(); ++i) ids.push_back(i);
+  while (!ids.empty()) {
+    std::vector<const char*> exprs;
+    std::vector<unsigned> flags(ids.size(),
+                                HS_FLAG_PREFILTER | HS_FLAG_SINGLEMATCH | HS_FLAG_DOTALL);
+    for (unsigned id : ids) exprs.push_back(impl.variants[id].re->pattern().c_str());
+    hs_compile_error_t* err = nullptr;
+    hs_database_t* db = nullptr;
+    if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(ids.size()),
+                         HS_MODE_BLOCK, nullptr, &db, &err) == HS_SUCCESS) {
+      impl.db = db;
+      break;
+    }
+    int bad = err->expression;
+    hs_free_compile_error(err);
+    if (bad < 0) {
+      // Not one pattern's fault (e.g. the database is too large): fall back to RE2 for all.
+      for (unsigned id : ids) m->always_.push_back(id);
+      ids.clear();
+      break;
+    }
+    m->always_.push_back(ids[bad]);
+    ids.erase(ids.begin() + bad);
+  }
+  std::sort(m->always_.begin(), m->always_.end());
+  if (impl.db && hs_alloc_scratch(impl.db, &impl.scratch) != HS_SUCCESS) {
+    return Error{Location{"rules", 0, 0}, "cannot allocate Vectorscan scratch space"};
+  }
+  *out = std::move(m);
+  return std::nullopt;
+}
+
+namespace {
+
+int OnHit(unsigned id, unsigned long long /*from*/, unsigned long long /*to*/, unsigned /*flags*/,
+          void* ctx) {
+  static_cast<std::vector<unsigned>*>(ctx)->push_back(id);
+  return 0;
+}
+
+}  // namespace
+
+void Matcher::Match(const Record& record, std::vector<RuleMatch>* out) {
+  Impl& impl = *impl_;
+  impl.hits.clear();
+  if (impl.db) {
+    // Texts are bounded by the line reader; a scan error only loses the prefilter's help.
+    hs_scan(impl.db, record.text.data(), static_cast<unsigned>(record.text.size()), 0, impl.scratch,
+            OnHit, &impl.hits);
+  }
+  if (impl.hits.empty() && always_.empty()) return;
+  impl.hits.insert(impl.hits.end(), always_.begin(), always_.end());
+  std::sort(impl.hits.begin(), impl.hits.end());
+  impl.hits.erase(std::unique(impl.hits.begin(), impl.hits.end()), impl.hits.end());
+
+  re2::StringPiece text(record.text.data(), record.text.size());
+  std::vector<re2::StringPiece> groups;
+  size_t last_rule = SIZE_MAX;
+  for (unsigned id : impl.hits) {
+    const Impl::Variant& v = impl.variants[id];
+    if (v.rule == last_rule) continue;  // an earlier variant of this rule already matched
+    const Rule& rule = rules_[v.rule];
+    if (rule.source && *rule.source != record.source) continue;
+    groups.assign(v.group_names.size(), re2::StringPiece());
+    if (!v.re->Match(text, 0, text.size(), RE2::UNANCHORED, groups.data(),
+                     static_cast<int>(groups.size()))) {
+      continue;
+    }
+    RuleMatch match;
+    match.rule = &rule;
+    for (size_t g = 1; g < groups.size(); ++g) {
+      if (v.group_names[g].empty() || groups[g].empty()) continue;
+      match.fields.emplace_back(v.group_names[g], std::string(groups[g].data(), groups[g].size()));
+    }
+    out->push_back(std::move(match));
+    last_rule = v.rule;
+  }
+}
+
+bool Matcher::Continues(const Rule& rule, const Record& record) const {
+  size_t index = static_cast<size_t>(&rule - rules_.data());
+  const RE2* re = index < impl_->continuation.size() ? impl_->continuation[index].get() : nullptr;
+  return re && RE2::PartialMatch(record.text, *re);
+}
+
+}  // namespace kdiag

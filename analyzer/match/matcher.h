@@ -1,0 +1,64 @@
+// Matcher: the compiled rule set. Records in, rule matches with their captures out.
+//
+// Every rule pattern variant is compiled twice: into one Vectorscan database in prefilter mode
+// (HS_FLAG_PREFILTER: Vectorscan accepts any pattern by approximating what it cannot do exactly,
+// and reports a superset of the true matches), and into its own RE2. A record's text is scanned
+// once by Vectorscan; only the variants it reports are run in RE2, which decides and extracts the
+// captures. Most lines of a log match nothing, so most lines cost one Vectorscan scan and no RE2
+// at all. A variant Vectorscan rejects outright is a "always candidate": RE2 runs on it for every
+// record, so no rule is ever lost to the prefilter.
+//
+// This is the one boundary between the pipeline and the matching engine: the buffer-level
+// scanner of the throughput work replaces the inside, not the interface.
+#ifndef KDIAG_MATCH_MATCHER_H_
+#define KDIAG_MATCH_MATCHER_H_
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "analyzer/input/location.h"
+#include "analyzer/input/record.h"
+#include "analyzer/match/rule.h"
+
+namespace kdiag {
+
+struct RuleMatch {
+  const Rule* rule = nullptr;
+  Fields fields;
+};
+
+class Matcher {
+ public:
+  ~Matcher();
+  Matcher(const Matcher&) = delete;
+  Matcher& operator=(const Matcher&) = delete;
+
+  // Compiles the rules (which must already be validated by rule_file.h).
+  static std::optional<Error> Build(std::vector<Rule> rules, std::unique_ptr<Matcher>* out);
+
+  const std::vector<Rule>& rules() const { return rules_; }
+
+  // Appends one RuleMatch per rule that matches the record (first matching variant of each
+  // rule; rules whose source differs from the record's are skipped), in rule order.
+  // Not thread-safe: one Matcher per thread.
+  void Match(const Record& record, std::vector<RuleMatch>* out);
+
+  // Does the record continue an event of `rule` (its `continuation` pattern)?
+  bool Continues(const Rule& rule, const Record& record) const;
+
+  // Variants Vectorscan could not compile (run in RE2 for every record).
+  size_t always_candidates() const { return always_.size(); }
+
+ private:
+  struct Impl;
+  Matcher();
+
+  std::vector<Rule> rules_;
+  std::vector<size_t> always_;  // variant indexes
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kdiag
+
+#endif  // KDIAG_MATCH_MATCHER_H_

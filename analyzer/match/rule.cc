@@ -1,0 +1,62 @@
+#include "analyzer/match/rule.h"
+
+namespace kdiag {
+
+std::string_view SeverityName(Severity s) {
+  switch (s) {
+    case Severity::kInfo:
+      return "info";
+    case Severity::kNotice:
+      return "notice";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kError:
+      return "error";
+    case Severity::kCritical:
+      return "critical";
+  }
+  return "info";
+}
+
+bool ParseSeverity(std::string_view name, Severity* out) {
+  for (Severity s : {Severity::kInfo, Severity::kNotice, Severity::kWarning, Severity::kError,
+                     Severity::kCritical}) {
+    if (SeverityName(s) == name) {
+      *out = s;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string_view FieldValue(const Fields& fields, std::string_view name) {
+  for (const auto& [k, v] : fields) {
+    if (k == name) return v;
+  }
+  return {};
+}
+
+std::string ExpandTemplate(std::string_view text, const Fields& fields) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if ((c == '{' || c == '}') && i + 1 < text.size() && text[i + 1] == c) {
+      out += c;
+      ++i;
+      continue;
+    }
+    if (c == '{') {
+      size_t close = text.find('}', i + 1);
+      if (close != std::string_view::npos) {
+        out += FieldValue(fields, text.substr(i + 1, close - i - 1));
+        i = close;
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace kdiag

@@ -1,0 +1,58 @@
+// Rule: one declarative recognizer, as written in a rules/*.toml file (see rules/README.md).
+#ifndef KDIAG_MATCH_RULE_H_
+#define KDIAG_MATCH_RULE_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "analyzer/input/location.h"
+#include "analyzer/input/record.h"
+
+namespace kdiag {
+
+enum class Severity { kInfo, kNotice, kWarning, kError, kCritical };
+
+// "info", "notice", "warning", "error", "critical".
+std::string_view SeverityName(Severity s);
+bool ParseSeverity(std::string_view name, Severity* out);
+
+// Named captures in the order the pattern declares them; empty captures are left out.
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+// Value of `name` in fields, or empty.
+std::string_view FieldValue(const Fields& fields, std::string_view name);
+
+struct RuleExample {
+  std::string line;                       // a log line in any console shape
+  Fields fields;                          // every expected non-empty capture
+  std::vector<std::string> continuation;  // lines that must be consumed into the event
+  Location where;
+};
+
+struct Rule {
+  std::string id;
+  Severity severity = Severity::kInfo;
+  std::optional<Source> source;       // nullopt: any source
+  std::vector<std::string> patterns;  // variants, first match wins
+  std::string summary;                // with {field} placeholders
+  std::string advice;                 // with {field} placeholders; may be empty
+  std::string remedy;                 // "", "pci-quirk", "pte-decode"
+  bool fact = false;                  // feeds correlation, not a finding
+  std::vector<std::string> key;       // fields identifying a finding; empty: all fields
+  std::string continuation;           // pattern for following lines that belong to the event
+  int continuation_lines = 0;
+  std::vector<RuleExample> examples;
+  std::vector<std::string> counter_examples;
+  Location where;  // the [[rule]] table in its file
+};
+
+// Replaces {name} in `text` by the field's value ("" when absent). "{{" and "}}" are literal
+// braces.
+std::string ExpandTemplate(std::string_view text, const Fields& fields);
+
+}  // namespace kdiag
+
+#endif  // KDIAG_MATCH_RULE_H_

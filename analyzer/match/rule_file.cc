@@ -1,0 +1,285 @@
+// Reading rules/*.toml with toml++ (exceptions stay inside this file: parse errors become Error
+// values with the position toml++ reports) and checking every rule with RE2.
+#include "analyzer/match/rule_file.h"
+
+#include <dirent.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <re2/re2.h>
+#include <toml++/toml.h>
+
+#include "analyzer/match/embedded_rules.h"
+
+namespace kdiag {
+namespace {
+
+Location At(std::string_view file, const toml::source_region& src) {
+  return Location{std::string(file), src.begin.line, src.begin.column};
+}
+
+// Collects the first problem; later checks do nothing once one is recorded.
+class RuleReader {
+ public:
+  explicit RuleReader(std::string_view file) : file_(file) {}
+
+  bool failed() const { return error_.has_value(); }
+  std::optional<Error> error() const { return error_; }
+
+  void Fail(const toml::node& at, std::string message) {
+    if (!error_) error_ = Error{At(file_, at.source()), std::move(message)};
+  }
+
+  // Required or optional string.
+  bool String(const toml::table& t, std::string_view key, bool required, std::string* out) {
+    const toml::node* n = t.get(key);
+    if (!n) {
+      if (required) Fail(t, "rule is missing required key '" + std::string(key) + "'");
+      return !required;
+    }
+    if (!n->is_string()) {
+      Fail(*n, "'" + std::string(key) + "' must be a string");
+      return false;
+    }
+    *out = n->as_string()->get();
+    return true;
+  }
+
+  bool StringList(const toml::node& n, std::string_view key, std::vector<std::string>* out) {
+    const toml::array* a = n.as_array();
+    if (!a) {
+      Fail(n, "'" + std::string(key) + "' must be an array of strings");
+      return false;
+    }
+    for (const toml::node& e : *a) {
+      if (!e.is_string()) {
+        Fail(e, "'" + std::string(key) + "' must hold only strings");
+        return false;
+      }
+      out->push_back(e.as_string()->get());
+    }
+    return true;
+  }
+
+  void CompileCheck(const toml::node& at, const std::string& pattern, std::string_view what,
+                    std::set<std::string>* groups) {
+    RE2::Options opt;
+    opt.set_log_errors(false);
+    RE2 re(pattern, opt);
+    if (!re.ok()) {
+      Fail(at, std::string(what) + " is not a valid RE2 pattern: " + re.error());
+      return;
+    }
+    if (groups) {
+      for (const auto& [name, index] : re.NamedCapturingGroups()) groups->insert(name);
+    }
+  }
+
+  void ReadExample(const toml::node& n, const std::set<std::string>& groups, Rule* rule) {
+    const toml::table* t = n.as_table();
+    if (!t) return Fail(n, "[[rule.example]] must be a table");
+    RuleExample ex;
+    ex.where = At(file_, n.source());
+    for (const auto& [k, v] : *t) {
+      if (k != "line" && k != "fields" && k != "continuation") {
+        return Fail(v, "unknown key '" + std::string(k.str()) + "' in example");
+      }
+    }
+    if (!String(*t, "line", true, &ex.line)) return;
+    if (const toml::node* f = t->get("fields")) {
+      const toml::table* ft = f->as_table();
+      if (!ft) return Fail(*f, "example 'fields' must be a table of strings");
+      for (const auto& [k, v] : *ft) {
+        if (!v.is_string()) return Fail(v, "example field values must be strings");
+        std::string name(k.str());
+        if (!groups.count(name)) {
+          return Fail(v, "example field '" + name + "' is not a named capture of the pattern");
+        }
+        ex.fields.emplace_back(name, v.as_string()->get());
+      }
+    }
+    if (const toml::node* c = t->get("continuation")) {
+      if (!StringList(*c, "continuation", &ex.continuation)) return;
+      if (rule->continuation.empty()) {
+        return Fail(*c, "example has continuation lines but the rule has no 'continuation'");
+      }
+    }
+    rule->examples.push_back(std::move(ex));
+  }
+
+  void ReadRule(const toml::node& n, std::vector<Rule>* rules) {
+    const toml::table* t = n.as_table();
+    if (!t) return Fail(n, "[[rule]] must be a table");
+    static const std::set<std::string, std::less<>> kKeys = {"id",
+                                                             "severity",
+                                                             "source",
+                                                             "pattern",
+                                                             "summary",
+                                                             "advice",
+                                                             "remedy",
+                                                             "fact",
+                                                             "key",
+                                                             "continuation",
+                                                             "continuation_lines",
+                                                             "not",
+                                                             "example"};
+    for (const auto& [k, v] : *t) {
+      if (!kKeys.count(k.str())) return Fail(v, "unknown key '" + std::string(k.str()) + "'");
+    }
+    Rule r;
+    r.where = At(file_, n.source());
+    std::string severity, source;
+    if (!String(*t, "id", true, &r.id)) return;
+    if (r.id.empty() ||
+        r.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_.-") != std::string::npos) {
+      return Fail(*t->get("id"), "rule id '" + r.id + "' must be [a-z0-9_.-]+");
+    }
+    if (!String(*t, "severity", true, &severity)) return;
+    if (!ParseSeverity(severity, &r.severity)) {
+      return Fail(*t->get("severity"), "severity must be info, notice, warning, error or critical");
+    }
+    if (!String(*t, "source", true, &source)) return;
+    if (source != "any") {
+      Source s;
+      if (!ParseSource(source, &s)) {
+        return Fail(*t->get("source"), "source must be kernel, xen, guest, userspace or any");
+      }
+      r.source = s;
+    }
+    const toml::node* pat = t->get("pattern");
+    if (!pat) return Fail(*t, "rule is missing required key 'pattern'");
+    if (pat->is_string()) {
+      r.patterns.push_back(pat->as_string()->get());
+    } else if (!StringList(*pat, "pattern", &r.patterns)) {
+      return;
+    }
+    if (r.patterns.empty()) return Fail(*pat, "'pattern' must not be empty");
+    std::set<std::string> groups;
+    for (const std::string& p : r.patterns) {
+      CompileCheck(*pat, p, "pattern", &groups);
+      if (failed()) return;
+    }
+    if (!String(*t, "summary", true, &r.summary)) return;
+    if (!String(*t, "advice", false, &r.advice)) return;
+    if (!String(*t, "remedy", false, &r.remedy)) return;
+    if (!r.remedy.empty() && r.remedy != "pci-quirk" && r.remedy != "pte-decode") {
+      return Fail(*t->get("remedy"), "remedy must be pci-quirk or pte-decode");
+    }
+    if (const toml::node* f = t->get("fact")) {
+      if (!f->is_boolean()) return Fail(*f, "'fact' must be true or false");
+      r.fact = f->as_boolean()->get();
+    }
+    if (const toml::node* k = t->get("key")) {
+      if (!StringList(*k, "key", &r.key)) return;
+      for (const std::string& name : r.key) {
+        if (!groups.count(name)) {
+          return Fail(*k, "key field '" + name + "' is not a named capture of the pattern");
+        }
+      }
+    }
+    if (!String(*t, "continuation", false, &r.continuation)) return;
+    if (!r.continuation.empty()) {
+      CompileCheck(*t->get("continuation"), r.continuation, "continuation", nullptr);
+      r.continuation_lines = 4;
+    }
+    if (const toml::node* c = t->get("continuation_lines")) {
+      const auto* v = c->as_integer();
+      if (!v || v->get() < 1 || v->get() > 64 || r.continuation.empty()) {
+        return Fail(*c, "'continuation_lines' must be 1..64 and needs 'continuation'");
+      }
+      r.continuation_lines = static_cast<int>(v->get());
+    }
+    if (const toml::node* no = t->get("not")) {
+      if (!StringList(*no, "not", &r.counter_examples)) return;
+    }
+    const toml::node* ex = t->get("example");
+    if (!ex || !ex->is_array_of_tables() || ex->as_array()->empty()) {
+      return Fail(*t, "rule '" + r.id + "' needs at least one [[rule.example]]");
+    }
+    for (const toml::node& e : *ex->as_array()) {
+      ReadExample(e, groups, &r);
+      if (failed()) return;
+    }
+    rules->push_back(std::move(r));
+  }
+
+ private:
+  std::string file_;
+  std::optional<Error> error_;
+};
+
+}  // namespace
+
+std::optional<Error> ParseRuleFile(std::string_view text, std::string_view name,
+                                   std::vector<Rule>* rules) {
+  toml::table doc;
+  try {
+    doc = toml::parse(text, name);
+  } catch (const toml::parse_error& e) {
+    return Error{At(name, e.source()), std::string(e.description())};
+  }
+  RuleReader reader(name);
+  for (const auto& [k, v] : doc) {
+    if (k != "rule") {
+      reader.Fail(v, "unknown top-level key '" + std::string(k.str()) + "' (expected [[rule]])");
+      return reader.error();
+    }
+  }
+  const toml::node* list = doc.get("rule");
+  if (!list) return Error{Location{std::string(name), 0, 0}, "no [[rule]] tables"};
+  if (!list->is_array_of_tables()) {
+    reader.Fail(*list, "'rule' must be an array of tables ([[rule]])");
+    return reader.error();
+  }
+  for (const toml::node& n : *list->as_array()) {
+    reader.ReadRule(n, rules);
+    if (reader.failed()) return reader.error();
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> LoadRuleDir(const std::string& dir, std::vector<Rule>* rules) {
+  DIR* d = opendir(dir.c_str());
+  if (!d) return Error{Location{dir, 0, 0}, "cannot read rule directory"};
+  std::vector<std::string> names;
+  while (dirent* e = readdir(d)) {
+    std::string n = e->d_name;
+    if (n.size() > 5 && n.compare(n.size() - 5, 5, ".toml") == 0) names.push_back(n);
+  }
+  closedir(d);
+  std::sort(names.begin(), names.end());
+  if (names.empty()) return Error{Location{dir, 0, 0}, "no *.toml rule files"};
+  for (const std::string& n : names) {
+    std::string path = dir + "/" + n;
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream buf;
+    buf << in.rdbuf();
+    if (!in) return Error{Location{path, 0, 0}, "cannot read rule file"};
+    if (auto err = ParseRuleFile(buf.str(), path, rules)) return err;
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> LoadEmbeddedRules(std::vector<Rule>* rules) {
+  for (const EmbeddedRuleFile& f : EmbeddedRuleFiles()) {
+    if (auto err = ParseRuleFile(f.text, f.name, rules)) return err;
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> CheckUniqueIds(const std::vector<Rule>& rules) {
+  for (size_t i = 0; i < rules.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (rules[i].id == rules[j].id) {
+        return Error{rules[i].where, "duplicate rule id '" + rules[i].id + "' (first defined at " +
+                                         rules[j].where.ToString() + ")"};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace kdiag

@@ -1,0 +1,34 @@
+// Rule files: TOML text in, validated Rules out, or an error that says file:line:column.
+//
+// Validation is strict because a rule that silently does nothing is worse than none: unknown
+// keys, wrong types, patterns RE2 rejects, key/example fields the pattern does not capture, and
+// duplicate ids are all errors. Examples are not run here (see rule_check.h).
+#ifndef KDIAG_MATCH_RULE_FILE_H_
+#define KDIAG_MATCH_RULE_FILE_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/input/location.h"
+#include "analyzer/match/rule.h"
+
+namespace kdiag {
+
+// Parses one rule file's text; appends its rules. `name` is used in errors and Rule::where.
+std::optional<Error> ParseRuleFile(std::string_view text, std::string_view name,
+                                   std::vector<Rule>* rules);
+
+// Every *.toml file directly in `dir`, in name order. Error when dir cannot be read or holds none.
+std::optional<Error> LoadRuleDir(const std::string& dir, std::vector<Rule>* rules);
+
+// The rules embedded at build time.
+std::optional<Error> LoadEmbeddedRules(std::vector<Rule>* rules);
+
+// Duplicate ids across all loaded rules are an error naming both places.
+std::optional<Error> CheckUniqueIds(const std::vector<Rule>& rules);
+
+}  // namespace kdiag
+
+#endif  // KDIAG_MATCH_RULE_FILE_H_

@@ -1,0 +1,166 @@
+#include "analyzer/output/ndjson.h"
+
+#include "analyzer/output/json_writer.h"
+
+namespace kdiag {
+namespace {
+
+void Time(JsonWriter* w, const char* key, const std::optional<int64_t>& us) {
+  w->Key(key);
+  if (us) {
+    w->Raw(FormatSeconds(*us));
+  } else {
+    w->Null();
+  }
+}
+
+void Input(JsonWriter* w, const std::string& name, uint64_t line) {
+  w->Key("input");
+  w->BeginObject();
+  w->Key("name");
+  w->String(name);
+  w->Key("line");
+  w->Int(static_cast<int64_t>(line));
+  w->EndObject();
+}
+
+void FieldsObject(JsonWriter* w, const Fields& fields) {
+  w->Key("fields");
+  w->BeginObject();
+  for (const auto& [k, v] : fields) {
+    w->Key(k);
+    w->String(v);
+  }
+  w->EndObject();
+}
+
+void OptionalString(JsonWriter* w, const char* key, const std::string& value) {
+  if (value.empty()) return;
+  w->Key(key);
+  w->String(value);
+}
+
+}  // namespace
+
+void AppendRecordJson(const Record& r, std::string* out) {
+  JsonWriter w(out);
+  w.BeginObject();
+  w.Key("type");
+  w.String("record");
+  Time(&w, "time", r.time_us);
+  w.Key("wall_time");
+  r.wall_time.empty() ? w.Null() : w.String(r.wall_time);
+  w.Key("level");
+  r.level < 0 ? w.Null() : w.Int(r.level);
+  w.Key("facility");
+  r.facility < 0 ? w.Null() : w.Int(r.facility);
+  w.Key("source");
+  w.String(SourceName(r.source));
+  if (r.source == Source::kGuest && r.domain >= 0) {
+    w.Key("domain");
+    w.Int(r.domain);
+  }
+  w.Key("host");
+  r.host.empty() ? w.Null() : w.String(r.host);
+  OptionalString(&w, "program", r.program);
+  OptionalString(&w, "caller", r.caller);
+  w.Key("boot");
+  w.Int(r.boot);
+  w.Key("message");
+  w.String(r.text);
+  Input(&w, r.input, r.line);
+  w.EndObject();
+  out->push_back('\n');
+}
+
+void AppendEventJson(const Event& e, std::string* out) {
+  const Record& r = e.record;
+  JsonWriter w(out);
+  w.BeginObject();
+  w.Key("type");
+  w.String("event");
+  w.Key("rule");
+  w.String(e.rule->id);
+  w.Key("severity");
+  w.String(SeverityName(e.rule->severity));
+  w.Key("source");
+  w.String(SourceName(r.source));
+  Time(&w, "time", r.time_us);
+  w.Key("boot");
+  w.Int(r.boot);
+  FieldsObject(&w, e.fields);
+  w.Key("message");
+  w.String(r.text);
+  Input(&w, r.input, r.line);
+  w.Key("summary");
+  w.String(ExpandTemplate(e.rule->summary, e.fields));
+  OptionalString(&w, "wall_time", r.wall_time);
+  OptionalString(&w, "host", r.host);
+  if (r.level >= 0) {
+    w.Key("level");
+    w.Int(r.level);
+  }
+  if (r.source == Source::kGuest && r.domain >= 0) {
+    w.Key("domain");
+    w.Int(r.domain);
+  }
+  if (e.continuation > 0) {
+    w.Key("lines");
+    w.Int(r.line_count);
+  }
+  w.EndObject();
+  out->push_back('\n');
+}
+
+void AppendFindingJson(const Finding& f, std::string* out) {
+  JsonWriter w(out);
+  w.BeginObject();
+  w.Key("type");
+  w.String("finding");
+  w.Key("rule");
+  w.String(f.rule->id);
+  w.Key("severity");
+  w.String(SeverityName(f.rule->severity));
+  w.Key("source");
+  w.String(f.rule->source ? SourceName(*f.rule->source) : "any");
+  w.Key("boot");
+  w.Int(f.boot);
+  w.Key("count");
+  w.Int(static_cast<int64_t>(f.count));
+  Time(&w, "first", f.first_us);
+  Time(&w, "last", f.last_us);
+  FieldsObject(&w, f.fields);
+  w.Key("summary");
+  w.String(f.summary);
+  w.Key("advice");
+  w.String(f.advice);
+  w.Key("message");
+  w.String(f.message);
+  Input(&w, f.input, f.line);
+  w.EndObject();
+  out->push_back('\n');
+}
+
+void AppendSummaryJson(const Summary& s, std::string* out) {
+  JsonWriter w(out);
+  w.BeginObject();
+  w.Key("type");
+  w.String("summary");
+  auto num = [&](const char* k, uint64_t v) {
+    w.Key(k);
+    w.Int(static_cast<int64_t>(v));
+  };
+  num("records", s.records);
+  num("bytes", s.bytes);
+  num("boots", s.boots);
+  num("events", s.events);
+  num("findings", s.findings);
+  num("inputs", s.inputs);
+  num("errors", s.errors);
+  num("truncated_lines", s.truncated_lines);
+  num("findings_dropped", s.findings_dropped);
+  w.EndObject();
+  out->push_back('\n');
+}
+
+}  // namespace kdiag

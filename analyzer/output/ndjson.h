@@ -1,0 +1,27 @@
+// NDJSON: the machine-readable contract of design.md, one object per line.
+//
+//   {"type":"record", ...}   with --records, every record
+//   {"type":"event", "rule", "severity", "source", "time", "boot", "fields", "message", "input"}
+//   {"type":"finding", "rule", "count", "first", "last", "fields", "advice", ...}
+//   {"type":"summary", "records", "bytes", "boots", "events", ...}
+// Keys may be added; none of these may be renamed or removed.
+#ifndef KDIAG_OUTPUT_NDJSON_H_
+#define KDIAG_OUTPUT_NDJSON_H_
+
+#include <string>
+
+#include "analyzer/correlate/event.h"
+#include "analyzer/correlate/finding.h"
+#include "analyzer/correlate/summary.h"
+
+namespace kdiag {
+
+// Each appends one line, '\n' included.
+void AppendRecordJson(const Record& record, std::string* out);
+void AppendEventJson(const Event& event, std::string* out);
+void AppendFindingJson(const Finding& finding, std::string* out);
+void AppendSummaryJson(const Summary& summary, std::string* out);
+
+}  // namespace kdiag
+
+#endif  // KDIAG_OUTPUT_NDJSON_H_

@@ -1,0 +1,93 @@
+#include "analyzer/output/text_report.h"
+
+#include <cctype>
+
+#include "analyzer/output/terminal_safe.h"
+
+namespace kdiag {
+namespace {
+
+const char* SeverityColor(Severity s) {
+  switch (s) {
+    case Severity::kCritical:
+      return "\x1b[1;35m";
+    case Severity::kError:
+      return "\x1b[1;31m";
+    case Severity::kWarning:
+      return "\x1b[1;33m";
+    case Severity::kNotice:
+      return "\x1b[1;36m";
+    case Severity::kInfo:
+      return "\x1b[1m";
+  }
+  return "";
+}
+
+std::string Upper(std::string_view s) {
+  std::string u(s);
+  for (char& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return u;
+}
+
+// Every line of text, prefixed.
+void Indented(std::string_view text, std::string_view prefix, std::string* out) {
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    out->append(prefix);
+    out->append(text.substr(0, nl));
+    out->push_back('\n');
+    if (nl == std::string_view::npos) break;
+    text.remove_prefix(nl + 1);
+  }
+}
+
+std::string Plural(uint64_t n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+std::string RenderTextReport(const std::vector<Finding*>& findings, const Summary& summary,
+                             bool color) {
+  std::string out;
+  const std::string* input = nullptr;
+  int boot = -1;
+  for (const Finding* f : findings) {
+    if (!input || *input != f->input || boot != f->boot) {
+      input = &f->input;
+      boot = f->boot;
+      if (!out.empty()) out.push_back('\n');
+      out += "== " + TerminalSafe(f->input) + ", boot " + std::to_string(f->boot) + " ==\n";
+    }
+    std::string sev = Upper(SeverityName(f->rule->severity));
+    if (color) sev = SeverityColor(f->rule->severity) + sev + "\x1b[0m";
+    out += sev + "  " + f->rule->id + "  x" + std::to_string(f->count);
+    if (f->first_us) {
+      out += "  at " + FormatSeconds(*f->first_us);
+      if (f->count > 1 && f->last_us && *f->last_us != *f->first_us) {
+        out += ".." + FormatSeconds(*f->last_us);
+      }
+    }
+    out.push_back('\n');
+    Indented(TerminalSafe(f->summary), "  ", &out);
+    std::string where = TerminalSafe(f->input) + ":" + std::to_string(f->line) + ": ";
+    std::string_view msg = f->message;
+    std::string first_line = TerminalSafe(msg.substr(0, msg.find('\n')));
+    out += "  " + where + first_line + "\n";
+    if (!f->advice.empty()) Indented(TerminalSafe(f->advice), "    | ", &out);
+  }
+  if (findings.empty()) out += "No problems found.\n";
+  out += "\n" + Plural(summary.findings, "finding") + " from " + Plural(summary.events, "event") +
+         " in " + Plural(summary.records, "record") + " (" + Plural(summary.boots, "boot") + ", " +
+         Plural(summary.inputs, "input") + ", " + std::to_string(summary.bytes) + " bytes)";
+  if (summary.findings_dropped) {
+    out += "; " + std::to_string(summary.findings_dropped) + " further findings not kept";
+  }
+  if (summary.truncated_lines) {
+    out += "; " + Plural(summary.truncated_lines, "overlong line") + " cut";
+  }
+  out += ".\n";
+  return out;
+}
+
+}  // namespace kdiag

@@ -1,0 +1,20 @@
+// The human report: findings grouped by input and boot, highest severity first, each with its
+// count, time span, the first message and the advice inline. Everything taken from the log goes
+// through TerminalSafe. Colour only when asked (the CLI decides: a terminal and no NO_COLOR).
+#ifndef KDIAG_OUTPUT_TEXT_REPORT_H_
+#define KDIAG_OUTPUT_TEXT_REPORT_H_
+
+#include <string>
+#include <vector>
+
+#include "analyzer/correlate/finding.h"
+#include "analyzer/correlate/summary.h"
+
+namespace kdiag {
+
+std::string RenderTextReport(const std::vector<Finding*>& findings, const Summary& summary,
+                             bool color);
+
+}  // namespace kdiag
+
+#endif  // KDIAG_OUTPUT_TEXT_REPORT_H_

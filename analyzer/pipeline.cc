@@ -1,0 +1,147 @@
+#include "analyzer/pipeline.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "analyzer/correlate/enumeration.h"
+#include "analyzer/input/boot_segmenter.h"
+#include "analyzer/input/console_framer.h"
+#include "analyzer/input/line_reader.h"
+
+namespace kdiag {
+
+bool IsKnownFormat(const std::string& name) {
+  return name == "auto" || name == "console";
+}
+
+// Per-input state: the framer and the boot numbering start afresh for every input.
+class Pipeline::InputState {
+ public:
+  explicit InputState(const std::string& name) : framer(name) {}
+  ConsoleFramer framer;
+  BootSegmenter boots;
+};
+
+Pipeline::Pipeline(Matcher* matcher, PipelineObserver* observer, std::string format)
+    : matcher_(matcher),
+      observer_(observer),
+      format_(std::move(format)),
+      assembler_(matcher),
+      event_sink_([this](Event&& e) { OnEvent(std::move(e)); }) {}
+
+void Pipeline::OnRecord(Record&& record) {
+  input_->boots.Assign(&record);
+  ++summary_.records;
+  if (observer_) observer_->OnRecord(record);
+  assembler_.Add(record, event_sink_);
+}
+
+void Pipeline::OnEvent(Event&& event) {
+  ++summary_.events;
+  AddEnumeration(event, &inventory_);
+  findings_.Add(event);
+  if (observer_) observer_->OnEvent(event);
+}
+
+void Pipeline::EndInput() {
+  RecordSink sink = [this](Record&& r) { OnRecord(std::move(r)); };
+  input_->framer.Finish(sink);
+  assembler_.Flush(event_sink_);
+  summary_.boots += input_->boots.boots();
+  ++summary_.inputs;
+}
+
+void Pipeline::ReadFd(int fd, const std::string& name, std::vector<Error>* errors) {
+  InputState state(name);
+  input_ = &state;
+  RecordSink sink = [this](Record&& r) { OnRecord(std::move(r)); };
+  LineReader reader(fd, name);
+  auto err = reader.ForEach([&](std::string_view line, uint64_t number, bool truncated) {
+    if (truncated) ++summary_.truncated_lines;
+    state.framer.Line(line, number, sink);
+  });
+  summary_.bytes += reader.bytes();
+  if (err) {
+    errors->push_back(*err);
+    ++summary_.errors;
+  }
+  EndInput();
+  input_ = nullptr;
+}
+
+void Pipeline::ReadText(std::string_view text, const std::string& name) {
+  InputState state(name);
+  input_ = &state;
+  RecordSink sink = [this](Record&& r) { OnRecord(std::move(r)); };
+  uint64_t number = 0;
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    state.framer.Line(line, ++number, sink);
+    summary_.bytes += line.size() + (nl == std::string_view::npos ? 0 : 1);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+  }
+  EndInput();
+  input_ = nullptr;
+}
+
+void Pipeline::ReadPath(const std::string& path, std::vector<Error>* errors) {
+  if (path == "-") return ReadFd(0, "-", errors);
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return ReadDirectory(path, 0, errors);
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    errors->push_back(Error{Location{path, 0, 0}, std::strerror(errno)});
+    ++summary_.errors;
+    return;
+  }
+  ReadFd(fd, path, errors);
+  close(fd);
+}
+
+void Pipeline::ReadDirectory(const std::string& path, int depth, std::vector<Error>* errors) {
+  DIR* d = opendir(path.c_str());
+  if (!d) {
+    errors->push_back(Error{Location{path, 0, 0}, std::strerror(errno)});
+    ++summary_.errors;
+    return;
+  }
+  std::vector<std::string> names;
+  while (dirent* e = readdir(d)) {
+    std::string n = e->d_name;
+    if (n != "." && n != "..") names.push_back(n);
+  }
+  closedir(d);
+  std::sort(names.begin(), names.end());
+  for (const std::string& n : names) {
+    std::string child = path + (path.back() == '/' ? "" : "/") + n;
+    struct stat st;
+    if (lstat(child.c_str(), &st) != 0) continue;
+    if (S_ISDIR(st.st_mode)) {
+      // Symbolic links to directories are not followed (loops); depth is bounded.
+      if (depth < 32) ReadDirectory(child, depth + 1, errors);
+    } else if (S_ISREG(st.st_mode) ||
+               (S_ISLNK(st.st_mode) && stat(child.c_str(), &st) == 0 && S_ISREG(st.st_mode))) {
+      ReadPath(child, errors);
+    }
+  }
+}
+
+std::vector<Finding*> Pipeline::Findings() {
+  assembler_.Flush(event_sink_);
+  return findings_.Sorted();
+}
+
+const Summary& Pipeline::summary() {
+  summary_.findings = findings_.size();
+  summary_.findings_dropped = findings_.dropped();
+  return summary_;
+}
+
+}  // namespace kdiag

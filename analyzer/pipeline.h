@@ -1,0 +1,74 @@
+// The pipeline: input -> match -> correlate, one record at a time.
+//
+//   bytes --LineReader--> lines --Framer--> records --BootSegmenter--> records with boots
+//         --EventAssembler(Matcher)--> events --> FindingTable, PciInventory
+//
+// Records and events are handed to an observer as they appear (so NDJSON streams and a pipe
+// reader sees events at once); findings are complete only after Finish(). Memory stays bounded
+// whatever the input size: lines are capped, the finding table is capped, nothing else grows with
+// the input except the PCI inventory (bounded by the 65536 x 256 possible BDFs of a log).
+// Remedies and output come after; the CLI wires them.
+#ifndef KDIAG_PIPELINE_H_
+#define KDIAG_PIPELINE_H_
+
+#include <string>
+#include <vector>
+
+#include "analyzer/correlate/event_assembler.h"
+#include "analyzer/correlate/finding.h"
+#include "analyzer/correlate/pci_inventory.h"
+#include "analyzer/correlate/summary.h"
+#include "analyzer/input/location.h"
+#include "analyzer/match/matcher.h"
+
+namespace kdiag {
+
+class PipelineObserver {
+ public:
+  virtual ~PipelineObserver() = default;
+  virtual void OnRecord(const Record& /*record*/) {}
+  virtual void OnEvent(const Event& /*event*/) {}
+};
+
+// Input formats a user can force with --format; "auto" detects.
+bool IsKnownFormat(const std::string& name);
+
+class Pipeline {
+ public:
+  // `observer` may be null.
+  Pipeline(Matcher* matcher, PipelineObserver* observer, std::string format = "auto");
+
+  // A file, a directory (regular files below it, recursively, in name order) or "-" (stdin).
+  // An unreadable path adds an error naming it; the caller goes on with the other inputs.
+  void ReadPath(const std::string& path, std::vector<Error>* errors);
+  // An open descriptor (not closed here).
+  void ReadFd(int fd, const std::string& name, std::vector<Error>* errors);
+  // Text already in memory (tests, rule examples).
+  void ReadText(std::string_view text, const std::string& name);
+
+  // Call after the last input: findings in report order.
+  std::vector<Finding*> Findings();
+  PciInventory& inventory() { return inventory_; }
+  const Summary& summary();
+
+ private:
+  void ReadDirectory(const std::string& path, int depth, std::vector<Error>* errors);
+  void OnRecord(Record&& record);
+  void OnEvent(Event&& event);
+  void EndInput();
+
+  Matcher* matcher_;
+  PipelineObserver* observer_;
+  std::string format_;
+  EventAssembler assembler_;
+  EventSink event_sink_;
+  FindingTable findings_;
+  PciInventory inventory_;
+  Summary summary_;
+  class InputState;
+  InputState* input_ = nullptr;  // the input being read
+};
+
+}  // namespace kdiag
+
+#endif  // KDIAG_PIPELINE_H_

@@ -1,0 +1,235 @@
+// The command-line contract of design.md, through the real binary.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <random>
+
+#include "run_kdiag.h"
+
+namespace kdiag {
+namespace {
+
+using testing::RunKdiag;
+
+const std::string kCorpus = std::string(KDIAG_CORPUS_DIR) + "/founding-case/";
+
+constexpr char kPciback[] =
+    "[   43.052271] pciback 0000:13:04.0: Driver tried to write to a read-only configuration space "
+    "field at offset 0xe0, size 2. This may be harmless, but if you have problems with your "
+    "device:\n";
+
+size_t Count(const std::string& hay, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + 1)) ++n;
+  return n;
+}
+
+// Every line must be a JSON object; returns them parsed as (type, rule, raw line).
+struct Line {
+  std::string type, rule, raw;
+};
+std::vector<Line> ParseNdjson(const std::string& text) {
+  std::vector<Line> out;
+  simdjson::dom::parser parser;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    EXPECT_NE(nl, std::string::npos) << "NDJSON must end every line with a newline";
+    if (nl == std::string::npos) break;
+    std::string raw = text.substr(start, nl - start);
+    start = nl + 1;
+    simdjson::dom::element doc;
+    auto error = parser.parse(raw).get(doc);
+    EXPECT_FALSE(error) << "not JSON: " << raw;
+    if (error) continue;
+    Line l;
+    l.raw = raw;
+    std::string_view sv;
+    if (!doc["type"].get(sv)) l.type = std::string(sv);
+    if (!doc["rule"].get(sv)) l.rule = std::string(sv);
+    out.push_back(l);
+  }
+  return out;
+}
+
+std::string Field(const std::string& raw, const char* path) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parser.parse(raw);
+  std::string_view sv;
+  if (doc.at_pointer(path).get(sv)) return "<absent>";
+  return std::string(sv);
+}
+
+TEST(Cli, FoundingCaseQuirkFileHasExactlyOneField) {
+  auto r = RunKdiag(
+      {"--emit", "xend-quirks", "--lspci", kCorpus + "lspci-n.txt", kCorpus + "dmesg.log"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(Count(r.out, "'8086:10b5'"), 1u) << r.out;
+  EXPECT_EQ(Count(r.out, "'000000e0:2:00000000'"), 1u) << r.out;
+  EXPECT_EQ(Count(r.out, "(pci_config_space_fields"), 1u) << r.out;
+
+  auto vmm = RunKdiag(
+      {"--emit", "xend-quirks", "--lspci", kCorpus + "lspci-vmm-n.txt", kCorpus + "dmesg.log"});
+  ASSERT_EQ(vmm.status, 0) << vmm.err;
+  EXPECT_EQ(Count(vmm.out, "'8086:10b5:103c:3109'"), 1u) << vmm.out;
+  EXPECT_EQ(Count(vmm.out, "'000000e0:2:00000000'"), 1u) << vmm.out;
+}
+
+TEST(Cli, MergingTwiceChangesNothing) {
+  std::string dir = testing::TempDir();
+  auto once = RunKdiag({"--emit", "xend-quirks", "--merge", kCorpus + "xend-pci-quirks.sxp",
+                        "--lspci", kCorpus + "lspci-n.txt", kCorpus + "dmesg.log"});
+  ASSERT_EQ(once.status, 0) << once.err;
+  testing::WriteFile(dir + "/merged.sxp", once.out);
+  auto twice = RunKdiag({"--emit", "xend-quirks", "--merge", dir + "/merged.sxp", "--lspci",
+                         kCorpus + "lspci-n.txt", kCorpus + "dmesg.log"});
+  ASSERT_EQ(twice.status, 0) << twice.err;
+  EXPECT_EQ(once.out, twice.out);
+  // The first stanza matching 8086:10b5 (a 4-part ffff wildcard entry) gets the field.
+  size_t first = once.out.find("e1000_quad_port"), field = once.out.find("000000e0:2:00000000"),
+         second = once.out.find("other_card");
+  EXPECT_LT(first, field);
+  EXPECT_LT(field, second);
+}
+
+TEST(Cli, XenLinesBecomeContractEvents) {
+  auto r = RunKdiag({"--output", "ndjson", kCorpus + "xl-dmesg.log"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  bool bad_mfn = false, pae = false, summary = false;
+  for (const Line& l : ParseNdjson(r.out)) {
+    if (l.type == "event" && l.rule == "xen.mm.bad_mfn") {
+      bad_mfn = true;
+      EXPECT_EQ(Field(l.raw, "/fields/domain"), "10");
+      EXPECT_EQ(Field(l.raw, "/fields/mfn"), "9be78");
+      EXPECT_EQ(Field(l.raw, "/fields/pfn"), "a4e78");
+      EXPECT_EQ(Field(l.raw, "/fields/pte"), "000000009be78025");
+      EXPECT_EQ(Field(l.raw, "/source"), "xen");
+    }
+    if (l.type == "event" && l.rule == "xen.mm.pae_pte_fixup") {
+      pae = true;
+      EXPECT_EQ(Field(l.raw, "/fields/domain"), "10");
+      EXPECT_EQ(Field(l.raw, "/fields/pte"), "000000009be78025");
+      EXPECT_EQ(Field(l.raw, "/source"), "xen");
+      EXPECT_EQ(Field(l.raw, "/input/name"), kCorpus + "xl-dmesg.log");
+    }
+    if (l.type == "summary") summary = true;
+  }
+  EXPECT_TRUE(bad_mfn && pae && summary) << r.out;
+}
+
+TEST(Cli, EventAndSummaryCarryEveryContractKey) {
+  auto r = RunKdiag({"--output", "ndjson"}, "", kPciback);
+  ASSERT_EQ(r.status, 0) << r.err;
+  simdjson::dom::parser parser;
+  int events = 0, findings = 0;
+  for (const Line& l : ParseNdjson(r.out)) {
+    simdjson::dom::element doc = parser.parse(l.raw);
+    std::vector<const char*> keys;
+    if (l.type == "event") {
+      ++events;
+      keys = {"type", "rule", "severity", "source", "time", "boot", "fields", "message", "input"};
+      EXPECT_EQ(Field(l.raw, "/input/name"), "-");
+      double t = doc["time"];
+      EXPECT_DOUBLE_EQ(t, 43.052271);
+    } else if (l.type == "finding") {
+      ++findings;
+      keys = {"rule", "count", "first", "last", "fields", "advice"};
+    } else {
+      keys = {"records", "bytes", "boots", "events"};
+    }
+    for (const char* k : keys) EXPECT_FALSE(doc[k].error()) << k << " missing in " << l.raw;
+  }
+  EXPECT_EQ(events, 1);
+  EXPECT_EQ(findings, 1);
+}
+
+TEST(Cli, MissingInputExitsTwoAndTheOthersAreStillRead) {
+  auto r = RunKdiag({"--output", "ndjson", "/nonexistent/kern.log", kCorpus + "dmesg.log"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("/nonexistent/kern.log"), std::string::npos) << r.err;
+  EXPECT_EQ(Count(r.err, "\n"), 1u) << "one line per error: " << r.err;
+  EXPECT_NE(r.out.find("xen.pciback.ro_config_write"), std::string::npos);
+}
+
+TEST(Cli, FailOnAndBadUsage) {
+  EXPECT_EQ(RunKdiag({"--fail-on", "warning", kCorpus + "dmesg.log"}).status, 1);
+  EXPECT_EQ(RunKdiag({"--fail-on", "critical", kCorpus + "dmesg.log"}).status, 0);
+  EXPECT_EQ(RunKdiag({"--no-such-flag"}).status, 2);
+  EXPECT_EQ(RunKdiag({"--output", "xml"}).status, 2);
+  EXPECT_EQ(RunKdiag({"--merge", "x.sxp"}).status, 2);
+  EXPECT_EQ(RunKdiag({"--format", "nonsense"}).status, 2);
+}
+
+TEST(Cli, InvalidRuleDirectoryNamesFileLineColumn) {
+  std::string dir = testing::TempDir();
+  testing::WriteFile(dir + "/bad.toml",
+                     "[[rule]]\nid = \"x\"\nseverity = \"warning\"\n"
+                     "source = \"kernel\"\npattern = '''(unclosed'''\n");
+  auto r = RunKdiag({"--rules", dir}, "", "");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find(dir + "/bad.toml:5:"), std::string::npos) << r.err;
+}
+
+TEST(Cli, RulesSubcommands) {
+  auto check = RunKdiag({"rules", "check"});
+  EXPECT_EQ(check.status, 0) << check.err << check.out;
+  EXPECT_NE(check.out.find("all passed"), std::string::npos);
+  auto patterns = RunKdiag({"rules", "patterns"});
+  EXPECT_EQ(patterns.status, 0);
+  EXPECT_GT(Count(patterns.out, "\n"), 10u);
+  EXPECT_EQ(patterns.out.find("\n^"), std::string::npos);
+  auto list = RunKdiag({"rules", "list"});
+  EXPECT_NE(list.out.find("xen.pciback.ro_config_write\twarning\tkernel"), std::string::npos);
+}
+
+TEST(Cli, InvalidValuesNeverReachAnEmittedFix) {
+  std::string log =
+      "pciback 0000:13:04.0: Driver tried to write to a read-only configuration space field at "
+      "offset 0x1000, size 2. This may be harmless\n"
+      "pciback 0000:13:04.0: Driver tried to write to a read-only configuration space field at "
+      "offset 0xe0, size 3. This may be harmless\n"
+      "pciback 0000:13:24.0: Driver tried to write to a read-only configuration space field at "
+      "offset 0xe0, size 2. This may be harmless\n"
+      "pciback 0000:13:04.9: Driver tried to write to a read-only configuration space field at "
+      "offset 0xe4, size 2. This may be harmless\n";
+  for (const char* emit : {"xend-quirks", "sysfs-quirks", "xl"}) {
+    auto r = RunKdiag({"--emit", emit}, "", log);
+    EXPECT_EQ(r.out.find("00001000"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find(":3:"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("13:24.0"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("04.9"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("000000e4"), std::string::npos) << r.out;
+  }
+}
+
+TEST(Cli, HostileInputNeverHidesTheNextEvent) {
+  std::string junk;
+  std::mt19937 rng(7);
+  for (int i = 0; i < 1 << 20; ++i) junk.push_back(static_cast<char>(rng()));
+  std::string log = junk + "\n" + std::string(5 << 20, 'A') + "\n" + std::string("\0\0\0\n", 4) +
+                    "\xff\xfe\xc3(invalid utf-8\n\x1b]0;title\x07\x1b[2J" + kPciback +
+                    "no final newline";
+  auto r = RunKdiag({"--output", "ndjson"}, "", log);
+  EXPECT_EQ(r.status, 0) << r.err;
+  int events = 0;
+  for (const Line& l : ParseNdjson(r.out)) {
+    events += l.type == "event" && l.rule == "xen.pciback.ro_config_write";
+  }
+  EXPECT_EQ(events, 1) << r.out.substr(0, 2000);
+  auto text = RunKdiag({}, "", log);
+  EXPECT_EQ(text.status, 0);
+  EXPECT_EQ(text.out.find('\x1b'), std::string::npos);
+  EXPECT_NE(text.out.find("xen.pciback.ro_config_write"), std::string::npos);
+}
+
+TEST(Cli, ReportNeutralisesControlSequencesFromTheLog) {
+  std::string log =
+      "pciback 0000:13:04.0: Driver tried to write to a read-only configuration space field at "
+      "offset 0xe0, size 2. \x1b]2;pwned\x07\x1b[1A\x1b[2K fake\n";
+  auto r = RunKdiag({}, "", log, {"NO_COLOR="});
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find('\x07'), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kdiag

@@ -1,0 +1,114 @@
+#include "analyzer/match/matcher.h"
+
+#include <gtest/gtest.h>
+
+#include "analyzer/match/rule_file.h"
+
+namespace kdiag {
+namespace {
+
+std::unique_ptr<Matcher> Build(const std::string& toml) {
+  std::vector<Rule> rules;
+  auto err = ParseRuleFile(toml, "t.toml", &rules);
+  EXPECT_FALSE(err) << err->ToString();
+  std::unique_ptr<Matcher> m;
+  auto berr = Matcher::Build(std::move(rules), &m);
+  EXPECT_FALSE(berr) << berr->ToString();
+  return m;
+}
+
+Record Text(std::string text, Source source = Source::kKernel) {
+  Record r;
+  r.text = std::move(text);
+  r.source = source;
+  return r;
+}
+
+constexpr char kRules[] = R"(
+[[rule]]
+id = "a.variants"
+severity = "info"
+source = "kernel"
+pattern = ['''^new (?P<n>\d+)''', '''^old (?P<n>\d+) (?P<extra>x)''']
+summary = "s"
+  [[rule.example]]
+  line = "new 1"
+  fields = { n = "1" }
+[[rule]]
+id = "b.xen"
+severity = "error"
+source = "xen"
+pattern = '''boom (?P<what>\w+)'''
+summary = "s"
+  [[rule.example]]
+  line = "(XEN) boom x"
+  fields = { what = "x" }
+[[rule]]
+id = "c.any"
+severity = "error"
+source = "any"
+pattern = '''boom'''
+summary = "s"
+  [[rule.example]]
+  line = "boom"
+)";
+
+TEST(Matcher, VariantsFirstMatchWinsAndCapturesByName) {
+  auto m = Build(kRules);
+  std::vector<RuleMatch> out;
+  m->Match(Text("old 7 x"), &out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].rule->id, "a.variants");
+  EXPECT_EQ(out[0].fields, (Fields{{"n", "7"}, {"extra", "x"}}));
+  out.clear();
+  m->Match(Text("nothing here"), &out);
+  EXPECT_TRUE(out.empty());
+}
+
+TEST(Matcher, SourceFilterAndRuleOrder) {
+  auto m = Build(kRules);
+  std::vector<RuleMatch> out;
+  m->Match(Text("boom bang"), &out);
+  ASSERT_EQ(out.size(), 1u);  // b.xen is for xen records only
+  EXPECT_EQ(out[0].rule->id, "c.any");
+  out.clear();
+  m->Match(Text("boom bang", Source::kXen), &out);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].rule->id, "b.xen");
+  EXPECT_EQ(out[1].rule->id, "c.any");
+}
+
+TEST(Matcher, PatternVectorscanRejectsStillMatchesThroughRe2) {
+  // Vectorscan refuses code points above \xff; the rule must still work.
+  auto m = Build(R"(
+[[rule]]
+id = "u.wide"
+severity = "info"
+source = "any"
+pattern = '''caf[\x{e9}\x{100}]'''
+summary = "s"
+  [[rule.example]]
+  line = "café"
+)");
+  EXPECT_EQ(m->always_candidates(), 1u);
+  std::vector<RuleMatch> out;
+  m->Match(Text("a café"), &out);
+  EXPECT_EQ(out.size(), 1u);
+}
+
+TEST(Matcher, HostileBytesDoNotMatchOrCrash) {
+  auto m = Build(kRules);
+  std::string junk;
+  uint32_t x = 12345;
+  for (int i = 0; i < 100000; ++i) {
+    x = x * 1103515245 + 12345;
+    junk.push_back(static_cast<char>(x >> 24));
+  }
+  std::vector<RuleMatch> out;
+  m->Match(Text(junk + "\xff\xfe new 5"), &out);
+  m->Match(Text(std::string("new \0 9", 7)), &out);
+  EXPECT_TRUE(out.empty());
+}
+
+}  // namespace
+}  // namespace kdiag

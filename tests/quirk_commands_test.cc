@@ -1,0 +1,121 @@
+// sysfs quirks commands and the xl permissive alternative.
+#include <gtest/gtest.h>
+
+#include "analyzer/remedy/quirk.h"
+
+namespace kdiag {
+namespace {
+
+QuirkNeed Need(const char* bdf, const char* offset, const char* size, const char* by = "-:1",
+               const char* name = "") {
+  QuirkNeed n;
+  n.bdf = *Bdf::Parse(bdf);
+  n.field = *QuirkField::Parse(offset, size);
+  n.reported_by = by;
+  n.device_name = name;
+  return n;
+}
+
+size_t Count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) ++n;
+  return n;
+}
+
+// Every line is a comment, blank, or one of the allowed command shapes.
+void ExpectOnlyCommentsAnd(const std::string& text, const std::vector<std::string>& prefixes) {
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    ASSERT_NE(nl, std::string::npos) << "output must end with a newline";
+    std::string line = text.substr(start, nl - start);
+    bool ok = line.empty() || line[0] == '#';
+    for (const std::string& p : prefixes) ok = ok || line.rfind(p, 0) == 0;
+    EXPECT_TRUE(ok) << "unexpected line: " << line;
+    start = nl + 1;
+  }
+}
+
+TEST(SysfsQuirksTest, OneEchoPerDeviceAndField) {
+  QuirkNeed with_id = Need("0000:13:04.0", "0xe0", "2", "-:1");
+  with_id.id = PciId{0x8086, 0x10b5, std::nullopt, std::nullopt};
+  std::string out = RenderSysfsQuirks({with_id, Need("0000:13:04.0", "0xe0", "2", "-:9"),
+                                       Need("0000:13:04.1", "0xe0", "2", "-:5"),
+                                       Need("0000:13:04.0", "0x1d6", "2", "-:12")});
+  EXPECT_EQ(Count(out, "echo "), 3u);
+  EXPECT_NE(out.find("echo 0000:13:04.0-000000e0:2:00000000 > "
+                     "/sys/bus/pci/drivers/pciback/quirks\n"
+                     "echo 0000:13:04.0-000001d6:2:00000000 > "
+                     "/sys/bus/pci/drivers/pciback/quirks\n"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("echo 0000:13:04.1-000000e0:2:00000000 > "
+                     "/sys/bus/pci/drivers/pciback/quirks\n"),
+            std::string::npos);
+  EXPECT_NE(out.find("# 0000:13:04.0 [8086:10b5] (reported by -:1, -:9, -:12)"), std::string::npos)
+      << out;
+  ExpectOnlyCommentsAnd(out, {"echo 0000:13:04."});
+}
+
+TEST(SysfsQuirksTest, SaysHowLongTheyLastAndHowToPersist) {
+  std::string out = RenderSysfsQuirks({Need("0000:13:04.0", "0xe0", "2")});
+  EXPECT_NE(out.find("reboot"), std::string::npos);
+  EXPECT_NE(out.find("unbound from pciback"), std::string::npos);
+  EXPECT_NE(out.find("systemd unit"), std::string::npos);
+  EXPECT_NE(out.find("before any\n# domain starts"), std::string::npos);
+  EXPECT_NE(out.find("With xl/libxl there is no\n# quirks file"), std::string::npos);
+  EXPECT_NE(out.find("once per device binding"), std::string::npos);
+}
+
+TEST(SysfsQuirksTest, NothingInvalidIsPrinted) {
+  QuirkNeed bad_reg = Need("0000:13:04.0", "0xe0", "2");
+  bad_reg.field.reg = 0x1000;
+  QuirkNeed bad_dev = Need("0000:13:04.0", "0xe0", "2");
+  bad_dev.bdf.device = 0x40;
+  QuirkNeed hostile = Need("0000:13:05.0", "0xe0", "2", "x\n; rm -rf /\n", "a\nb\x1b[2J");
+  std::string out = RenderSysfsQuirks({bad_reg, bad_dev, hostile});
+  EXPECT_EQ(Count(out, "echo "), 1u) << out;
+  EXPECT_EQ(out.find("00001000"), std::string::npos);
+  EXPECT_EQ(out.find(":40."), std::string::npos);
+  EXPECT_EQ(out.find('\x1b'), std::string::npos);
+  EXPECT_NE(out.find("# 0000:13:05.0 ab[2J (reported by x; rm -rf /)"), std::string::npos) << out;
+  ExpectOnlyCommentsAnd(out, {"echo 0000:13:05.0-000000e0:2:00000000 > "});
+  EXPECT_EQ(RenderSysfsQuirks({}).find("echo"), std::string::npos);
+}
+
+TEST(XlPermissiveTest, PerDeviceConfigAndLiveCommand) {
+  std::string out =
+      RenderXlPermissive({Need("0000:13:04.0", "0xe0", "2"), Need("0000:13:04.0", "0x1d6", "2"),
+                          Need("0000:13:04.1", "0xe0", "2")});
+  EXPECT_EQ(Count(out, "\npci = [ '0000:13:04.0,permissive=1' ]\n"), 1u) << out;
+  EXPECT_EQ(Count(out, "\npci = [ '0000:13:04.1,permissive=1' ]\n"), 1u);
+  EXPECT_EQ(Count(out, "echo 0000:13:04.0 > /sys/bus/pci/drivers/pciback/permissive\n"), 1u);
+  EXPECT_EQ(Count(out, "echo 0000:13:04.1 > /sys/bus/pci/drivers/pciback/permissive\n"), 1u);
+  EXPECT_NE(out.find("#   pci = [ '0000:13:04.0,permissive=1', '0000:13:04.1,permissive=1' ]"),
+            std::string::npos);
+  ExpectOnlyCommentsAnd(out, {"pci = [ '0000:13:04.", "echo 0000:13:04."});
+}
+
+TEST(XlPermissiveTest, CarriesTheSecurityWarning) {
+  std::string out = RenderXlPermissive({Need("0000:13:04.0", "0xe0", "2")});
+  EXPECT_NE(out.find("SECURITY WARNING"), std::string::npos);
+  EXPECT_NE(out.find("ANY configuration register"), std::string::npos);
+  EXPECT_NE(out.find("BARs"), std::string::npos);
+  EXPECT_NE(out.find("MSI"), std::string::npos);
+  EXPECT_NE(out.find("command register"), std::string::npos);
+  EXPECT_NE(out.find("trust"), std::string::npos);
+  EXPECT_NE(out.find("prefer the narrow fix"), std::string::npos);
+  EXPECT_LT(out.find("SECURITY WARNING"), out.find("pci = ["));
+  EXPECT_EQ(out.find("#   pci = ["), std::string::npos);  // one device: no combined example
+}
+
+TEST(XlPermissiveTest, NothingInvalidIsPrinted) {
+  QuirkNeed bad = Need("0000:13:04.0", "0xe0", "2");
+  bad.bdf.function = 8;
+  std::string out = RenderXlPermissive({bad});
+  EXPECT_EQ(out.find("pci = ["), std::string::npos);
+  EXPECT_EQ(out.find("echo"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kdiag

@@ -1,0 +1,77 @@
+// Every example of every shipped rule, through the real pipeline.
+#include <gtest/gtest.h>
+
+#include "analyzer/match/rule_file.h"
+#include "analyzer/rule_check.h"
+
+namespace kdiag {
+namespace {
+
+TEST(ShippedRules, EveryExampleMatchesAndEveryCounterExampleDoesNot) {
+  std::vector<Rule> rules;
+  auto err = LoadEmbeddedRules(&rules);
+  ASSERT_FALSE(err) << err->ToString();
+  std::unique_ptr<Matcher> m;
+  ASSERT_FALSE(Matcher::Build(std::move(rules), &m));
+  RuleCheckResult result = CheckRuleExamples(m.get());
+  for (const Error& e : result.failures) ADD_FAILURE() << e.ToString();
+  EXPECT_GE(result.examples, result.rules);
+  std::cout << result.rules << " rules, " << result.examples << " examples run\n";
+}
+
+TEST(ShippedRules, ContractRuleIdsExistWithTheirFields) {
+  std::vector<Rule> rules;
+  ASSERT_FALSE(LoadEmbeddedRules(&rules));
+  struct Contract {
+    const char* id;
+    std::vector<std::string> fields;
+  } contracts[] = {
+      {"xen.pciback.ro_config_write", {"bdf", "offset", "size"}},
+      {"pci.device.enumerated", {"bdf", "vendor", "device", "class"}},
+      {"xen.mm.pae_pte_fixup", {"domain", "pte"}},
+      {"xen.mm.bad_mfn", {"domain", "mfn", "pfn", "pte"}},
+  };
+  for (const Contract& c : contracts) {
+    const Rule* rule = nullptr;
+    for (const Rule& r : rules) {
+      if (r.id == c.id) rule = &r;
+    }
+    ASSERT_TRUE(rule) << c.id;
+    // Every example of a contract rule carries every contract field.
+    for (const RuleExample& ex : rule->examples) {
+      for (const std::string& f : c.fields) {
+        EXPECT_FALSE(FieldValue(ex.fields, f).empty())
+            << c.id << " example " << ex.line << " lacks " << f;
+      }
+    }
+  }
+}
+
+TEST(RuleCheck, ReportsAWrongExample) {
+  std::vector<Rule> rules;
+  ASSERT_FALSE(ParseRuleFile(R"(
+[[rule]]
+id = "t.bad"
+severity = "info"
+source = "kernel"
+pattern = '''^x (?P<n>\d)'''
+summary = "s"
+not = ["x 1"]
+  [[rule.example]]
+  line = "x 1"
+  fields = { n = "2" }
+  [[rule.example]]
+  line = "y 1"
+)",
+                             "t.toml", &rules));
+  std::unique_ptr<Matcher> m;
+  ASSERT_FALSE(Matcher::Build(std::move(rules), &m));
+  RuleCheckResult result = CheckRuleExamples(m.get());
+  ASSERT_EQ(result.failures.size(), 3u);
+  EXPECT_NE(result.failures[0].message.find("expected {n = \"2\"}"), std::string::npos);
+  EXPECT_NE(result.failures[1].message.find("does not match"), std::string::npos);
+  EXPECT_NE(result.failures[2].message.find("counter-example"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kdiag

@@ -1,0 +1,113 @@
+#include "analyzer/match/rule_file.h"
+
+#include <gtest/gtest.h>
+
+namespace kdiag {
+namespace {
+
+constexpr char kGood[] = R"(
+[[rule]]
+id = "t.one"
+severity = "warning"
+source = "kernel"
+pattern = '''^hello (?P<who>\w+)'''
+summary = "hello {who}"
+  [[rule.example]]
+  line = "hello world"
+  fields = { who = "world" }
+)";
+
+std::optional<Error> Parse(const std::string& text, std::vector<Rule>* rules) {
+  return ParseRuleFile(text, "t.toml", rules);
+}
+
+TEST(RuleFile, ParsesAGoodRule) {
+  std::vector<Rule> rules;
+  ASSERT_FALSE(Parse(kGood, &rules));
+  ASSERT_EQ(rules.size(), 1u);
+  EXPECT_EQ(rules[0].id, "t.one");
+  EXPECT_EQ(rules[0].severity, Severity::kWarning);
+  ASSERT_TRUE(rules[0].source);
+  EXPECT_EQ(*rules[0].source, Source::kKernel);
+  ASSERT_EQ(rules[0].examples.size(), 1u);
+  EXPECT_EQ(rules[0].examples[0].fields, (Fields{{"who", "world"}}));
+  EXPECT_EQ(rules[0].where.line, 2u);
+}
+
+TEST(RuleFile, TomlSyntaxErrorHasLineAndColumn) {
+  std::vector<Rule> rules;
+  auto err = Parse("[[rule]]\nid = \"x\n", &rules);
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->where.name, "t.toml");
+  EXPECT_EQ(err->where.line, 2u);
+  EXPECT_GT(err->where.column, 0u);
+  EXPECT_EQ(err->ToString().rfind("t.toml:2:", 0), 0u) << err->ToString();
+}
+
+TEST(RuleFile, BadRegexPointsAtPattern) {
+  std::string text = kGood;
+  text.replace(text.find("(?P<who>\\w+)"), 12, "(?P<who>\\w+");
+  std::vector<Rule> rules;
+  auto err = Parse(text, &rules);
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->where.line, 6u) << err->ToString();
+  EXPECT_NE(err->message.find("not a valid RE2 pattern"), std::string::npos);
+}
+
+TEST(RuleFile, RejectsWhatWouldSilentlyDoNothing) {
+  struct Case {
+    std::string from, to, expect;
+  } cases[] = {
+      {"severity = \"warning\"", "severity = \"loud\"", "severity must be"},
+      {"source = \"kernel\"", "source = \"dom0\"", "source must be"},
+      {"summary = ", "summery = ", "unknown key 'summery'"},
+      {"fields = { who = \"world\" }", "fields = { whom = \"world\" }", "not a named capture"},
+      {"id = \"t.one\"", "id = \"T One\"", "must be [a-z0-9_.-]+"},
+      {"  [[rule.example]]\n  line = \"hello world\"\n  fields = { who = \"world\" }\n", "",
+       "needs at least one"},
+  };
+  for (const Case& c : cases) {
+    std::string text = kGood;
+    size_t at = text.find(c.from);
+    ASSERT_NE(at, std::string::npos) << c.from;
+    text.replace(at, c.from.size(), c.to);
+    std::vector<Rule> rules;
+    auto err = Parse(text, &rules);
+    ASSERT_TRUE(err) << c.expect;
+    EXPECT_NE(err->message.find(c.expect), std::string::npos) << err->ToString();
+    EXPECT_GT(err->where.line, 0u);
+  }
+}
+
+TEST(RuleFile, PatternVariantsAndDuplicateIds) {
+  std::vector<Rule> rules;
+  ASSERT_FALSE(Parse(kGood, &rules));
+  ASSERT_FALSE(Parse(kGood, &rules));
+  auto err = CheckUniqueIds(rules);
+  ASSERT_TRUE(err);
+  EXPECT_NE(err->message.find("duplicate rule id 't.one'"), std::string::npos);
+
+  std::vector<Rule> variants;
+  std::string v = kGood;
+  v.replace(v.find("pattern = '''^hello (?P<who>\\w+)'''"), 35,
+            "pattern = ['''^hello (?P<who>\\w+)''', '''^hi (?P<who>\\w+)''']");
+  ASSERT_FALSE(Parse(v, &variants)) << v;
+  EXPECT_EQ(variants[0].patterns.size(), 2u);
+}
+
+TEST(RuleFile, EmbeddedRulesLoad) {
+  std::vector<Rule> rules;
+  auto err = LoadEmbeddedRules(&rules);
+  ASSERT_FALSE(err) << err->ToString();
+  EXPECT_FALSE(CheckUniqueIds(rules));
+  EXPECT_GT(rules.size(), 10u);
+}
+
+TEST(RuleTemplate, Expands) {
+  Fields f{{"bdf", "0000:13:04.0"}};
+  EXPECT_EQ(ExpandTemplate("dev {bdf} {{x}} {missing}", f), "dev 0000:13:04.0 {x} ");
+  EXPECT_EQ(ExpandTemplate("open {bdf", f), "open {bdf");
+}
+
+}  // namespace
+}  // namespace kdiag
