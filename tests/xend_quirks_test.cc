@@ -426,5 +426,36 @@ TEST(MergeXendQuirksTest, SeveralNeedsSeveralTargets) {
             std::vector<std::string>{"000000e0:2:00000000"});
 }
 
+// Mutated copies of the shipped file: every one either fails to parse with a position, or
+// merges keeping all its bytes, and merging again changes nothing.
+TEST(MergeXendQuirksTest, MutatedFilesNeverBreakThePromises) {
+  const std::string alphabet = "()'\"#\n \t\\:0fe8ab";
+  const std::vector<QuirkNeed> needs = {Need("0000:07:10.1", Id(0x14e4, 0x1644), "0xe0", "2"),
+                                        Need("0000:13:04.0", Id(0x8086, 0x10b5), "0x9c", "4"),
+                                        Need("0000:13:04.1", std::nullopt, "0x44", "1")};
+  uint32_t seed = 12345;
+  auto next = [&seed] { return seed = seed * 1103515245u + 12345u, seed >> 16; };
+  int merged = 0;
+  for (int round = 0; round < 400; ++round) {
+    std::string text = kShipped;
+    for (int k = 0, n = 1 + next() % 4; k < n; ++k) {
+      text[next() % text.size()] = alphabet[next() % alphabet.size()];
+    }
+    MergeResult r;
+    if (auto err = MergeXendQuirks(text, "m", needs, &r)) {
+      EXPECT_GT(err->where.line, 0u);
+      EXPECT_GT(err->where.column, 0u);
+      continue;
+    }
+    ++merged;
+    ASSERT_TRUE(OnlyInsertions(text, r.text)) << text;
+    MergeResult again;
+    ASSERT_FALSE(MergeXendQuirks(r.text, "m", needs, &again).has_value()) << r.text;
+    EXPECT_EQ(again.fields_added, 0) << text << "\n----\n" << r.text;
+    EXPECT_EQ(again.text, r.text) << text;
+  }
+  EXPECT_GT(merged, 50);
+}
+
 }  // namespace
 }  // namespace kdiag

@@ -323,10 +323,15 @@ std::string EntryLines(const std::string& indent, const std::vector<Entry>& entr
 Insertion IntoList(std::string_view text, const SxpNode& list, const std::vector<Entry>& add) {
   const size_t close = list.end - 1;
   if (BeginsLine(text, close)) {
-    std::string indent = list.children.empty() ? AlignTo(text, list.begin) + " "
-                         : BeginsLine(text, list.children.back().begin)
-                             ? IndentOf(text, list.children.back().begin)
-                             : AlignTo(text, list.children.front().begin);
+    // Indent like the last entry if it starts its line, else align with the first entry.
+    std::string indent;
+    if (list.children.empty()) {
+      indent = AlignTo(text, list.begin) + " ";
+    } else if (BeginsLine(text, list.children.back().begin)) {
+      indent = IndentOf(text, list.children.back().begin);
+    } else {
+      indent = AlignTo(text, list.children.front().begin);
+    }
     return {LineStart(text, close), EntryLines(indent, add)};
   }
   for (auto it = list.children.rbegin(); it != list.children.rend(); ++it) {
@@ -355,26 +360,15 @@ std::string ElementIndent(std::string_view text, const SxpNode& stanza) {
   return IndentOf(text, stanza.begin) + "    ";
 }
 
-// "RRRRRRRR:S:MMMMMMMM" compared as numbers: register and size (the mask is unused by pciback's
-// quirks, so a different mask does not make a different field).
-std::optional<std::pair<uint32_t, uint32_t>> FieldKey(std::string_view s) {
+// "RRRRRRRR:S:MMMMMMMM" compared as numbers: register and size, case-insensitive hex (the
+// mask is unused by pciback's quirks, so a different mask does not make a different field).
+// An entry that is not a valid field cannot equal one kdiag adds.
+std::optional<QuirkField> FieldKey(std::string_view s) {
   std::vector<std::string_view> parts = SplitColons(s);
   if (parts.size() != 3) return std::nullopt;
-  uint32_t v[2] = {0, 0};
-  for (int k = 0; k < 2; ++k) {
-    std::string_view p = parts[k];
-    if (p.size() >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) p.remove_prefix(2);
-    if (p.empty() || p.size() > 8) return std::nullopt;
-    for (char c : p) {
-      int d = (c >= '0' && c <= '9')   ? c - '0'
-              : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-              : (c >= 'A' && c <= 'F') ? c - 'A' + 10
-                                       : -1;
-      if (d < 0) return std::nullopt;
-      v[k] = v[k] * 16 + static_cast<uint32_t>(d);
-    }
-  }
-  return std::make_pair(v[0], v[1]);
+  std::string_view size = parts[1];
+  while (size.size() > 1 && size[0] == '0') size.remove_prefix(1);
+  return QuirkField::Parse(parts[0], size);
 }
 
 }  // namespace
@@ -437,7 +431,7 @@ std::optional<Error> MergeXendQuirks(std::string_view existing, std::string_view
                        " is a bare string, not a list in parentheses; xend would write it to "
                        "pciback one character at a time. Put the entries in ( )."};
     }
-    std::set<std::pair<uint32_t, uint32_t>> present;
+    std::set<QuirkField> present;  // mask always 0
     if (list) {
       for (const SxpNode& entry : list->children) {
         if (!entry.is_atom()) continue;
@@ -446,7 +440,9 @@ std::optional<Error> MergeXendQuirks(std::string_view existing, std::string_view
     }
     std::map<QuirkField, std::vector<Source>> missing;
     for (const auto& [field, sources] : g.fields) {
-      if (!present.count({field.reg, field.size})) missing[field] = sources;
+      QuirkField key = field;
+      key.mask = 0;
+      if (!present.count(key)) missing[field] = sources;
     }
     if (missing.empty()) continue;
     out->fields_added += static_cast<int>(missing.size());
