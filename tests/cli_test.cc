@@ -233,3 +233,62 @@ TEST(Cli, ReportNeutralisesControlSequencesFromTheLog) {
 
 }  // namespace
 }  // namespace kdiag
+
+namespace kdiag {
+namespace {
+
+// (rule, fields) of every event, in order: what must not depend on the rendering.
+std::vector<std::string> EventKeys(const std::string& ndjson) {
+  std::vector<std::string> keys;
+  simdjson::dom::parser parser;
+  for (const Line& l : ParseNdjson(ndjson)) {
+    if (l.type != "event") continue;
+    simdjson::dom::element doc = parser.parse(l.raw);
+    keys.push_back(l.rule + " " + simdjson::to_string(doc["fields"]) + " boot " +
+                   std::to_string(int64_t(doc["boot"])));
+  }
+  return keys;
+}
+
+TEST(Cli, EveryRenderingOfOneIncidentYieldsTheSameEvents) {
+  const std::string dir = std::string(KDIAG_CORPUS_DIR) + "/renderings/";
+  auto reference = RunKdiag({"--output", "ndjson", dir + "console.log"});
+  std::vector<std::string> expected = EventKeys(reference.out);
+  ASSERT_EQ(expected.size(), 2u) << reference.out;
+  for (const char* file :
+       {"dmesg-decode.log", "dmesg-raw.log", "dmesg-notime.log", "syslog-rfc3164.log",
+        "syslog-rfc3339.log", "journal-short-precise.log"}) {
+    auto r = RunKdiag({"--output", "ndjson", dir + file});
+    EXPECT_EQ(r.status, 0) << file << r.err;
+    EXPECT_EQ(EventKeys(r.out), expected) << file;
+  }
+  // The serial capture adds the hypervisor's two lines to the same kernel events.
+  auto serial = EventKeys(RunKdiag({"--output", "ndjson", dir + "serial.log"}).out);
+  ASSERT_EQ(serial.size(), 4u);
+  EXPECT_EQ(std::vector<std::string>(serial.begin(), serial.begin() + 2), expected);
+}
+
+TEST(Cli, BootsAreCountedPerInput) {
+  std::string log =
+      "[32459.003280] e1000: eth0 NIC Link is Up 1000 Mbps Full Duplex\n"  // wrapped ring: mid-boot
+      "[    0.000000] Linux version 6.1.0-13-amd64 (debian-kernel@lists.debian.org)\n"
+      "[    5.000000] pciback 0000:13:04.0: xen-pciback: Driver tried to write to a read-only "
+      "configuration space field at offset 0x1d6, size 2. This may be harmless, but if you have "
+      "problems with your device:\n"
+      "[    0.000000] Booting Linux on physical CPU 0x0\n"  // a reset without a version line
+      "[    9.000000] pciback 0000:13:04.0: xen-pciback: Driver tried to write to a read-only "
+      "configuration space field at offset 0x1d6, size 2. This may be harmless, but if you have "
+      "problems with your device:\n";
+  auto r = RunKdiag({"--output", "ndjson"}, "", log);
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::vector<std::string> keys = EventKeys(r.out);
+  ASSERT_EQ(keys.size(), 2u);
+  EXPECT_NE(keys[0].find("boot 1"), std::string::npos) << keys[0];
+  EXPECT_NE(keys[1].find("boot 2"), std::string::npos) << keys[1];
+  EXPECT_NE(r.out.find("\"boots\":3"), std::string::npos) << r.out;
+  // One finding per boot: the same warning after a reboot is news.
+  EXPECT_EQ(Count(r.out, "\"type\":\"finding\""), 2u);
+}
+
+}  // namespace
+}  // namespace kdiag

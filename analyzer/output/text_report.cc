@@ -7,6 +7,8 @@
 namespace kdiag {
 namespace {
 
+constexpr size_t kWidth = 100;  // columns for wrapped advice
+
 const char* SeverityColor(Severity s) {
   switch (s) {
     case Severity::kCritical:
@@ -39,6 +41,42 @@ void Indented(std::string_view text, std::string_view prefix, std::string* out) 
     if (nl == std::string_view::npos) break;
     text.remove_prefix(nl + 1);
   }
+}
+
+// Word-wraps one line of advice to `width` columns; continuation lines keep the line's own
+// indentation plus two spaces. Lines indented by kVerbatimIndent or more are commands to copy
+// and paste, printed whole.
+constexpr size_t kVerbatimIndent = 6;
+void Wrapped(std::string_view line, size_t width, std::string_view prefix, std::string* out) {
+  size_t indent = line.find_first_not_of(' ');
+  if (indent == std::string_view::npos) indent = line.size();
+  if (indent >= kVerbatimIndent) {
+    out->append(prefix);
+    out->append(line);
+    out->push_back('\n');
+    return;
+  }
+  std::string lead(prefix);
+  std::string cont = lead + std::string(indent + 2, ' ');
+  std::string current = lead + std::string(line.substr(0, indent));
+  size_t fresh = current.size();  // length of a line with no word on it yet
+  std::string_view rest = line.substr(indent);
+  while (!rest.empty()) {
+    size_t sp = rest.find(' ');
+    std::string_view word = rest.substr(0, sp);
+    rest.remove_prefix(sp == std::string_view::npos ? rest.size() : sp + 1);
+    if (word.empty()) continue;
+    if (current.size() > fresh && current.size() + 1 + word.size() > width) {
+      out->append(current);
+      out->push_back('\n');
+      current = cont;
+      fresh = current.size();
+    }
+    if (current.size() > fresh) current.push_back(' ');
+    current.append(word);
+  }
+  out->append(current);
+  out->push_back('\n');
 }
 
 std::string Plural(uint64_t n, const char* word) {
@@ -74,7 +112,12 @@ std::string RenderTextReport(const std::vector<Finding*>& findings, const Summar
     std::string_view msg = f->message;
     std::string first_line = TerminalSafe(msg.substr(0, msg.find('\n')));
     out += "  " + where + first_line + "\n";
-    if (!f->advice.empty()) Indented(TerminalSafe(f->advice), "    | ", &out);
+    std::string advice = TerminalSafe(f->advice);
+    for (std::string_view rest = advice; !rest.empty();) {
+      size_t nl = rest.find('\n');
+      Wrapped(rest.substr(0, nl), kWidth, "    | ", &out);
+      rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+    }
   }
   if (findings.empty()) out += "No problems found.\n";
   out += "\n" + Plural(summary.findings, "finding") + " from " + Plural(summary.events, "event") +

@@ -45,15 +45,16 @@ std::string QuirkAdvice(const PciInventory& inventory, const Finding& f) {
   std::string s = DeviceLine(q->bdf, dev);
   s += "Narrow fix: let the guest write this one register (quirk field " + field + ").\n";
   if (dev && dev->id) {
-    s += "  xend (Xen 3.0.3-4.4): add '" + field + "' for '" + dev->id->ToString() +
-         "' to /etc/xen/xend-pci-quirks.sxp (kdiag --emit xend-quirks, with --merge FILE to "
-         "update an existing file).\n";
+    s += "  xend (Xen 3.0.3-4.4): add the field to the stanza for " + dev->id->ToString() +
+         " in /etc/xen/xend-pci-quirks.sxp (kdiag --emit xend-quirks; --merge FILE updates an "
+         "existing file):\n      '" +
+         field + "'\n";
   }
-  s += "  Any toolstack, until reboot: echo " + q->bdf.ToString() + "-" + field +
-       " > /sys/bus/pci/drivers/pciback/quirks (kdiag --emit sysfs-quirks).\n";
-  s += "Broad alternative (xl): pci = [ '" + q->bdf.ToString() +
-       ",permissive=1' ] lets the guest write every register of the device; use it only for a "
-       "trusted guest (kdiag --emit xl).\n";
+  s += "  Any toolstack, until reboot or re-bind (kdiag --emit sysfs-quirks):\n      echo " +
+       q->bdf.ToString() + "-" + field + " > /sys/bus/pci/drivers/pciback/quirks\n";
+  s += "Broad alternative with xl (kdiag --emit xl): permissive mode lets the guest write every "
+       "register of the device; use it only for a trusted guest:\n      pci = [ '" +
+       q->bdf.ToString() + ",permissive=1' ]\n";
   s += "pciback warns only once per device binding: after adding this quirk, re-bind the device "
        "(or reboot) and check the log again, the next register the driver needs shows only then. "
        "Fixing a card is iterative.\n";
