@@ -11,20 +11,21 @@
 
 #include "analyzer/correlate/enumeration.h"
 #include "analyzer/input/boot_segmenter.h"
-#include "analyzer/input/console_framer.h"
+#include "analyzer/input/byte_source.h"
+#include "analyzer/input/format.h"
 #include "analyzer/input/line_reader.h"
 
 namespace kdiag {
 
 bool IsKnownFormat(const std::string& name) {
-  return name == "auto" || name == "console";
+  return name == "auto" || FindFormat(name);
 }
 
 // Per-input state: the framer and the boot numbering start afresh for every input.
 class Pipeline::InputState {
  public:
-  explicit InputState(const std::string& name) : framer(name) {}
-  ConsoleFramer framer;
+  explicit InputState(std::unique_ptr<Framer> f) : framer(std::move(f)) {}
+  std::unique_ptr<Framer> framer;
   BootSegmenter boots;
 };
 
@@ -51,39 +52,50 @@ void Pipeline::OnEvent(Event&& event) {
 
 void Pipeline::EndInput() {
   RecordSink sink = [this](Record&& r) { OnRecord(std::move(r)); };
-  input_->framer.Finish(sink);
+  input_->framer->Finish(sink);
   assembler_.Flush(event_sink_);
   summary_.boots += input_->boots.boots();
   ++summary_.inputs;
 }
 
 void Pipeline::ReadFd(int fd, const std::string& name, std::vector<Error>* errors) {
-  InputState state(name);
+  auto fail = [&](const Error& e) {
+    errors->push_back(e);
+    ++summary_.errors;
+  };
+  std::unique_ptr<ByteSource> source = std::make_unique<FdSource>(fd);
+  // The head decides the format; it is then replayed in front of the rest.
+  std::string head, error;
+  if (!ReadUpTo(source.get(), kDetectBytes, &head, &error)) {
+    return fail(Error{Location{name, 0, 0}, "read: " + error});
+  }
+  const InputFormat& format = format_ == "auto" ? DetectFormat(head) : *FindFormat(format_);
+  ReplaySource replay(std::move(head), std::move(source));
+  InputState state(format.make(name));
   input_ = &state;
   RecordSink sink = [this](Record&& r) { OnRecord(std::move(r)); };
-  LineReader reader(fd, name);
+  LineReader reader(&replay, name);
   auto err = reader.ForEach([&](std::string_view line, uint64_t number, bool truncated) {
     if (truncated) ++summary_.truncated_lines;
-    state.framer.Line(line, number, sink);
+    state.framer->Line(line, number, sink);
   });
   summary_.bytes += reader.bytes();
-  if (err) {
-    errors->push_back(*err);
-    ++summary_.errors;
-  }
+  if (err) fail(*err);
   EndInput();
   input_ = nullptr;
 }
 
 void Pipeline::ReadText(std::string_view text, const std::string& name) {
-  InputState state(name);
+  const InputFormat& format =
+      format_ == "auto" ? DetectFormat(text.substr(0, kDetectBytes)) : *FindFormat(format_);
+  InputState state(format.make(name));
   input_ = &state;
   RecordSink sink = [this](Record&& r) { OnRecord(std::move(r)); };
   uint64_t number = 0;
   while (!text.empty()) {
     size_t nl = text.find('\n');
     std::string_view line = text.substr(0, nl);
-    state.framer.Line(line, ++number, sink);
+    state.framer->Line(line, ++number, sink);
     summary_.bytes += line.size() + (nl == std::string_view::npos ? 0 : 1);
     text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
   }

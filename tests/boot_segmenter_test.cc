@@ -106,3 +106,28 @@ TEST(BootSegmenter, ThreeBoots) {
 
 }  // namespace
 }  // namespace kdiag
+
+namespace kdiag {
+namespace {
+
+TEST(BootSegmenterBootId, BootIdsDecideAndOverrideGuesses) {
+  BootSegmenter seg;
+  auto rec = [](const char* id, int64_t us, bool marker = false) {
+    Record r;
+    r.boot_id = id;
+    r.time_us = us;
+    r.boot_marker = marker;
+    return r;
+  };
+  Record a = rec("aaa", 5000000), b = rec("aaa", 1000, true), c = rec("bbb", 9000000),
+         d = rec("bbb", 10);
+  seg.Assign(&a), seg.Assign(&b), seg.Assign(&c), seg.Assign(&d);
+  EXPECT_EQ(a.boot, 0);
+  EXPECT_EQ(b.boot, 0);  // a version line and a time reset, but the same boot id
+  EXPECT_EQ(c.boot, 1);
+  EXPECT_EQ(d.boot, 1);
+  EXPECT_EQ(seg.boots(), 2);
+}
+
+}  // namespace
+}  // namespace kdiag

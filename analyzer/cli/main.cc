@@ -18,6 +18,7 @@
 #include <CLI/CLI.hpp>
 
 #include "analyzer/correlate/pci_ids.h"
+#include "analyzer/input/format.h"
 #include "analyzer/match/rule_file.h"
 #include "analyzer/output/ndjson.h"
 #include "analyzer/output/out_stream.h"
@@ -295,7 +296,8 @@ int Main(int argc, char** argv) {
       ->check(CLI::Range(1, 1024));
   app.add_option("--format", opt.format, "Input format (default: detect)")
       ->check([](const std::string& f) {
-        return IsKnownFormat(f) ? std::string() : "unknown format '" + f + "' (auto, console)";
+        return IsKnownFormat(f) ? std::string()
+                                : "unknown format '" + f + "' (" + FormatNames() + ")";
       });
   app.add_flag("--records", opt.records, "With --output ndjson: also emit every record");
 

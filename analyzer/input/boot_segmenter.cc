@@ -10,7 +10,10 @@ constexpr int64_t kOneSecondUs = 1000000;
 }  // namespace
 
 void BootSegmenter::Assign(Record* record) {
-  if (record->source == Source::kKernel) {
+  if (!record->boot_id.empty()) {
+    if (!boot_id_.empty() && record->boot_id != boot_id_) ++boot_;
+    boot_id_ = record->boot_id;
+  } else if (record->source == Source::kKernel && boot_id_.empty()) {
     const std::optional<int64_t>& t = record->time_us;
     bool new_boot = false;
     if (record->boot_marker) {

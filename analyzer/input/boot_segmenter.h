@@ -5,7 +5,9 @@
 // already had one or already reached a time past its first second (a dmesg that began mid-boot,
 // then a reboot), and at a kernel timestamp reset: a kernel record whose time is more than one
 // second below the previous kernel record's. Xen and guest records have clocks of their own and
-// neither start nor end boots. Records pass through in order with `boot` set.
+// neither start nor end boots. Formats that name the boot (the journal's _BOOT_ID) are exact:
+// a record whose boot_id differs from the previous named one starts a boot, and the guesses
+// above are not used while boot ids are present. Records pass through in order with `boot` set.
 #ifndef KDIAG_INPUT_BOOT_SEGMENTER_H_
 #define KDIAG_INPUT_BOOT_SEGMENTER_H_
 
@@ -27,6 +29,7 @@ class BootSegmenter {
   int boot_ = 0;
   bool seen_any_ = false;
   bool seen_version_ = false;
+  std::string boot_id_;  // last non-empty boot id
   std::optional<int64_t> last_kernel_us_;
   int64_t max_kernel_us_ = 0;
 };

@@ -18,7 +18,10 @@ constexpr size_t kBlockSize = 1 << 20;
 }  // namespace
 
 LineReader::LineReader(int fd, std::string name, size_t max_line)
-    : fd_(fd), name_(std::move(name)), max_line_(max_line) {}
+    : fd_source_(fd), source_(&fd_source_), name_(std::move(name)), max_line_(max_line) {}
+
+LineReader::LineReader(ByteSource* source, std::string name, size_t max_line)
+    : fd_source_(-1), source_(source), name_(std::move(name)), max_line_(max_line) {}
 
 std::optional<Error> LineReader::ForEach(
     const std::function<void(std::string_view, uint64_t, bool truncated)>& line) {
@@ -27,10 +30,11 @@ std::optional<Error> LineReader::ForEach(
   bool skipping = false;  // inside an over-long line already delivered truncated
   uint64_t number = 0;
   for (;;) {
-    ssize_t n = read(fd_, block.get(), kBlockSize);
+    std::string error;
+    long n = source_->Read(block.get(), kBlockSize, &error);
     if (n < 0) {
-      if (errno == EINTR) continue;
-      return Error{Location{name_, number + 1, 0}, std::string("read: ") + std::strerror(errno)};
+      if (!carry.empty()) line(carry, ++number, false);  // keep every record before the damage
+      return Error{Location{name_, number + 1, 0}, "read: " + error};
     }
     if (n == 0) break;
     bytes_ += static_cast<uint64_t>(n);

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analyzer/input/byte_source.h"
 #include "analyzer/input/location.h"
 
 namespace kdiag {
@@ -23,16 +24,19 @@ class LineReader {
  public:
   static constexpr size_t kDefaultMaxLine = 64 * 1024;
   LineReader(int fd, std::string name, size_t max_line = kDefaultMaxLine);
+  // Reads from `source` (not owned), e.g. a decompressor.
+  LineReader(ByteSource* source, std::string name, size_t max_line = kDefaultMaxLine);
 
   // Calls `line(text, number, truncated)` for every line; returns an error (with the line reached)
-  // when read() fails. Does not close fd.
+  // when reading fails; the lines before it have been delivered. Does not close fd.
   std::optional<Error> ForEach(
       const std::function<void(std::string_view, uint64_t, bool truncated)>& line);
 
   uint64_t bytes() const { return bytes_; }
 
  private:
-  int fd_;
+  FdSource fd_source_;
+  ByteSource* source_;
   std::string name_;
   size_t max_line_;
   uint64_t bytes_ = 0;

@@ -11,9 +11,9 @@
 namespace kdiag {
 
 struct Location {
-  std::string name;      // input name ("-" for stdin) or file path
-  uint64_t line = 0;     // 1-based; 0 when unknown
-  uint32_t column = 0;   // 1-based; 0 when unknown
+  std::string name;     // input name ("-" for stdin) or file path
+  uint64_t line = 0;    // 1-based; 0 when unknown
+  uint32_t column = 0;  // 1-based; 0 when unknown
 
   // "name:line:column", "name:line" or "name", whichever parts are known.
   std::string ToString() const;

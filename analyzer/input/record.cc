@@ -7,10 +7,14 @@ namespace kdiag {
 
 std::string_view SourceName(Source s) {
   switch (s) {
-    case Source::kKernel: return "kernel";
-    case Source::kXen: return "xen";
-    case Source::kGuest: return "guest";
-    case Source::kUserspace: return "userspace";
+    case Source::kKernel:
+      return "kernel";
+    case Source::kXen:
+      return "xen";
+    case Source::kGuest:
+      return "guest";
+    case Source::kUserspace:
+      return "userspace";
   }
   return "kernel";
 }

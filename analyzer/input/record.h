@@ -29,21 +29,22 @@ std::string_view SourceName(Source s);
 bool ParseSource(std::string_view name, Source* out);
 
 struct Record {
-  std::string text;                 // message text, prefixes removed, lines joined by '\n'
-  std::optional<int64_t> time_us;   // kernel/hypervisor time since boot, microseconds
-  std::string wall_time;            // wall-clock stamp exactly as the log shows it, or empty
-  int level = -1;                   // syslog level 0..7, -1 when the rendering has none
-  int facility = -1;                // syslog facility 0..23, -1 when the rendering has none
-  std::string caller;               // "T123" or "C1" (CONFIG_PRINTK_CALLER), or empty
-  std::string host;                 // syslog/journal host, or empty
-  std::string program;              // syslog tag for kUserspace records ("libxl"), or empty
+  std::string text;                // message text, prefixes removed, lines joined by '\n'
+  std::optional<int64_t> time_us;  // kernel/hypervisor time since boot, microseconds
+  std::string wall_time;           // wall-clock stamp exactly as the log shows it, or empty
+  int level = -1;                  // syslog level 0..7, -1 when the rendering has none
+  int facility = -1;               // syslog facility 0..23, -1 when the rendering has none
+  std::string caller;              // "T123" or "C1" (CONFIG_PRINTK_CALLER), or empty
+  std::string host;                // syslog/journal host, or empty
+  std::string boot_id;             // journal _BOOT_ID (or kmsg-derived id), or empty
+  std::string program;             // syslog tag for kUserspace records ("libxl"), or empty
   Source source = Source::kKernel;
-  int domain = -1;                  // guest domain id for kGuest records
-  int boot = 0;                     // 0-based boot index within the input
-  std::string input;                // input name ("-" for stdin)
-  uint64_t line = 0;                // 1-based line of the record's first physical line
-  uint32_t line_count = 1;          // physical lines the record spans
-  bool boot_marker = false;         // set by the framer on "Linux version ..." records
+  int domain = -1;           // guest domain id for kGuest records
+  int boot = 0;              // 0-based boot index within the input
+  std::string input;         // input name ("-" for stdin)
+  uint64_t line = 0;         // 1-based line of the record's first physical line
+  uint32_t line_count = 1;   // physical lines the record spans
+  bool boot_marker = false;  // set by the framer on "Linux version ..." records
 };
 
 // Seconds with six decimals ("12.345678"), as every kernel timestamp is written.

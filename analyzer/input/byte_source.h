@@ -1,0 +1,55 @@
+// ByteSource: where an input's bytes come from, before any line splitting.
+//
+// A plain file or pipe is an FdSource; compressed inputs (.gz, .xz, .zst, detected by their magic
+// bytes, not their names) are decoders wrapped around another source (decompress.h). The line
+// reader and the format detection see only decoded bytes.
+#ifndef KDIAG_INPUT_BYTE_SOURCE_H_
+#define KDIAG_INPUT_BYTE_SOURCE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "analyzer/input/location.h"
+
+namespace kdiag {
+
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  // Reads up to n bytes into buf: the count, 0 at the end, or -1 after setting *error (whose
+  // message should say where in the input, e.g. "corrupt gzip data at compressed byte 1234").
+  virtual long Read(char* buf, size_t n, std::string* error) = 0;
+};
+
+// read(2) on a descriptor it does not own (EINTR retried).
+class FdSource : public ByteSource {
+ public:
+  explicit FdSource(int fd) : fd_(fd) {}
+  long Read(char* buf, size_t n, std::string* error) override;
+
+ private:
+  int fd_;
+};
+
+// Serves `head` (bytes already read from `rest`, e.g. to detect a format) and then `rest`.
+class ReplaySource : public ByteSource {
+ public:
+  ReplaySource(std::string head, std::unique_ptr<ByteSource> rest)
+      : head_(std::move(head)), rest_(std::move(rest)) {}
+  long Read(char* buf, size_t n, std::string* error) override;
+
+ private:
+  std::string head_;
+  size_t pos_ = 0;
+  std::unique_ptr<ByteSource> rest_;
+};
+
+// Reads from `source` until `want` bytes or the end; *error set and false on failure.
+bool ReadUpTo(ByteSource* source, size_t want, std::string* out, std::string* error);
+
+}  // namespace kdiag
+
+#endif  // KDIAG_INPUT_BYTE_SOURCE_H_
