@@ -3,29 +3,19 @@
 #include <cstdio>
 #include <tuple>
 
+#include "analyzer/input/hex.h"
+
 namespace kdiag {
 namespace {
 
 // Reads exactly `digits` hex digits at text[*pos]; advances pos.
 bool HexField(std::string_view text, size_t* pos, int digits, unsigned* value) {
-  if (*pos + digits > text.size()) return false;
-  unsigned v = 0;
-  for (int i = 0; i < digits; ++i) {
-    char c = text[*pos + i];
-    unsigned d;
-    if (c >= '0' && c <= '9') {
-      d = c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-      d = c - 'a' + 10;
-    } else if (c >= 'A' && c <= 'F') {
-      d = c - 'A' + 10;
-    } else {
-      return false;
-    }
-    v = v * 16 + d;
-  }
-  *pos += digits;
-  *value = v;
+  size_t n = static_cast<size_t>(digits);
+  if (*pos + n > text.size()) return false;
+  auto v = ParseHex(text.substr(*pos, n), n);
+  if (!v) return false;
+  *pos += n;
+  *value = static_cast<unsigned>(*v);
   return true;
 }
 
@@ -47,8 +37,8 @@ std::optional<Bdf> Bdf::Parse(std::string_view text, bool allow_short) {
     return std::nullopt;
   }
   if (!HexField(text, &pos, 2, &bus) || !Expect(text, &pos, ':') ||
-      !HexField(text, &pos, 2, &dev) || !Expect(text, &pos, '.') ||
-      !HexField(text, &pos, 1, &fn) || pos != text.size()) {
+      !HexField(text, &pos, 2, &dev) || !Expect(text, &pos, '.') || !HexField(text, &pos, 1, &fn) ||
+      pos != text.size()) {
     return std::nullopt;
   }
   if (dev > 0x1f || fn > 7) return std::nullopt;

@@ -35,29 +35,17 @@
 #include <string_view>
 
 #include "analyzer/correlate/pci_inventory.h"
+#include "analyzer/input/hex.h"
 
 namespace kdiag {
 namespace {
 
-bool IsHexDigit(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-unsigned HexValue(char c) {
-  if (c >= '0' && c <= '9') return static_cast<unsigned>(c - '0');
-  if (c >= 'a' && c <= 'f') return static_cast<unsigned>(c - 'a' + 10);
-  return static_cast<unsigned>(c - 'A' + 10);
-}
-
 // `text` is exactly `digits` hex digits.
 std::optional<uint16_t> Hex(std::string_view text, size_t digits) {
   if (text.size() != digits) return std::nullopt;
-  unsigned v = 0;
-  for (char c : text) {
-    if (!IsHexDigit(c)) return std::nullopt;
-    v = v * 16 + HexValue(c);
-  }
-  return static_cast<uint16_t>(v);
+  auto v = ParseHex(text, digits);
+  if (!v) return std::nullopt;
+  return static_cast<uint16_t>(*v);
 }
 
 bool StartsWith(std::string_view s, std::string_view prefix) {

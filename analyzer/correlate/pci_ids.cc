@@ -22,31 +22,20 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "analyzer/input/hex.h"
+
 namespace kdiag {
 namespace {
 
 // The whole database is ~1.3 MB; refuse anything absurd rather than read it into memory.
 constexpr size_t kMaxFileSize = 64 << 20;
 
-bool IsHexDigit(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-unsigned HexValue(char c) {
-  if (c >= '0' && c <= '9') return static_cast<unsigned>(c - '0');
-  if (c >= 'a' && c <= 'f') return static_cast<unsigned>(c - 'a' + 10);
-  return static_cast<unsigned>(c - 'A' + 10);
-}
-
 // Four hex digits at the start of `s`.
 std::optional<uint16_t> Hex4(std::string_view s) {
   if (s.size() < 4) return std::nullopt;
-  unsigned v = 0;
-  for (size_t i = 0; i < 4; ++i) {
-    if (!IsHexDigit(s[i])) return std::nullopt;
-    v = v * 16 + HexValue(s[i]);
-  }
-  return static_cast<uint16_t>(v);
+  auto v = ParseHex(s.substr(0, 4), 4);
+  if (!v) return std::nullopt;
+  return static_cast<uint16_t>(*v);
 }
 
 bool IsBlank(char c) {

@@ -19,19 +19,10 @@
 #include <string_view>
 
 #include "analyzer/correlate/pci_inventory.h"
+#include "analyzer/input/hex.h"
 
 namespace kdiag {
 namespace {
-
-bool IsHexDigit(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-unsigned HexValue(char c) {
-  if (c >= '0' && c <= '9') return static_cast<unsigned>(c - '0');
-  if (c >= 'a' && c <= 'f') return static_cast<unsigned>(c - 'a' + 10);
-  return static_cast<unsigned>(c - 'A' + 10);
-}
 
 // The contents of a small attribute file; nullopt when it cannot be read. Sysfs attributes are
 // at most a page; anything longer than a line is not one of ours.
@@ -49,15 +40,12 @@ std::optional<std::string> ReadAttribute(const std::string& path) {
 // "0x" and exactly `digits` hex digits, then an optional newline.
 std::optional<uint32_t> ParseAttribute(std::string_view text, size_t digits) {
   if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
-  if (text.size() != digits + 2 || text[0] != '0' || (text[1] != 'x' && text[1] != 'X')) {
-    return std::nullopt;
-  }
-  uint32_t v = 0;
-  for (char c : text.substr(2)) {
-    if (!IsHexDigit(c)) return std::nullopt;
-    v = v * 16 + HexValue(c);
-  }
-  return v;
+  std::string_view number = StripHexPrefix(text);
+  // The prefix is required: stripping must have removed exactly two characters.
+  if (number.size() + 2 != text.size() || number.size() != digits) return std::nullopt;
+  auto v = ParseHex(number, digits);
+  if (!v) return std::nullopt;
+  return static_cast<uint32_t>(*v);
 }
 
 std::optional<uint32_t> ReadHex(const std::string& dir, const char* file, size_t digits) {

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <optional>
 
+#include "analyzer/input/hex.h"
+
 namespace kdiag {
 namespace {
 
@@ -10,9 +12,6 @@ constexpr int64_t kUsecPerSec = 1000000;
 
 bool IsDigit(char c) {
   return c >= '0' && c <= '9';
-}
-bool IsHexDigit(char c) {
-  return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 bool IsLowerAlnum(char c) {
   return IsDigit(c) || (c >= 'a' && c <= 'z');
@@ -45,10 +44,7 @@ bool TakeNumber(std::string_view s, size_t* pos, size_t min, size_t max, int64_t
 
 // Exactly n hexadecimal digits.
 bool TakeHex(std::string_view s, size_t* pos, size_t n) {
-  if (s.size() - *pos < n) return false;
-  for (size_t i = 0; i < n; ++i) {
-    if (!IsHexDigit(s[*pos + i])) return false;
-  }
+  if (s.size() - *pos < n || !ParseHex(s.substr(*pos, n), n)) return false;
   *pos += n;
   return true;
 }

@@ -10,26 +10,14 @@
 
 #include <cstdio>
 
+#include "analyzer/input/hex.h"
+
 namespace kdiag {
 
 std::optional<Pte> Pte::Parse(std::string_view hex) {
-  if (hex.size() >= 2 && hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X')) hex.remove_prefix(2);
-  if (hex.empty() || hex.size() > 16) return std::nullopt;
-  uint64_t v = 0;
-  for (char c : hex) {
-    int d;
-    if (c >= '0' && c <= '9') {
-      d = c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-      d = c - 'a' + 10;
-    } else if (c >= 'A' && c <= 'F') {
-      d = c - 'A' + 10;
-    } else {
-      return std::nullopt;
-    }
-    v = (v << 4) | static_cast<uint64_t>(d);
-  }
-  return Pte{v};
+  auto v = ParseHex(StripHexPrefix(hex), 16);
+  if (!v) return std::nullopt;
+  return Pte{*v};
 }
 
 std::string Pte::FlagNames() const {

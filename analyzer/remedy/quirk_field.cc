@@ -8,17 +8,11 @@
 #include <cstdio>
 #include <tuple>
 
+#include "analyzer/input/hex.h"
 #include "analyzer/remedy/quirk.h"
 
 namespace kdiag {
 namespace {
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Length of the valid UTF-8 sequence at s[i] that is not a C1 control (U+0080..U+009F), or 0.
 size_t Utf8Length(std::string_view s, size_t i) {
@@ -53,21 +47,12 @@ size_t Utf8Length(std::string_view s, size_t i) {
 }  // namespace
 
 std::optional<QuirkField> QuirkField::Parse(std::string_view offset, std::string_view size) {
-  if (offset.size() >= 2 && offset[0] == '0' && (offset[1] == 'x' || offset[1] == 'X')) {
-    offset.remove_prefix(2);
-  }
-  // At most 8 digits (xend's width); the value check below bounds it further.
-  if (offset.empty() || offset.size() > 8) return std::nullopt;
-  uint32_t reg = 0;
-  for (char c : offset) {
-    int d = HexDigit(c);
-    if (d < 0) return std::nullopt;
-    reg = reg * 16 + static_cast<uint32_t>(d);
-  }
-  if (reg > 0xfff) return std::nullopt;
+  // Optional "0x", at most 8 digits (xend's width); the value check bounds it further.
+  auto reg = ParseHex(StripHexPrefix(offset), 8);
+  if (!reg || *reg > 0xfff) return std::nullopt;
   if (size != "1" && size != "2" && size != "4") return std::nullopt;
   QuirkField f;
-  f.reg = static_cast<uint16_t>(reg);
+  f.reg = static_cast<uint16_t>(*reg);
   f.size = static_cast<uint8_t>(size[0] - '0');
   f.mask = 0;
   return f;

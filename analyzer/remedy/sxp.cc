@@ -11,6 +11,8 @@
 #include <cstring>
 #include <utility>
 
+#include "analyzer/input/hex.h"
+
 namespace kdiag {
 namespace {
 
@@ -23,13 +25,6 @@ bool IsSeparator(char c) {
 }
 bool IsOctal(char c) {
   return c >= '0' && c <= '7';
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 class Parser {
@@ -151,8 +146,8 @@ class Parser {
         Next();
       } else if (e == 'x') {
         Next();
-        int hi = pos_ < text_.size() ? HexValue(text_[pos_]) : -1;
-        int lo = pos_ + 1 < text_.size() ? HexValue(text_[pos_ + 1]) : -1;
+        int hi = pos_ < text_.size() ? HexDigitValue(text_[pos_]) : -1;
+        int lo = pos_ + 1 < text_.size() ? HexDigitValue(text_[pos_ + 1]) : -1;
         if (hi < 0 || lo < 0) return ErrorHere("\\x escape needs two hex digits");
         str->value += static_cast<char>(hi * 16 + lo);
         Next();
