@@ -120,3 +120,29 @@ TEST(PciInventoryTest, DeviceWithoutIdTakesTheFirstId) {
 
 }  // namespace
 }  // namespace kdiag
+
+namespace kdiag {
+namespace {
+
+TEST(PciInventoryBound, StaysBoundedAgainstForgedLines) {
+  PciInventory inv;
+  PciId id;
+  id.vendor = 0x8086;
+  id.device = 0x10b5;
+  size_t added = 0;
+  for (unsigned bus = 0; bus < 256 && added < PciInventory::kMaxDevices + 100; ++bus) {
+    for (unsigned dev = 0; dev < 32; ++dev) {
+      for (unsigned fn = 0; fn < 8; ++fn, ++added) {
+        Bdf b;
+        b.bus = static_cast<uint8_t>(bus), b.device = static_cast<uint8_t>(dev);
+        b.function = static_cast<uint8_t>(fn);
+        inv.Add(b, id, std::nullopt, "log");
+      }
+    }
+  }
+  EXPECT_EQ(inv.devices().size(), PciInventory::kMaxDevices);
+  EXPECT_GT(inv.ignored(), 0u);
+}
+
+}  // namespace
+}  // namespace kdiag

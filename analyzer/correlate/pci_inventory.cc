@@ -32,6 +32,12 @@ void NoteConflict(PciDevice* dev, std::string_view source, const std::string& wh
 
 void PciInventory::Add(const Bdf& bdf, const PciId& id, std::optional<uint32_t> class_code,
                        std::string_view source) {
+  // A log can carry forged enumeration lines (`logger -t kernel` writes kernel-tagged syslog
+  // lines); past kMaxDevices new devices are ignored so the inventory stays bounded.
+  if (devices_.size() >= kMaxDevices && !devices_.count(bdf)) {
+    ++ignored_;
+    return;
+  }
   auto [it, inserted] = devices_.try_emplace(bdf);
   PciDevice& dev = it->second;
   if (inserted) dev.bdf = bdf;

@@ -43,6 +43,9 @@ struct PciDevice {
 
 class PciInventory {
  public:
+  // Far above any real machine's PCI functions (a large server has a few hundred).
+  static constexpr size_t kMaxDevices = 16384;
+
   // Adds what one source says of a device. `source` is "log", "lspci" or "sysfs".
   void Add(const Bdf& bdf, const PciId& id, std::optional<uint32_t> class_code,
            std::string_view source);
@@ -50,9 +53,12 @@ class PciInventory {
   const std::map<Bdf, PciDevice>& devices() const { return devices_; }
   // Mutable access for naming (pci_ids.h).
   std::map<Bdf, PciDevice>& mutable_devices() { return devices_; }
+  // Devices not added because the inventory was full.
+  uint64_t ignored() const { return ignored_; }
 
  private:
   std::map<Bdf, PciDevice> devices_;
+  uint64_t ignored_ = 0;
 };
 
 // Parses `lspci -n`, `-nn`, `-vmm -n` (also `-vmm -nn`) or `-nnvv` output (format detected) into
