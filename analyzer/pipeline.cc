@@ -12,7 +12,10 @@
 #include "analyzer/correlate/enumeration.h"
 #include "analyzer/input/boot_segmenter.h"
 #include "analyzer/input/byte_source.h"
+#include "analyzer/input/decompress.h"
 #include "analyzer/input/format.h"
+#include "analyzer/input/kmsg_device.h"
+#include "analyzer/input/kmsg_framer.h"
 #include "analyzer/input/line_reader.h"
 
 namespace kdiag {
@@ -63,11 +66,14 @@ void Pipeline::ReadFd(int fd, const std::string& name, std::vector<Error>* error
     errors->push_back(e);
     ++summary_.errors;
   };
-  std::unique_ptr<ByteSource> source = std::make_unique<FdSource>(fd);
-  // The head decides the format; it is then replayed in front of the rest.
   std::string head, error;
+  // Compressed input is decoded here, so detection and the lines see only decoded bytes.
+  std::unique_ptr<ByteSource> source = OpenDecoded(std::make_unique<FdSource>(fd), nullptr, &error);
+  if (!source) return fail(Error{Location{name, 0, 0}, "read: " + error});
+  // The head decides the format; it is then replayed in front of the rest. When reading the head
+  // fails (a short truncated .gz), what was read is still framed and the error follows it.
   if (!ReadUpTo(source.get(), kDetectBytes, &head, &error)) {
-    return fail(Error{Location{name, 0, 0}, "read: " + error});
+    source = std::make_unique<FailedSource>(error);
   }
   const InputFormat& format = format_ == "auto" ? DetectFormat(head) : *FindFormat(format_);
   ReplaySource replay(std::move(head), std::move(source));
@@ -82,6 +88,28 @@ void Pipeline::ReadFd(int fd, const std::string& name, std::vector<Error>* error
   summary_.bytes += reader.bytes();
   if (err) fail(*err);
   EndInput();
+  input_ = nullptr;
+}
+
+void Pipeline::ReadKmsg(const std::string& device, std::vector<Error>* errors) {
+  InputState state(std::make_unique<KmsgFramer>(device));
+  input_ = &state;
+  RecordSink sink = [this](Record&& r) { OnRecord(std::move(r)); };
+  uint64_t number = 0;
+  uint64_t lost = 0;  // overwritten records: no Summary field for them yet
+  auto err = ReadKmsgDevice(
+      device,
+      [&](std::string_view line) {
+        state.framer->Line(line, ++number, sink);
+        summary_.bytes += line.size() + 1;
+      },
+      &lost);
+  if (err) {
+    errors->push_back(*err);
+    ++summary_.errors;
+  }
+  // Like ReadPath: a device that could not be opened is not an input.
+  if (!err || number > 0) EndInput();
   input_ = nullptr;
 }
 

@@ -43,6 +43,8 @@ class Pipeline {
   void ReadPath(const std::string& path, std::vector<Error>* errors);
   // An open descriptor (not closed here).
   void ReadFd(int fd, const std::string& name, std::vector<Error>* errors);
+  // The kernel ring buffer device (/dev/kmsg) up to its current end, framed as kmsg records.
+  void ReadKmsg(const std::string& device, std::vector<Error>* errors);
   // Text already in memory (tests, rule examples).
   void ReadText(std::string_view text, const std::string& name);
 

@@ -103,6 +103,14 @@ TEST(RuleFile, EmbeddedRulesLoad) {
   EXPECT_GT(rules.size(), 10u);
 }
 
+TEST(RuleTemplate, RipgrepPatternDropsAnchorAndGroupNames) {
+  EXPECT_EQ(RipgrepPattern(R"(^pciback (?P<bdf>[0-9a-f]{4}): (?:x)?(?P<n>\d+))"),
+            R"(pciback ([0-9a-f]{4}): (?:x)?(\d+))");
+  // Escapes and character classes are not groups.
+  EXPECT_EQ(RipgrepPattern(R"(a\(?P<x>b[(?P<]c)"), R"(a\(?P<x>b[(?P<]c)");
+  EXPECT_EQ(RipgrepPattern(R"([]^(?P<y>z)])"), R"([]^(?P<y>z)])");
+}
+
 TEST(RuleTemplate, Expands) {
   Fields f{{"bdf", "0000:13:04.0"}};
   EXPECT_EQ(ExpandTemplate("dev {bdf} {{x}} {missing}", f), "dev 0000:13:04.0 {x} ");

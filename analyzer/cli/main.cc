@@ -49,6 +49,7 @@ struct Options {
   int threads = 0;
   bool records = false;
   bool no_embedded = false;
+  bool kmsg = false;
   std::vector<std::string> check_dirs;
 };
 
@@ -96,16 +97,12 @@ int RulesList(const Options& opt) {
   return 0;
 }
 
-// Every pattern variant, one per line, for `rg -f`: ripgrep sees whole log lines with their
-// prefixes, so a leading ^ (which anchors at the message start after kdiag strips the prefix)
-// is dropped; Rust's regex accepts RE2's (?P<name>...) syntax as is.
+// Every pattern variant, one per line, for `rg -f` (see RipgrepPattern).
 int RulesPatterns(const Options& opt) {
   std::vector<Rule> rules;
   if (auto err = LoadRules(opt, &rules)) return PrintError(err->ToString()), kExitUsage;
   for (const Rule& r : rules) {
-    for (const std::string& p : r.patterns) {
-      std::cout << (p.size() > 1 && p[0] == '^' ? p.substr(1) : p) << '\n';
-    }
+    for (const std::string& p : r.patterns) std::cout << RipgrepPattern(p) << '\n';
   }
   return 0;
 }
@@ -178,12 +175,20 @@ int Analyze(const Options& opt) {
 
   int status = 0;
   std::vector<Error> errors;
-  std::vector<std::string> paths = opt.paths.empty() ? std::vector<std::string>{"-"} : opt.paths;
-  for (const std::string& path : paths) {
-    pipeline.ReadPath(path, &errors);
+  auto report = [&] {
     for (const Error& e : errors) PrintError(e.ToString());
     if (!errors.empty()) status = kExitUsage;
     errors.clear();
+  };
+  std::vector<std::string> paths =
+      opt.paths.empty() && !opt.kmsg ? std::vector<std::string>{"-"} : opt.paths;
+  for (const std::string& path : paths) {
+    pipeline.ReadPath(path, &errors);
+    report();
+  }
+  if (opt.kmsg) {
+    pipeline.ReadKmsg("/dev/kmsg", &errors);
+    report();
   }
 
   // Inventory sources beyond the log, then names.
@@ -300,6 +305,7 @@ int Main(int argc, char** argv) {
                                 : "unknown format '" + f + "' (" + FormatNames() + ")";
       });
   app.add_flag("--records", opt.records, "With --output ndjson: also emit every record");
+  app.add_flag("--kmsg", opt.kmsg, "Read the kernel ring buffer from /dev/kmsg to its current end");
 
   CLI::App* rules_cmd = app.add_subcommand("rules", "Inspect and check rules");
   rules_cmd->require_subcommand(1);

@@ -47,6 +47,20 @@ class ReplaySource : public ByteSource {
   std::unique_ptr<ByteSource> rest_;
 };
 
+// A source that has already failed: every Read returns -1 with the saved error. Put behind the
+// bytes read before a failure, so those are still framed and the error comes after them.
+class FailedSource : public ByteSource {
+ public:
+  explicit FailedSource(std::string error) : error_(std::move(error)) {}
+  long Read(char*, size_t, std::string* error) override {
+    *error = error_;
+    return -1;
+  }
+
+ private:
+  std::string error_;
+};
+
 // Reads from `source` until `want` bytes or the end; *error set and false on failure.
 bool ReadUpTo(ByteSource* source, size_t want, std::string* out, std::string* error);
 

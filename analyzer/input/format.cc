@@ -1,6 +1,9 @@
 #include "analyzer/input/format.h"
 
 #include "analyzer/input/console_framer.h"
+#include "analyzer/input/journal_export_framer.h"
+#include "analyzer/input/journal_json_framer.h"
+#include "analyzer/input/kmsg_framer.h"
 
 namespace kdiag {
 namespace {
@@ -15,6 +18,9 @@ std::unique_ptr<Framer> Make(const std::string& input_name) {
 const std::vector<InputFormat>& InputFormats() {
   // Order matters: specific formats first, console text (the fallback) last.
   static const std::vector<InputFormat> formats = {
+      {"kmsg", LooksLikeKmsg, Make<KmsgFramer>},
+      {"journal-json", LooksLikeJournalJson, Make<JournalJsonFramer>},
+      {"journal-export", LooksLikeJournalExport, Make<JournalExportFramer>},
       {"console", nullptr, Make<ConsoleFramer>},
   };
   return formats;

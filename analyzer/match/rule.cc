@@ -59,4 +59,41 @@ std::string ExpandTemplate(std::string_view text, const Fields& fields) {
   return out;
 }
 
+std::string RipgrepPattern(std::string_view p) {
+  if (!p.empty() && p[0] == '^') p.remove_prefix(1);
+  std::string out;
+  out.reserve(p.size());
+  bool in_class = false;
+  for (size_t i = 0; i < p.size(); ++i) {
+    char c = p[i];
+    if (c == '\\' && i + 1 < p.size()) {
+      out += c;
+      out += p[++i];
+      continue;
+    }
+    if (in_class) {
+      if (c == ']') in_class = false;
+      out += c;
+      continue;
+    }
+    if (c == '[') {
+      in_class = true;
+      out += c;
+      if (i + 1 < p.size() && p[i + 1] == '^') out += p[++i];
+      if (i + 1 < p.size() && p[i + 1] == ']') out += p[++i];  // a literal ] first in a class
+      continue;
+    }
+    if (c == '(' && p.compare(i, 4, "(?P<") == 0) {
+      size_t close = p.find('>', i + 4);
+      if (close != std::string_view::npos) {
+        out += '(';
+        i = close;
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out;
+}
+
 }  // namespace kdiag

@@ -53,6 +53,12 @@ struct Rule {
 // braces.
 std::string ExpandTemplate(std::string_view text, const Fields& fields);
 
+// A rule pattern as ripgrep should run it on whole log lines (`kdiag rules patterns`): a leading
+// ^ (which anchors at the message start once kdiag has removed the prefix) is dropped, and named
+// groups become plain groups, because rg joins all -f patterns into one regex and rejects the same
+// group name twice. The lines it matches are a superset of what the rule matches.
+std::string RipgrepPattern(std::string_view pattern);
+
 }  // namespace kdiag
 
 #endif  // KDIAG_MATCH_RULE_H_

@@ -1,0 +1,65 @@
+#include "analyzer/input/kmsg_device.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "analyzer/input/kmsg_framer.h"
+
+namespace kdiag {
+namespace {
+
+constexpr size_t kRecordBuffer = 16 * 1024;  // twice CONSOLE_EXT_LOG_MAX
+
+}  // namespace
+
+std::optional<Error> ReadKmsgDevice(const std::string& path,
+                                    const std::function<void(std::string_view line)>& line,
+                                    uint64_t* lost) {
+  int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return Error{Location{path, 0, 0}, std::strerror(errno)};
+  std::vector<char> buffer(kRecordBuffer);
+  std::optional<uint64_t> last_seq;
+  bool overwritten = false;
+  std::optional<Error> error;
+  for (;;) {
+    ssize_t n = read(fd, buffer.data(), buffer.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      if (errno == EPIPE) {
+        overwritten = true;
+        continue;
+      }
+      error = Error{Location{path, 0, 0}, errno == EINVAL
+                                              ? "read: record larger than the 16 KiB buffer"
+                                              : std::string("read: ") + std::strerror(errno)};
+      break;
+    }
+    if (n == 0) break;  // not the device (a regular file): its end
+    std::string_view record(buffer.data(), static_cast<size_t>(n));
+    KmsgHeader header;
+    if (ParseKmsgHeader(record.substr(0, record.find('\n')), &header)) {
+      if (overwritten && lost) {
+        // EPIPE right after open leaves the gap unknown; at least one record was lost.
+        uint64_t gap = last_seq && header.seq > *last_seq + 1 ? header.seq - *last_seq - 1 : 1;
+        *lost += gap;
+      }
+      overwritten = false;
+      last_seq = header.seq;
+    }
+    if (record.back() == '\n') record.remove_suffix(1);
+    for (size_t nl = record.find('\n');; nl = record.find('\n')) {
+      line(record.substr(0, nl));
+      if (nl == record.npos) break;
+      record.remove_prefix(nl + 1);
+    }
+  }
+  close(fd);
+  return error;
+}
+
+}  // namespace kdiag

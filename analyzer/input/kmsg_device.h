@@ -1,0 +1,32 @@
+// Reading the live kernel ring buffer from /dev/kmsg, up to its current end.
+//
+// Linux Documentation/ABI/testing/dev-kmsg and kernel/printk/printk.c devkmsg_read(): every read()
+// returns exactly one record (header line plus dictionary lines, each ending in '\n'); a buffer
+// too small for the record fails with EINVAL (records are at most CONSOLE_EXT_LOG_MAX, 8 KiB, so
+// 16 KiB always fits); EPIPE means the records this reader was about to see were overwritten (the
+// next read returns the oldest record still there); with O_NONBLOCK, EAGAIN means there is no
+// newer record: the current end, where kdiag stops rather than waiting like `dmesg -w`.
+#ifndef KDIAG_INPUT_KMSG_DEVICE_H_
+#define KDIAG_INPUT_KMSG_DEVICE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "analyzer/input/location.h"
+
+namespace kdiag {
+
+// Calls `line` for every line of every record of the device at `path` (without the '\n'), oldest
+// first, and adds to *lost (may be null) the records overwritten before they could be read, by the
+// sequence-number gap around each EPIPE. Returns an error naming `path` when it cannot be opened
+// or read; the records before a read error have been delivered.
+std::optional<Error> ReadKmsgDevice(const std::string& path,
+                                    const std::function<void(std::string_view line)>& line,
+                                    uint64_t* lost);
+
+}  // namespace kdiag
+
+#endif  // KDIAG_INPUT_KMSG_DEVICE_H_
