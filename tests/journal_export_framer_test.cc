@@ -9,6 +9,7 @@
 #include "analyzer/input/format.h"
 #include "analyzer/match/rule_file.h"
 #include "analyzer/pipeline.h"
+#include "pipeline_run.h"
 
 namespace kdiag {
 namespace {
@@ -54,17 +55,7 @@ std::string KernelEntry(const std::string& boot, uint64_t mono_us, const std::st
 // Lines as the line reader delivers them: split on '\n', a last line without '\n' still comes.
 std::vector<Record> Frame(const std::string& text) {
   JournalExportFramer framer("journal.export");
-  std::vector<Record> out;
-  RecordSink sink = [&out](Record&& r) { out.push_back(std::move(r)); };
-  uint64_t number = 0;
-  std::string_view rest = text;
-  while (!rest.empty()) {
-    size_t nl = rest.find('\n');
-    framer.Line(rest.substr(0, nl), ++number, sink);
-    rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
-  }
-  framer.Finish(sink);
-  return out;
+  return testing::FrameText(&framer, text);
 }
 
 bool IsUnparsed(const Record& r) {
@@ -213,27 +204,12 @@ TEST(JournalExportFramer, Detects) {
 
 // ---- Through the whole pipeline ---------------------------------------------------------------
 
-class Collector : public PipelineObserver {
- public:
-  void OnRecord(const Record& r) override { records.push_back(r); }
-  void OnEvent(const Event& e) override { events.push_back(e); }
-  std::vector<Record> records;
-  std::vector<Event> events;
-};
-
 TEST(JournalExportPipeline, PcibackWarningIsOneEventAndBootIdsCountBoots) {
-  std::vector<Rule> rules;
-  ASSERT_FALSE(LoadEmbeddedRules(&rules));
-  std::unique_ptr<Matcher> matcher;
-  ASSERT_FALSE(Matcher::Build(std::move(rules), &matcher));
-  Collector c;
-  Pipeline p(matcher.get(), &c);
   std::string text = KernelEntry(kBootA, 0, "Linux version 6.1.0-13-amd64") +
                      KernelEntry(kBootA, 395849996, kPciback) +
                      KernelEntry(kBootB, 0, "Linux version 6.1.0-13-amd64") +
                      KernelEntry(kBootB, 1000, "pciback 0000:07:10.1: seizing device");
-  p.ReadText(text, "journal.export");
-  p.Findings();
+  testing::PipelineRun c = testing::RunShippedRules(text, "journal.export");
   int pciback = 0;
   for (const Event& e : c.events) {
     if (e.rule->id == "xen.pciback.ro_config_write") {
@@ -245,7 +221,7 @@ TEST(JournalExportPipeline, PcibackWarningIsOneEventAndBootIdsCountBoots) {
   ASSERT_EQ(c.records.size(), 4u);
   EXPECT_EQ(c.records[1].boot, 0);
   EXPECT_EQ(c.records[2].boot, 1);
-  EXPECT_EQ(p.summary().boots, 2u);
+  EXPECT_EQ(c.summary.boots, 2u);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "analyzer/input/format.h"
 #include "analyzer/match/rule_file.h"
 #include "analyzer/pipeline.h"
+#include "pipeline_run.h"
 
 namespace kdiag {
 namespace {
@@ -46,17 +47,7 @@ std::string Quoted(const std::string& s) {
 
 std::vector<Record> Frame(const std::string& text) {
   JournalJsonFramer framer("journal.json");
-  std::vector<Record> out;
-  RecordSink sink = [&out](Record&& r) { out.push_back(std::move(r)); };
-  uint64_t number = 0;
-  std::string_view rest = text;
-  while (!rest.empty()) {
-    size_t nl = rest.find('\n');
-    framer.Line(rest.substr(0, nl), ++number, sink);
-    rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
-  }
-  framer.Finish(sink);
-  return out;
+  return testing::FrameText(&framer, text);
 }
 
 bool IsUnparsed(const Record& r) {
@@ -268,28 +259,7 @@ TEST(JournalJsonFramer, DoesNotDetectOtherLogs) {
 
 // ---- Through the whole pipeline ---------------------------------------------------------------
 
-class Collector : public PipelineObserver {
- public:
-  void OnRecord(const Record& r) override { records.push_back(r); }
-  void OnEvent(const Event& e) override { events.push_back(e); }
-  std::vector<Record> records;
-  std::vector<Event> events;
-};
-
-std::unique_ptr<Matcher> ShippedMatcher() {
-  std::vector<Rule> rules;
-  auto err = LoadEmbeddedRules(&rules);
-  EXPECT_FALSE(err) << err->ToString();
-  std::unique_ptr<Matcher> m;
-  EXPECT_FALSE(Matcher::Build(std::move(rules), &m));
-  return m;
-}
-
 TEST(JournalJsonPipeline, PcibackWarningIsOneEventAndBootIdsCountBoots) {
-  std::unique_ptr<Matcher> matcher = ShippedMatcher();
-  ASSERT_TRUE(matcher);
-  Collector c;
-  Pipeline p(matcher.get(), &c);
   std::string text =
       KernelJson(kBootA, 0,
                  Quoted("Linux version 6.1.0-13-amd64 (debian-kernel@lists.debian.org)")) +
@@ -298,8 +268,7 @@ TEST(JournalJsonPipeline, PcibackWarningIsOneEventAndBootIdsCountBoots) {
       KernelJson(kBootB, 0,
                  Quoted("Linux version 6.1.0-13-amd64 (debian-kernel@lists.debian.org)")) +
       "\n" + KernelJson(kBootB, 2000000, Quoted("pciback 0000:07:10.1: seizing device")) + "\n";
-  p.ReadText(text, "journal.json");
-  p.Findings();
+  testing::PipelineRun c = testing::RunShippedRules(text, "journal.json");
   int pciback = 0;
   for (const Event& e : c.events) {
     if (e.rule->id == "xen.pciback.ro_config_write") {
@@ -313,8 +282,8 @@ TEST(JournalJsonPipeline, PcibackWarningIsOneEventAndBootIdsCountBoots) {
   EXPECT_EQ(c.records[1].boot, 0);
   EXPECT_EQ(c.records[2].boot, 1);
   EXPECT_EQ(c.records[3].boot, 1);
-  EXPECT_EQ(p.summary().boots, 2u);
-  EXPECT_EQ(p.summary().records, 4u);
+  EXPECT_EQ(c.summary.boots, 2u);
+  EXPECT_EQ(c.summary.records, 4u);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "analyzer/input/format.h"
 #include "analyzer/match/rule_file.h"
 #include "analyzer/pipeline.h"
+#include "pipeline_run.h"
 
 namespace kdiag {
 namespace {
@@ -24,16 +25,7 @@ using namespace std::string_literals;
 // Splits like LineReader: on '\n' only, a final line without '\n' still counts.
 std::vector<Record> Frame(std::string_view text) {
   KmsgFramer framer("kmsg.log");
-  std::vector<Record> out;
-  RecordSink sink = [&out](Record&& r) { out.push_back(std::move(r)); };
-  uint64_t number = 0;
-  while (!text.empty()) {
-    size_t nl = text.find('\n');
-    framer.Line(text.substr(0, nl), ++number, sink);
-    text.remove_prefix(nl == text.npos ? text.size() : nl + 1);
-  }
-  framer.Finish(sink);
-  return out;
+  return testing::FrameText(&framer, text);
 }
 
 const char kPciback[] =
@@ -356,30 +348,16 @@ TEST(KmsgConformance, CidKmsgNewlines) {
 
 // ---- Through the pipeline -------------------------------------------------------------------
 
-class EventCollector : public PipelineObserver {
- public:
-  void OnEvent(const Event& e) override { events.push_back(e); }
-  std::vector<Event> events;
-};
-
 TEST(KmsgPipeline, PcibackRecordGivesOneEvent) {
-  std::vector<Rule> rules;
-  auto err = LoadEmbeddedRules(&rules);
-  ASSERT_FALSE(err) << err->ToString();
-  std::unique_ptr<Matcher> matcher;
-  ASSERT_FALSE(Matcher::Build(std::move(rules), &matcher));
   // Newline-separated (as read from the device) and NUL-separated (dmesg -K), format detected.
   const std::string inputs[] = {
       "6,1233,395849000,-;pciback 0000:07:10.1: assigned\n"s + kPciback,
       "6,1233,395849000,-;pciback 0000:07:10.1: assigned\n\0"s + kPciback,
   };
   for (const std::string& input : inputs) {
-    EventCollector collector;
-    Pipeline pipeline(matcher.get(), &collector);
-    pipeline.ReadText(input, "kmsg.log");
-    pipeline.Findings();
+    testing::PipelineRun run = testing::RunShippedRules(input, "kmsg.log");
     int count = 0;
-    for (const Event& e : collector.events) {
+    for (const Event& e : run.events) {
       if (e.rule->id != "xen.pciback.ro_config_write") continue;
       ++count;
       EXPECT_EQ(FieldValue(e.fields, "bdf"), "0000:07:10.1");
@@ -388,7 +366,7 @@ TEST(KmsgPipeline, PcibackRecordGivesOneEvent) {
       EXPECT_EQ(e.record.line, 2u);
     }
     EXPECT_EQ(count, 1);
-    EXPECT_EQ(pipeline.summary().records, 2u);
+    EXPECT_EQ(run.summary.records, 2u);
   }
 }
 

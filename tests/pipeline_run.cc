@@ -1,0 +1,59 @@
+#include "pipeline_run.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "analyzer/match/rule_file.h"
+#include "analyzer/pipeline.h"
+
+namespace kdiag::testing {
+
+std::vector<Record> FrameText(Framer* framer, std::string_view text) {
+  std::vector<Record> out;
+  RecordSink sink = [&out](Record&& r) { out.push_back(std::move(r)); };
+  uint64_t number = 0;
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    framer->Line(text.substr(0, nl), ++number, sink);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+  }
+  framer->Finish(sink);
+  return out;
+}
+
+namespace {
+
+class Collector : public PipelineObserver {
+ public:
+  explicit Collector(PipelineRun* run) : run_(run) {}
+  void OnRecord(const Record& r) override { run_->records.push_back(r); }
+  void OnEvent(const Event& e) override { run_->events.push_back(e); }
+
+ private:
+  PipelineRun* run_;
+};
+
+}  // namespace
+
+PipelineRun RunShippedRules(std::string_view text, const std::string& name,
+                            const std::string& format) {
+  // Events point at rules: the matcher must outlive every run's events.
+  static std::unique_ptr<Matcher> matcher = [] {
+    std::vector<Rule> rules;
+    auto err = LoadEmbeddedRules(&rules);
+    EXPECT_FALSE(err) << err->ToString();
+    std::unique_ptr<Matcher> m;
+    EXPECT_FALSE(Matcher::Build(std::move(rules), &m));
+    return m;
+  }();
+  PipelineRun run;
+  Collector collector(&run);
+  Pipeline pipeline(matcher.get(), &collector, format);
+  pipeline.ReadText(text, name);
+  pipeline.Findings();
+  run.summary = pipeline.summary();
+  return run;
+}
+
+}  // namespace kdiag::testing

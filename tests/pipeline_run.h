@@ -1,0 +1,32 @@
+// In-process runs for framer and pipeline tests: text through one framer, or through the whole
+// pipeline with the shipped rules, without spawning the binary.
+#ifndef KDIAG_TESTS_PIPELINE_RUN_H_
+#define KDIAG_TESTS_PIPELINE_RUN_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/correlate/event.h"
+#include "analyzer/correlate/summary.h"
+#include "analyzer/input/framer.h"
+
+namespace kdiag::testing {
+
+// Splits text on '\n' (numbering lines from 1, as the line reader does), feeds the framer, and
+// calls Finish().
+std::vector<Record> FrameText(Framer* framer, std::string_view text);
+
+struct PipelineRun {
+  std::vector<Record> records;
+  std::vector<Event> events;
+  Summary summary;
+};
+
+// The text as one input through the whole pipeline with the embedded rules.
+PipelineRun RunShippedRules(std::string_view text, const std::string& name,
+                            const std::string& format = "auto");
+
+}  // namespace kdiag::testing
+
+#endif  // KDIAG_TESTS_PIPELINE_RUN_H_
