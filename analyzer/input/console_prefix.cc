@@ -636,4 +636,23 @@ bool ParseSyslogLine(std::string_view line, Record* record, size_t* text_begin,
   return true;
 }
 
+namespace {
+
+template <size_t N>
+int NameIndex(const std::string_view (&names)[N], std::string_view name) {
+  for (size_t i = 0; i < N; ++i) {
+    if (names[i] == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+}  // namespace
+
+int FacilityByName(std::string_view name) {
+  return NameIndex(kFacilityNames, name);
+}
+int LevelByName(std::string_view name) {
+  return NameIndex(kLevelNames, name);
+}
+
 }  // namespace kdiag

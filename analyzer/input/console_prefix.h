@@ -26,6 +26,11 @@ namespace kdiag {
 // nothing to remove, else a view of *scratch.
 std::string_view CleanConsoleLine(std::string_view line, std::string* scratch);
 
+// util-linux's names (sys-utils/dmesg.c facility_names[], level_names[]) to numbers: "kern" -> 0,
+// "warn" -> 4; -1 for an unknown name.
+int FacilityByName(std::string_view name);
+int LevelByName(std::string_view name);
+
 // Kernel console / syslog(2) text and util-linux dmesg renderings: optional "<pri>" or decode
 // "kern  :info  : ", then any util-linux time stamps, then an optional caller id. Fills level,
 // facility, time_us, wall_time, caller. Returns the text offset (0 when the line has no prefix).

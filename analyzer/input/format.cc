@@ -1,6 +1,7 @@
 #include "analyzer/input/format.h"
 
 #include "analyzer/input/console_framer.h"
+#include "analyzer/input/dmesg_json_framer.h"
 #include "analyzer/input/journal_export_framer.h"
 #include "analyzer/input/journal_json_framer.h"
 #include "analyzer/input/kmsg_framer.h"
@@ -21,6 +22,7 @@ const std::vector<InputFormat>& InputFormats() {
       {"kmsg", LooksLikeKmsg, Make<KmsgFramer>},
       {"journal-json", LooksLikeJournalJson, Make<JournalJsonFramer>},
       {"journal-export", LooksLikeJournalExport, Make<JournalExportFramer>},
+      {"dmesg-json", LooksLikeDmesgJson, Make<DmesgJsonFramer>},
       {"console", nullptr, Make<ConsoleFramer>},
   };
   return formats;
