@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 #include <vector>
+#include "conformance.h"
 
 namespace kdiag {
 namespace {
@@ -605,30 +606,18 @@ TEST(ConsoleFramerNoise, RandomBytesNeverCrash) {
 
 // ---- util-linux conformance renderings ------------------------------------------------------
 
-std::string ConformanceDir() {
-  return std::string(KDIAG_SHARED_DIR) + "/conformance/util-linux-dmesg";
-}
-
-bool ReadLines(const std::string& path, std::vector<std::string>* lines) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
   std::string line;
-  while (std::getline(in, line)) lines->push_back(line);
-  return true;
+  while (std::getline(in, line)) lines.push_back(line);
+  return lines;
 }
 
 // Frames a file of the conformance set, or skips the test loudly when the set is absent.
-#define FRAME_CONFORMANCE(var, relative)                                                \
-  std::vector<Record> var;                                                              \
-  {                                                                                     \
-    std::vector<std::string> lines_;                                                    \
-    if (!ReadLines(ConformanceDir() + "/" + (relative), &lines_)) {                     \
-      std::fprintf(stderr, "\n*** conformance data missing: %s/%s -- SKIPPING ***\n\n", \
-                   ConformanceDir().c_str(), relative);                                 \
-      GTEST_SKIP() << "missing " << ConformanceDir() << "/" << relative;                \
-    }                                                                                   \
-    var = FrameLines(lines_);                                                           \
-  }
+#define FRAME_CONFORMANCE(var, relative)  \
+  READ_CONFORMANCE(var##_text, relative); \
+  std::vector<Record> var = FrameLines(Lines(var##_text));
 
 TEST(ConsoleFramerConformance, RenderingsOfTheSyslogInput) {
   FRAME_CONFORMANCE(truth, "input/input");
@@ -682,9 +671,8 @@ TEST(ConsoleFramerConformance, FilteredRunsReadEveryRecord) {
   FRAME_CONFORMANCE(truth, "input/input");
   for (const char* file : {"expected/facilities", "expected/console-levels", "expected/limit"}) {
     SCOPED_TRACE(file);
-    std::vector<std::string> lines;
-    ASSERT_TRUE(ReadLines(ConformanceDir() + "/" + file, &lines));
     FRAME_CONFORMANCE(got, file);
+    std::vector<std::string> lines = Lines(got_text);
     ASSERT_EQ(got.size(), lines.size());
     for (const Record& r : got) {
       if (r.text.rfind("test_dmesg: ", 0) == 0) continue;  // the test driver's own complaint
@@ -699,8 +687,7 @@ TEST(ConsoleFramerConformance, FilteredRunsReadEveryRecord) {
 
 TEST(ConsoleFramerConformance, CallerIds) {
   FRAME_CONFORMANCE(cid, "input/cid-input");
-  std::vector<std::string> raw;
-  ASSERT_TRUE(ReadLines(ConformanceDir() + "/input/cid-input", &raw));
+  std::vector<std::string> raw = Lines(cid_text);
   ASSERT_EQ(cid.size(), raw.size());
   for (size_t i = 0; i < cid.size(); ++i) {
     // "<pri>[time] [   T<n>] example[i]": the caller as written (n is not always i).

@@ -12,6 +12,7 @@
 #include "analyzer/input/format.h"
 #include "analyzer/input/journal_fields.h"
 #include "analyzer/input/kmsg_framer.h"
+#include "conformance.h"
 #include "pipeline_run.h"
 
 namespace kdiag {
@@ -208,27 +209,6 @@ TEST(DmesgJsonFramer, Detection) {
 }
 
 // ---- util-linux conformance: every JSON rendering reads back to its raw input ----------------
-
-std::string ConformanceDir() {
-  return std::string(KDIAG_SHARED_DIR) + "/conformance/util-linux-dmesg";
-}
-
-bool ReadFile(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::stringstream buf;
-  buf << in.rdbuf();
-  *out = buf.str();
-  return true;
-}
-
-#define READ_CONFORMANCE(var, relative)                                               \
-  std::string var;                                                                    \
-  if (!ReadFile(ConformanceDir() + "/" + (relative), &var)) {                         \
-    std::fprintf(stderr, "\n*** conformance data missing: %s/%s -- SKIPPING ***\n\n", \
-                 ConformanceDir().c_str(), relative);                                 \
-    GTEST_SKIP() << "missing " << ConformanceDir() << "/" << relative;                \
-  }
 
 std::vector<Record> FrameConsole(std::string_view text) {
   ConsoleFramer framer("input");

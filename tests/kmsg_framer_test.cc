@@ -15,6 +15,7 @@
 #include "analyzer/input/format.h"
 #include "analyzer/match/rule_file.h"
 #include "analyzer/pipeline.h"
+#include "conformance.h"
 #include "pipeline_run.h"
 
 namespace kdiag {
@@ -235,28 +236,6 @@ TEST(KmsgDetect, Rejects) {
 }
 
 // ---- util-linux conformance inputs ----------------------------------------------------------
-
-std::string ConformanceDir() {
-  return std::string(KDIAG_SHARED_DIR) + "/conformance/util-linux-dmesg";
-}
-
-bool ReadFile(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::stringstream buf;
-  buf << in.rdbuf();
-  *out = buf.str();
-  return true;
-}
-
-// Reads a file of the conformance set, or skips the test loudly when the set is absent.
-#define READ_CONFORMANCE(var, relative)                                               \
-  std::string var;                                                                    \
-  if (!ReadFile(ConformanceDir() + "/" + (relative), &var)) {                         \
-    std::fprintf(stderr, "\n*** conformance data missing: %s/%s -- SKIPPING ***\n\n", \
-                 ConformanceDir().c_str(), relative);                                 \
-    GTEST_SKIP() << "missing " << ConformanceDir() << "/" << relative;                \
-  }
 
 TEST(KmsgConformance, KmsgInput) {
   READ_CONFORMANCE(input, "input/kmsg-input");
