@@ -62,13 +62,18 @@ void Pipeline::EndInput() {
 }
 
 void Pipeline::ReadFd(int fd, const std::string& name, std::vector<Error>* errors) {
+  ReadSource(std::make_unique<FdSource>(fd), name, errors);
+}
+
+void Pipeline::ReadSource(std::unique_ptr<ByteSource> raw, const std::string& name,
+                          std::vector<Error>* errors) {
   auto fail = [&](const Error& e) {
     errors->push_back(e);
     ++summary_.errors;
   };
   std::string head, error;
   // Compressed input is decoded here, so detection and the lines see only decoded bytes.
-  std::unique_ptr<ByteSource> source = OpenDecoded(std::make_unique<FdSource>(fd), nullptr, &error);
+  std::unique_ptr<ByteSource> source = OpenDecoded(std::move(raw), nullptr, &error);
   if (!source) return fail(Error{Location{name, 0, 0}, "read: " + error});
   // The head decides the format; it is then replayed in front of the rest. When reading the head
   // fails (a short truncated .gz), what was read is still framed and the error follows it.
@@ -114,21 +119,8 @@ void Pipeline::ReadKmsg(const std::string& device, std::vector<Error>* errors) {
 }
 
 void Pipeline::ReadText(std::string_view text, const std::string& name) {
-  const InputFormat& format =
-      format_ == "auto" ? DetectFormat(text.substr(0, kDetectBytes)) : *FindFormat(format_);
-  InputState state(format.make(name));
-  input_ = &state;
-  RecordSink sink = [this](Record&& r) { OnRecord(std::move(r)); };
-  uint64_t number = 0;
-  while (!text.empty()) {
-    size_t nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    state.framer->Line(line, ++number, sink);
-    summary_.bytes += line.size() + (nl == std::string_view::npos ? 0 : 1);
-    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
-  }
-  EndInput();
-  input_ = nullptr;
+  std::vector<Error> errors;  // memory cannot fail to read
+  ReadSource(std::make_unique<ReplaySource>(std::string(text), nullptr), name, &errors);
 }
 
 void Pipeline::ReadPath(const std::string& path, std::vector<Error>* errors) {

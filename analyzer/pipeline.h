@@ -11,6 +11,7 @@
 #ifndef KDIAG_PIPELINE_H_
 #define KDIAG_PIPELINE_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "analyzer/correlate/finding.h"
 #include "analyzer/correlate/pci_inventory.h"
 #include "analyzer/correlate/summary.h"
+#include "analyzer/input/byte_source.h"
 #include "analyzer/input/location.h"
 #include "analyzer/match/matcher.h"
 
@@ -54,6 +56,9 @@ class Pipeline {
   const Summary& summary();
 
  private:
+  // Every input goes through here: decode, detect the format, split lines, frame.
+  void ReadSource(std::unique_ptr<ByteSource> raw, const std::string& name,
+                  std::vector<Error>* errors);
   void ReadDirectory(const std::string& path, int depth, std::vector<Error>* errors);
   void OnRecord(Record&& record);
   void OnEvent(Event&& event);

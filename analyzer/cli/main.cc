@@ -10,14 +10,13 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 #include <CLI/CLI.hpp>
 
 #include "analyzer/correlate/pci_ids.h"
+#include "analyzer/input/file_text.h"
 #include "analyzer/input/format.h"
 #include "analyzer/match/rule_file.h"
 #include "analyzer/output/ndjson.h"
@@ -55,15 +54,6 @@ struct Options {
 
 void PrintError(const std::string& message) {
   std::cerr << "kdiag: " << TerminalSafe(message) << "\n";
-}
-
-bool ReadWholeFile(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::stringstream buf;
-  buf << in.rdbuf();
-  *out = buf.str();
-  return !in.bad();
 }
 
 // Embedded rules (unless --no-embedded-rules) plus every --rules DIR.
@@ -195,7 +185,7 @@ int Analyze(const Options& opt) {
   PciInventory& inventory = pipeline.inventory();
   for (const std::string& f : opt.lspci) {
     std::string text;
-    if (!ReadWholeFile(f, &text)) {
+    if (ReadFileText(f, &text)) {
       PrintError(f + ": cannot read lspci output");
       status = kExitUsage;
     } else if (auto err = ReadLspci(text, f, &inventory)) {
@@ -232,7 +222,7 @@ int Analyze(const Options& opt) {
     if (opt.emit == "xend-quirks" && !opt.merge.empty()) {
       std::string existing;
       MergeResult merged;
-      if (!ReadWholeFile(opt.merge, &existing)) {
+      if (ReadFileText(opt.merge, &existing)) {
         PrintError(opt.merge + ": cannot read");
         return kExitUsage;
       }

@@ -12,6 +12,8 @@
 // indexes the vendor lines once and asks each distinct ID only once.
 #include "analyzer/correlate/pci_ids.h"
 
+#include "analyzer/input/file_text.h"
+
 #include <unistd.h>
 
 #include <cerrno>
@@ -165,24 +167,8 @@ std::optional<Error> PciIds::Load(const std::string& path) {
     err.message = "cannot read " + path + ": " + why;
     return err;
   };
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return fail(std::strerror(errno));
   std::string text;
-  char buf[64 * 1024];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
-    text.append(buf, n);
-    if (text.size() > kMaxFileSize) {
-      std::fclose(f);
-      return fail("larger than 64 MiB");
-    }
-  }
-  if (std::ferror(f)) {
-    int errnum = errno;
-    std::fclose(f);
-    return fail(std::strerror(errnum));
-  }
-  std::fclose(f);
+  if (auto why = ReadFileText(path, &text, kMaxFileSize)) return fail(*why);
   text_ = std::move(text);
   return std::nullopt;
 }

@@ -5,13 +5,12 @@
 #include <dirent.h>
 
 #include <algorithm>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include <re2/re2.h>
 #include <toml++/toml.h>
 
+#include "analyzer/input/file_text.h"
 #include "analyzer/match/embedded_rules.h"
 
 namespace kdiag {
@@ -254,11 +253,9 @@ std::optional<Error> LoadRuleDir(const std::string& dir, std::vector<Rule>* rule
   if (names.empty()) return Error{Location{dir, 0, 0}, "no *.toml rule files"};
   for (const std::string& n : names) {
     std::string path = dir + "/" + n;
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream buf;
-    buf << in.rdbuf();
-    if (!in) return Error{Location{path, 0, 0}, "cannot read rule file"};
-    if (auto err = ParseRuleFile(buf.str(), path, rules)) return err;
+    std::string text;
+    if (ReadFileText(path, &text)) return Error{Location{path, 0, 0}, "cannot read rule file"};
+    if (auto err = ParseRuleFile(text, path, rules)) return err;
   }
   return std::nullopt;
 }
