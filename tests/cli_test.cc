@@ -257,7 +257,8 @@ TEST(Cli, EveryRenderingOfOneIncidentYieldsTheSameEvents) {
   ASSERT_EQ(expected.size(), 2u) << reference.out;
   for (const char* file :
        {"dmesg-decode.log", "dmesg-raw.log", "dmesg-notime.log", "syslog-rfc3164.log",
-        "syslog-rfc3339.log", "journal-short-precise.log"}) {
+        "syslog-rfc3339.log", "journal-short-precise.log", "kmsg.log", "kmsg-nul.log", "dmesg.json",
+        "journal.json", "journal.export", "console.log.gz"}) {
     auto r = RunKdiag({"--output", "ndjson", dir + file});
     EXPECT_EQ(r.status, 0) << file << r.err;
     EXPECT_EQ(EventKeys(r.out), expected) << file;
