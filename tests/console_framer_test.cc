@@ -749,3 +749,25 @@ TEST(ConsoleFramerConformance, Indentation) {
 
 }  // namespace
 }  // namespace kdiag
+
+namespace kdiag {
+namespace {
+
+TEST(ConsoleFramerKernel, TextRunningIntoAKernelLineIsTwoRecords) {
+  auto records = FrameLines({"syzkaller login: [  417.725670][    C1] rcu: INFO: rcu_sched stall",
+                             "** 3601 printk messages dropped ** [  418.000001] next",
+                             "no stamp here [12.5] or [x.123456]", "<999>[    1.000000] x"});
+  ASSERT_EQ(records.size(), 6u);
+  EXPECT_EQ(records[0].text, "syzkaller login: ");
+  EXPECT_EQ(records[1].text, "rcu: INFO: rcu_sched stall");
+  EXPECT_EQ(*records[1].time_us, 417725670);
+  EXPECT_EQ(records[1].caller, "C1");
+  EXPECT_EQ(records[1].line, 1u);
+  EXPECT_EQ(records[2].text, "** 3601 printk messages dropped ** ");
+  EXPECT_EQ(records[3].text, "next");
+  EXPECT_EQ(records[4].text, "no stamp here [12.5] or [x.123456]");
+  EXPECT_EQ(records[5].text, "<999>[    1.000000] x");  // a bad priority keeps the line whole
+}
+
+}  // namespace
+}  // namespace kdiag

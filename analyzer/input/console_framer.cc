@@ -37,6 +37,26 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
 }
 
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// Where a kernel console stamp "[%5lu.%06lu]" (kernel/printk/printk.c print_time) starts after
+// other text on the line, or 0.
+size_t KernelStampAfterText(std::string_view line) {
+  for (size_t p = line.find('[', 1); p != std::string_view::npos; p = line.find('[', p + 1)) {
+    size_t i = p + 1;
+    while (i < line.size() && line[i] == ' ') ++i;
+    size_t digits = i;
+    while (i < line.size() && IsDigit(line[i])) ++i;
+    if (i == digits || i >= line.size() || line[i] != '.') continue;
+    size_t frac = ++i;
+    while (i < line.size() && IsDigit(line[i])) ++i;
+    if (i - frac == 6 && i < line.size() && line[i] == ']') return p;
+  }
+  return 0;
+}
+
 }  // namespace
 
 ConsoleFramer::ConsoleFramer(std::string input_name) : input_name_(std::move(input_name)) {}
@@ -54,6 +74,19 @@ void ConsoleFramer::Line(std::string_view raw, uint64_t number, const RecordSink
   Flush(sink);
   size_t width = 0;
   Record record = Frame(line, number, &width);
+  // A serial console interleaves other writers with the kernel: a login prompt, or a kernel line
+  // printed without its newline ("** 3601 printk messages dropped **"), runs into the next kernel
+  // line: "syzkaller login: [  417.725670] rcu: INFO: ...". A line with no prefix of its own that
+  // holds a kernel stamp later on is two records: the text before the stamp, and the kernel line.
+  // (A line starting with '<' is a malformed priority prefix, kept whole as text.)
+  if (width == 0 && record.source == Source::kKernel && record.text.size() == line.size() &&
+      line[0] != '<') {
+    if (size_t at = KernelStampAfterText(line)) {
+      record.text.resize(at);
+      sink(std::move(record));
+      record = Frame(line.substr(at), number, &width);
+    }
+  }
   if (width == 0) {
     sink(std::move(record));
     return;
