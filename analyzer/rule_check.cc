@@ -62,6 +62,10 @@ RuleCheckResult CheckRuleExamples(Matcher* matcher) {
       } else if (mine->continuation != static_cast<int>(ex.continuation.size())) {
         fail("consumed " + std::to_string(mine->continuation) + " continuation lines, expected " +
              std::to_string(ex.continuation.size()));
+      } else if (rule.crash && !mine->crash) {
+        fail("crash rule's event has no crash report");
+      } else if (!ex.title.empty() && mine->crash->title != ex.title) {
+        fail("title \"" + mine->crash->title + "\", expected \"" + ex.title + "\"");
       }
     }
     for (const std::string& line : rule.counter_examples) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "analyzer/match/matcher.h"
+
 namespace kdiag {
 namespace {
 
@@ -115,6 +117,108 @@ TEST(RuleTemplate, Expands) {
   Fields f{{"bdf", "0000:13:04.0"}};
   EXPECT_EQ(ExpandTemplate("dev {bdf} {{x}} {missing}", f), "dev 0000:13:04.0 {x} ");
   EXPECT_EQ(ExpandTemplate("open {bdf", f), "open {bdf");
+}
+
+}  // namespace
+}  // namespace kdiag
+
+namespace kdiag {
+namespace {
+
+std::string WithCrash(const std::string& crash, const std::string& example_extra = "") {
+  return R"(
+[[rule]]
+id = "t.crash"
+severity = "critical"
+source = "kernel"
+pattern = '''^BUG: (?P<what>\w+)'''
+summary = "s"
+  [rule.crash]
+)" + crash +
+         R"(
+  [[rule.example]]
+  line = "BUG: x"
+  fields = { what = "x" }
+)" + example_extra;
+}
+
+TEST(RuleFileCrash, ReadsTheCrashTable) {
+  std::vector<Rule> rules;
+  auto err = ParseRuleFile(WithCrash("type = \"BUG\"\ntitle = \"BUG: {what} in {frame}\"\n"
+                                     "capture = ['''^(?P<access>Read|Write)''']\nsecondary = true"),
+                           "t.toml", &rules);
+  ASSERT_FALSE(err) << err->ToString();
+  ASSERT_TRUE(rules[0].crash);
+  EXPECT_EQ(rules[0].crash->type, "BUG");
+  EXPECT_TRUE(rules[0].crash->secondary);
+  EXPECT_EQ(rules[0].crash->frames, (std::vector<std::string>{"rip", "stack"}));  // the default
+}
+
+TEST(RuleFileCrash, RejectsWhatCannotWork) {
+  struct Case {
+    std::string crash, message;
+  } cases[] = {
+      {"title = \"t\"", "missing required key 'type'"},
+      {"type = \"BUG\"\ntitle = \"t\"\nframes = [\"heap\"]", "frames entries are"},
+      {"type = \"BUG\"\ntitle = \"t\"\nframes = ['line:(?P<fn>x)']", "(?P<frame>...)"},
+      {"type = \"BUG\"\ntitle = \"t\"\nframes = [\"field:nope\"]", "names no capture"},
+      {"type = \"BUG\"\ntitle = \"t\"\nskip = '''(x'''", "skip is not a valid RE2"},
+      {"type = \"BUG\"\ntitle = \"t\"\ncolour = 1", "unknown key 'colour'"},
+  };
+  for (const Case& c : cases) {
+    std::vector<Rule> rules;
+    auto err = ParseRuleFile(WithCrash(c.crash), "t.toml", &rules);
+    ASSERT_TRUE(err) << c.crash;
+    EXPECT_NE(err->message.find(c.message), std::string::npos) << err->ToString();
+    EXPECT_GT(err->where.line, 0u);
+  }
+}
+
+TEST(RuleFileCrash, AbsorbsMustNameARule) {
+  std::vector<Rule> rules;
+  ASSERT_FALSE(ParseRuleFile(
+      WithCrash("type = \"BUG\"\ntitle = \"t\"\nabsorbs = [\"no.such.rule\"]"), "t.toml", &rules));
+  auto err = CheckUniqueIds(rules);
+  ASSERT_TRUE(err);
+  EXPECT_NE(err->message.find("no.such.rule"), std::string::npos);
+}
+
+TEST(RuleFileCrash, ExcludeIsCheckedAndApplied) {
+  std::vector<Rule> rules;
+  auto err = ParseRuleFile(R"(
+[[rule]]
+id = "t.bug"
+severity = "critical"
+source = "kernel"
+pattern = '''^BUG: (?P<what>\w+)'''
+exclude = ['''^BUG: KASAN''']
+summary = "s"
+not = ["BUG: KASAN: use-after-free"]
+  [[rule.example]]
+  line = "BUG: x"
+  fields = { what = "x" }
+)",
+                           "t.toml", &rules);
+  ASSERT_FALSE(err) << err->ToString();
+  std::unique_ptr<Matcher> m;
+  ASSERT_FALSE(Matcher::Build(std::move(rules), &m));
+  std::vector<RuleMatch> out;
+  Record r;
+  r.text = "BUG: KASAN: use-after-free";
+  m->Match(r, &out);
+  EXPECT_TRUE(out.empty());
+  r.text = "BUG: spinlock";
+  m->Match(r, &out);
+  EXPECT_EQ(out.size(), 1u);
+}
+
+TEST(RuleFileCrash, ExampleTitleNeedsACrashRule) {
+  std::vector<Rule> rules;
+  std::string text = kGood;
+  text.insert(text.find("  fields = { who"), "  title = \"x\"\n");
+  auto err = ParseRuleFile(text, "t.toml", &rules);
+  ASSERT_TRUE(err);
+  EXPECT_NE(err->message.find("no [rule.crash]"), std::string::npos) << err->ToString();
 }
 
 }  // namespace

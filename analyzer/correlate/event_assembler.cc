@@ -1,44 +1,165 @@
 #include "analyzer/correlate/event_assembler.h"
 
+#include <algorithm>
+
 namespace kdiag {
+namespace {
+
+// lib/bug.c / kernel/panic.c print_oops_end_marker: "---[ end trace %016llx ]---" (since 5.19
+// "---[ end trace 0000000000000000 ]---"); kernel/panic.c: "---[ end Kernel panic - not syncing:
+// %s ]---".
+bool IsEndMarker(std::string_view text) {
+  return text.compare(0, 8, "---[ end") == 0;
+}
+
+// The "=====...": line KASAN, KCSAN, KMSAN, KFENCE and UBSAN print before and after a report.
+bool IsRule(std::string_view text) {
+  return text.size() >= 16 && text.find_first_not_of('=') == std::string_view::npos;
+}
+
+}  // namespace
+
+bool EventAssembler::Continue(const Record& record, const EventSink& sink) {
+  const Rule& rule = *open_->rule;
+  bool continues = record.source == open_->record.source && record.input == open_->record.input &&
+                   record.boot == open_->record.boot && matcher_->Continues(rule, record);
+  if (!continues) {
+    Event e = std::move(*open_);
+    open_.reset();
+    Emit(std::move(e), sink);
+    return false;
+  }
+  open_->record.text += '\n';
+  open_->record.text += record.text;
+  open_->record.line_count += record.line_count;
+  if (++open_->continuation >= rule.continuation_lines) {
+    Event e = std::move(*open_);
+    open_.reset();
+    Emit(std::move(e), sink);
+  }
+  return true;
+}
 
 bool EventAssembler::Add(const Record& record, const EventSink& sink) {
-  if (open_) {
-    const Rule& rule = *open_->rule;
-    bool continues = record.source == open_->record.source && record.input == open_->record.input &&
-                     record.boot == open_->record.boot && matcher_->Continues(rule, record);
-    if (continues) {
-      open_->record.text += '\n';
-      open_->record.text += record.text;
-      open_->record.line_count += record.line_count;
-      if (++open_->continuation >= rule.continuation_lines) Flush(sink);
-      return true;
+  if (open_ && Continue(record, sink)) return true;
+
+  // Is the record a line of the open report's task?
+  bool mine = false;
+  if (report_) {
+    const Record& h = report_->record;
+    if (record.input != h.input || record.boot != h.boot) {
+      CloseReport(sink);
+    } else {
+      mine = record.source == h.source &&
+             (record.caller.empty() || h.caller.empty() || record.caller == h.caller);
     }
-    Flush(sink);
   }
+
   matches_.clear();
   matcher_->Match(record, &matches_);
+  // One line opens at most one report: the first crash rule (in rule order) that matched.
+  const RuleMatch* header = nullptr;
+  for (const RuleMatch& m : matches_) {
+    if (m.rule->crash) {
+      header = &m;
+      break;
+    }
+  }
+
+  bool consumed = false;
+  if (report_ && mine) {
+    const CrashSpec& spec = *report_->rule->crash;
+    bool part =
+        !header || header->rule->crash->secondary ||
+        std::find(spec.absorbs.begin(), spec.absorbs.end(), header->rule->id) != spec.absorbs.end();
+    if (!part) {
+      CloseReport(sink);  // the new header opens its own report below
+    } else if (IsRule(record.text) && !report_lines_.empty()) {
+      CloseReport(sink);
+    } else {
+      AppendToReport(record);
+      consumed = true;
+      if (IsEndMarker(record.text) || report_lines_.size() >= kMaxReportLines ||
+          report_bytes_ >= kMaxReportBytes) {
+        CloseReport(sink);
+      }
+    }
+  }
+
   for (size_t i = 0; i < matches_.size(); ++i) {
+    bool is_header = &matches_[i] == header;
+    if (is_header && consumed) continue;  // a secondary or absorbed line of the report
+    if (matches_[i].rule->crash && !is_header) continue;  // one report per line
     Event e;
     e.rule = matches_[i].rule;
     e.record = record;
     e.fields = std::move(matches_[i].fields);
-    // Only the last event of a record may stay open: continuation lines follow the record, and
-    // the events of one record leave in rule order.
-    if (i + 1 == matches_.size() && e.rule->continuation_lines > 0) {
+    if (is_header) {
+      OpenReport(std::move(e), sink);
+    } else if (i + 1 == matches_.size() && e.rule->continuation_lines > 0 && !report_) {
+      // Only the last event of a record may stay open: continuation lines follow the record,
+      // and the events of one record leave in rule order.
       open_ = std::move(e);
     } else {
-      sink(std::move(e));
+      Emit(std::move(e), sink);
     }
   }
-  return false;
+  return consumed;
+}
+
+void EventAssembler::Emit(Event&& e, const EventSink& sink) {
+  if (!report_) return sink(std::move(e));
+  if (held_.size() >= kMaxHeldEvents) {
+    CloseReport(sink);
+    return sink(std::move(e));
+  }
+  held_.push_back(std::move(e));
+}
+
+void EventAssembler::OpenReport(Event&& e, const EventSink& sink) {
+  if (report_) CloseReport(sink);
+  report_ = std::move(e);
+  report_lines_.clear();
+  report_bytes_ = report_->record.text.size();
+}
+
+void EventAssembler::AppendToReport(const Record& record) {
+  report_lines_.push_back(record.text);
+  report_bytes_ += record.text.size() + 1;
+  report_->record.line_count += record.line_count;
+}
+
+void EventAssembler::CloseReport(const EventSink& sink) {
+  if (!report_) return;
+  Event e = std::move(*report_);
+  report_.reset();
+  std::vector<std::string_view> lines;
+  lines.reserve(report_lines_.size() + 1);
+  std::string header = e.record.text;
+  lines.push_back(header);
+  for (const std::string& l : report_lines_) lines.push_back(l);
+  crashes_.Analyze(lines, &e);
+  // The event's text is the whole report (bounded by kMaxReportBytes plus one line).
+  e.record.text.reserve(report_bytes_);
+  for (const std::string& l : report_lines_) {
+    e.record.text += '\n';
+    e.record.text += l;
+  }
+  e.continuation = static_cast<int>(report_lines_.size());
+  report_lines_.clear();
+  sink(std::move(e));
+  std::vector<Event> held = std::move(held_);
+  held_.clear();
+  for (Event& h : held) sink(std::move(h));
 }
 
 void EventAssembler::Flush(const EventSink& sink) {
-  if (!open_) return;
-  Event e = std::move(*open_);
-  open_.reset();
-  sink(std::move(e));
+  if (open_) {
+    Event e = std::move(*open_);
+    open_.reset();
+    Emit(std::move(e), sink);
+  }
+  CloseReport(sink);
 }
 
 }  // namespace kdiag

@@ -25,7 +25,10 @@ std::string FindingKey(const Rule& rule, const Fields& fields) {
 void FindingTable::Add(const Event& event) {
   if (event.rule->fact) return;
   const Record& r = event.record;
-  Key key{r.input, r.boot, event.rule->id, FindingKey(*event.rule, event.fields)};
+  // Crash reports are the same finding when they have the same title (syzkaller's notion of the
+  // same bug); addresses and tasks in their fields differ from one report to the next.
+  Key key{r.input, r.boot, event.rule->id,
+          event.crash ? event.crash->title : FindingKey(*event.rule, event.fields)};
   auto it = findings_.find(key);
   if (it == findings_.end()) {
     if (findings_.size() >= max_) {
@@ -42,6 +45,7 @@ void FindingTable::Add(const Event& event) {
     f.line = r.line;
     f.message = r.text;
     f.host = r.host;
+    f.crash = event.crash;
     f.order = findings_.size();
     it = findings_.emplace(std::move(key), std::move(f)).first;
   }

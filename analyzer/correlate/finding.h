@@ -31,7 +31,8 @@ struct Finding {
   uint64_t last_line = 0;
   std::string message;  // the first event's text
   std::string host;
-  size_t order = 0;  // arrival order of the first event
+  std::optional<CrashReport> crash;  // of the first event
+  size_t order = 0;                  // arrival order of the first event
 };
 
 class FindingTable {

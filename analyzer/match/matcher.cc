@@ -16,7 +16,8 @@ struct Matcher::Impl {
     std::vector<std::string> group_names;  // by group index; "" for unnamed groups
   };
   std::vector<Variant> variants;
-  std::vector<std::unique_ptr<RE2>> continuation;  // by rule; null when none
+  std::vector<std::unique_ptr<RE2>> continuation;          // by rule; null when none
+  std::vector<std::vector<std::unique_ptr<RE2>>> exclude;  // by rule
   hs_database_t* db = nullptr;
   hs_scratch_t* scratch = nullptr;
   std::vector<unsigned> hits;  // variant ids reported for the current record
@@ -61,6 +62,11 @@ std::optional<Error> Matcher::Build(std::vector<Rule> rules, std::unique_ptr<Mat
       if (!cont->ok()) return Error{rule.where, "continuation does not compile: " + cont->error()};
     }
     impl.continuation.push_back(std::move(cont));
+    impl.exclude.emplace_back();
+    for (const std::string& x : rule.exclude) {
+      impl.exclude.back().push_back(std::make_unique<RE2>(x, Re2Options()));
+      if (!impl.exclude.back().back()->ok()) return Error{rule.where, "exclude does not compile"};
+    }
   }
 
   // Compile the prefilter database; a variant Vectorscan refuses becomes an always-candidate and
@@ -134,6 +140,7 @@ void Matcher::Match(const Record& record, std::vector<RuleMatch>* out) {
                      static_cast<int>(groups.size()))) {
       continue;
     }
+    if (Excluded(v.rule, text)) continue;
     RuleMatch match;
     match.rule = &rule;
     for (size_t g = 1; g < groups.size(); ++g) {
@@ -143,6 +150,13 @@ void Matcher::Match(const Record& record, std::vector<RuleMatch>* out) {
     out->push_back(std::move(match));
     last_rule = v.rule;
   }
+}
+
+bool Matcher::Excluded(size_t rule, std::string_view text) const {
+  for (const auto& re : impl_->exclude[rule]) {
+    if (RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *re)) return true;
+  }
+  return false;
 }
 
 bool Matcher::Continues(const Rule& rule, const Record& record) const {

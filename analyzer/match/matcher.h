@@ -53,6 +53,8 @@ class Matcher {
  private:
   struct Impl;
   Matcher();
+  // Does one of the rule's `exclude` patterns match?
+  bool Excluded(size_t rule, std::string_view text) const;
 
   std::vector<Rule> rules_;
   std::vector<size_t> always_;  // variant indexes

@@ -29,7 +29,24 @@ struct RuleExample {
   std::string line;                       // a log line in any console shape
   Fields fields;                          // every expected non-empty capture
   std::vector<std::string> continuation;  // lines that must be consumed into the event
+  std::string title;                      // crash rules: the expected title, or empty
   Location where;
+};
+
+// A crash report rule (`[rule.crash]`, see rules/README.md): its header line opens a report that
+// takes the following lines of the same task (registers, call trace, modules) up to an end marker,
+// the next report or a bounded line count; a title in syzkaller's conventions is then derived.
+struct CrashSpec {
+  std::string type;                  // crash_type: "KASAN", "WARNING", "BUG", "HANG", ...
+  std::string title;                 // template: {field} placeholders and {frame}
+  std::vector<std::string> frames;   // where the guilty frame comes from, tried in order:
+                                     // "field:NAME", "rip", "stack", "stall",
+                                     // "line:REGEX" (with a (?P<frame>...) group),
+                                     // "after:REGEX" (first frame after a matching line)
+  std::string skip;                  // extra frames to skip (RE2 on the function name), or empty
+  std::vector<std::string> capture;  // RE2 run on report lines: named groups become fields
+  std::vector<std::string> absorbs;  // rule ids whose lines belong to this report when open
+  bool secondary = false;            // inside an open report, this line belongs to it
 };
 
 struct Rule {
@@ -44,6 +61,8 @@ struct Rule {
   std::vector<std::string> key;       // fields identifying a finding; empty: all fields
   std::string continuation;           // pattern for following lines that belong to the event
   int continuation_lines = 0;
+  std::vector<std::string> exclude;  // RE2; a record matching any is not an event of this rule
+  std::optional<CrashSpec> crash;
   std::vector<RuleExample> examples;
   std::vector<std::string> counter_examples;
   Location where;  // the [[rule]] table in its file

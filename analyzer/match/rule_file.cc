@@ -83,7 +83,7 @@ class RuleReader {
     RuleExample ex;
     ex.where = At(file_, n.source());
     for (const auto& [k, v] : *t) {
-      if (k != "line" && k != "fields" && k != "continuation") {
+      if (k != "line" && k != "fields" && k != "continuation" && k != "title") {
         return Fail(v, "unknown key '" + std::string(k.str()) + "' in example");
       }
     }
@@ -102,11 +102,75 @@ class RuleReader {
     }
     if (const toml::node* c = t->get("continuation")) {
       if (!StringList(*c, "continuation", &ex.continuation)) return;
-      if (rule->continuation.empty()) {
+      if (rule->continuation.empty() && !rule->crash) {
         return Fail(*c, "example has continuation lines but the rule has no 'continuation'");
       }
     }
+    if (!String(*t, "title", false, &ex.title)) return;
+    if (!ex.title.empty() && !rule->crash) {
+      return Fail(*t->get("title"), "example has a title but the rule has no [rule.crash]");
+    }
     rule->examples.push_back(std::move(ex));
+  }
+
+  void ReadCrash(const toml::node& n, std::set<std::string>* groups, Rule* rule) {
+    const toml::table* t = n.as_table();
+    if (!t) return Fail(n, "[rule.crash] must be a table");
+    for (const auto& [k, v] : *t) {
+      if (k != "type" && k != "title" && k != "frames" && k != "skip" && k != "capture" &&
+          k != "absorbs" && k != "secondary") {
+        return Fail(v, "unknown key '" + std::string(k.str()) + "' in [rule.crash]");
+      }
+    }
+    CrashSpec c;
+    if (!String(*t, "type", true, &c.type) || !String(*t, "title", true, &c.title)) return;
+    if (c.type.empty() || c.title.empty()) return Fail(n, "crash 'type' and 'title' must be set");
+    if (const toml::node* f = t->get("frames")) {
+      if (!StringList(*f, "frames", &c.frames)) return;
+      for (const std::string& src : c.frames) {
+        if (src == "rip" || src == "stack" || src == "stall") continue;
+        if (src.compare(0, 6, "field:") == 0) continue;
+        if (src.compare(0, 5, "line:") == 0) {
+          RE2::Options opt;
+          opt.set_log_errors(false);
+          RE2 re(src.substr(5), opt);
+          if (!re.ok()) return Fail(*f, "frames line pattern is not valid RE2: " + re.error());
+          if (!re.NamedCapturingGroups().count("frame")) {
+            return Fail(*f, "frames line pattern needs a (?P<frame>...) group");
+          }
+          continue;
+        }
+        if (src.compare(0, 6, "after:") == 0) {
+          CompileCheck(*f, src.substr(6), "frames after pattern", nullptr);
+          if (failed()) return;
+          continue;
+        }
+        return Fail(*f,
+                    "frames entries are rip, stack, stall, field:NAME, line:REGEX or after:REGEX, "
+                    "not '" +
+                        src + "'");
+      }
+    }
+    if (c.frames.empty()) c.frames = {"rip", "stack"};
+    if (!String(*t, "skip", false, &c.skip)) return;
+    if (!c.skip.empty()) CompileCheck(*t->get("skip"), c.skip, "skip", nullptr);
+    if (const toml::node* cap = t->get("capture")) {
+      if (!StringList(*cap, "capture", &c.capture)) return;
+      for (const std::string& p : c.capture) CompileCheck(*cap, p, "capture", groups);
+    }
+    if (const toml::node* a = t->get("absorbs")) {
+      if (!StringList(*a, "absorbs", &c.absorbs)) return;
+    }
+    if (const toml::node* s = t->get("secondary")) {
+      if (!s->is_boolean()) return Fail(*s, "'secondary' must be true or false");
+      c.secondary = s->as_boolean()->get();
+    }
+    for (const std::string& src : c.frames) {
+      if (src.compare(0, 6, "field:") == 0 && !groups->count(src.substr(6))) {
+        return Fail(*t->get("frames"), "frames '" + src + "' names no capture");
+      }
+    }
+    if (!failed()) rule->crash = std::move(c);
   }
 
   void ReadRule(const toml::node& n, std::vector<Rule>* rules) {
@@ -124,6 +188,8 @@ class RuleReader {
                                                              "continuation",
                                                              "continuation_lines",
                                                              "not",
+                                                             "exclude",
+                                                             "crash",
                                                              "example"};
     for (const auto& [k, v] : *t) {
       if (!kKeys.count(k.str())) return Fail(v, "unknown key '" + std::string(k.str()) + "'");
@@ -171,6 +237,10 @@ class RuleReader {
       if (!f->is_boolean()) return Fail(*f, "'fact' must be true or false");
       r.fact = f->as_boolean()->get();
     }
+    if (const toml::node* c = t->get("crash")) {
+      ReadCrash(*c, &groups, &r);
+      if (failed()) return;
+    }
     if (const toml::node* k = t->get("key")) {
       if (!StringList(*k, "key", &r.key)) return;
       for (const std::string& name : r.key) {
@@ -193,6 +263,13 @@ class RuleReader {
     }
     if (const toml::node* no = t->get("not")) {
       if (!StringList(*no, "not", &r.counter_examples)) return;
+    }
+    if (const toml::node* x = t->get("exclude")) {
+      if (!StringList(*x, "exclude", &r.exclude)) return;
+      for (const std::string& p : r.exclude) {
+        CompileCheck(*x, p, "exclude", nullptr);
+        if (failed()) return;
+      }
     }
     const toml::node* ex = t->get("example");
     if (!ex || !ex->is_array_of_tables() || ex->as_array()->empty()) {
@@ -268,6 +345,14 @@ std::optional<Error> LoadEmbeddedRules(std::vector<Rule>* rules) {
 }
 
 std::optional<Error> CheckUniqueIds(const std::vector<Rule>& rules) {
+  std::set<std::string_view> ids;
+  for (const Rule& r : rules) ids.insert(r.id);
+  for (const Rule& r : rules) {
+    if (!r.crash) continue;
+    for (const std::string& id : r.crash->absorbs) {
+      if (!ids.count(id)) return Error{r.where, "crash 'absorbs' names unknown rule '" + id + "'"};
+    }
+  }
   for (size_t i = 0; i < rules.size(); ++i) {
     for (size_t j = 0; j < i; ++j) {
       if (rules[i].id == rules[j].id) {

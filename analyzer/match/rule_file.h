@@ -26,7 +26,8 @@ std::optional<Error> LoadRuleDir(const std::string& dir, std::vector<Rule>* rule
 // The rules embedded at build time.
 std::optional<Error> LoadEmbeddedRules(std::vector<Rule>* rules);
 
-// Duplicate ids across all loaded rules are an error naming both places.
+// Checks what spans rule files once all are loaded: duplicate ids are an error naming both places,
+// and every id a crash rule `absorbs` must exist.
 std::optional<Error> CheckUniqueIds(const std::vector<Rule>& rules);
 
 }  // namespace kdiag

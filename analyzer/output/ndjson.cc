@@ -73,6 +73,28 @@ void AppendRecordJson(const Record& r, std::string* out) {
   out->push_back('\n');
 }
 
+namespace {
+
+// design.md: crash events carry top-level "title", "crash_type", "corrupted" and "frames".
+void CrashMembers(JsonWriter* w, const CrashReport& c) {
+  w->Key("title");
+  w->String(c.title);
+  w->Key("crash_type");
+  w->String(c.type);
+  w->Key("corrupted");
+  w->Bool(c.corrupted);
+  if (!c.frame.empty()) {
+    w->Key("frame");
+    w->String(c.frame);
+  }
+  w->Key("frames");
+  w->BeginArray();
+  for (const std::string& f : c.frames) w->String(f);
+  w->EndArray();
+}
+
+}  // namespace
+
 void AppendEventJson(const Event& e, std::string* out) {
   const Record& r = e.record;
   JsonWriter w(out);
@@ -108,6 +130,7 @@ void AppendEventJson(const Event& e, std::string* out) {
     w.Key("lines");
     w.Int(r.line_count);
   }
+  if (e.crash) CrashMembers(&w, *e.crash);
   w.EndObject();
   out->push_back('\n');
 }
@@ -137,6 +160,7 @@ void AppendFindingJson(const Finding& f, std::string* out) {
   w.Key("message");
   w.String(f.message);
   Input(&w, f.input, f.line);
+  if (f.crash) CrashMembers(&w, *f.crash);
   w.EndObject();
   out->push_back('\n');
 }

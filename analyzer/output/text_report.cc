@@ -107,6 +107,20 @@ std::string RenderTextReport(const std::vector<Finding*>& findings, const Summar
       }
     }
     out.push_back('\n');
+    if (f->crash) {
+      // A crash shows what identifies it: title, type, and the top of its call trace.
+      out += "  " + TerminalSafe(f->crash->title) + "  [" + TerminalSafe(f->crash->type) +
+             (f->crash->corrupted ? ", corrupted" : "") + "]\n";
+      // The call trace from the guilty frame down (the generic frames above it say little).
+      const std::vector<std::string>& frames = f->crash->frames;
+      size_t top = 0;
+      while (top < frames.size() && frames[top] != f->crash->frame) ++top;
+      if (top == frames.size()) top = 0;
+      constexpr size_t kTopFrames = 5;
+      for (size_t i = top; i < frames.size() && i < top + kTopFrames; ++i) {
+        out += "    " + std::string(i == top ? "in " : "   ") + TerminalSafe(frames[i]) + "\n";
+      }
+    }
     Indented(TerminalSafe(f->summary), "  ", &out);
     std::string where = TerminalSafe(f->input) + ":" + std::to_string(f->line) + ": ";
     std::string_view msg = f->message;

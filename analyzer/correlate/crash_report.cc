@@ -1,0 +1,198 @@
+#include "analyzer/correlate/crash_report.h"
+
+#include <re2/re2.h>
+
+#include "analyzer/correlate/stack_frames.h"
+
+namespace kdiag {
+namespace {
+
+RE2::Options Quiet() {
+  RE2::Options opt;
+  opt.set_log_errors(false);
+  return opt;
+}
+
+re2::StringPiece Piece(std::string_view s) {
+  return re2::StringPiece(s.data(), s.size());
+}
+
+// A stall or lockup loops somewhere; where the trace caught it is chance. What identifies it is
+// the work the task was doing: the frame called by the first entry or dispatch frame (the syscall,
+// the device's ioctl, the protocol's receive function, the work or timer function).
+template <typename Guilty>
+std::string StallFrame(const std::vector<std::string>& frames, const Guilty& guilty) {
+  // Each entry frame ends a segment of the trace (a trace can hold several: an interrupt's work
+  // above the task's). The first segment with a guilty frame names the stall.
+  size_t begin = 0;
+  for (size_t a = 0; a < frames.size(); ++a) {
+    if (!IsEntryFrame(frames[a])) continue;
+    for (size_t i = begin; i < a; ++i) {
+      // Cross-CPU calls spin inside smp_call_function*: that is the stall itself.
+      if (frames[i].compare(0, 17, "smp_call_function") == 0) return "smp_call_function";
+    }
+    for (size_t i = a; i-- > begin;) {
+      if (guilty(frames[i])) return frames[i];
+    }
+    // The syscall itself names the work when nothing above it does (sys_futex).
+    if (frames[a].compare(0, 4, "sys_") == 0 && guilty(frames[a])) return frames[a];
+    begin = a + 1;
+  }
+  return "";
+}
+
+}  // namespace
+
+struct CrashAnalyzer::Compiled {
+  struct Capture {
+    std::unique_ptr<RE2> re;
+    std::vector<std::string> names;  // by group index
+  };
+  std::vector<Capture> capture;
+  std::unique_ptr<RE2> skip;
+  std::vector<std::unique_ptr<RE2>> line_sources;  // by frames index; null unless "line:"
+};
+
+CrashAnalyzer::CrashAnalyzer(const std::vector<Rule>& rules) {
+  for (const Rule& rule : rules) {
+    if (!rule.crash) continue;
+    auto c = std::make_unique<Compiled>();
+    for (const std::string& p : rule.crash->capture) {
+      Compiled::Capture cap;
+      cap.re = std::make_unique<RE2>(p, Quiet());
+      cap.names.resize(cap.re->NumberOfCapturingGroups() + 1);
+      for (const auto& [index, name] : cap.re->CapturingGroupNames()) cap.names[index] = name;
+      c->capture.push_back(std::move(cap));
+    }
+    if (!rule.crash->skip.empty()) c->skip = std::make_unique<RE2>(rule.crash->skip, Quiet());
+    for (const std::string& src : rule.crash->frames) {
+      std::unique_ptr<RE2> re;
+      if (src.compare(0, 5, "line:") == 0) re = std::make_unique<RE2>(src.substr(5), Quiet());
+      if (src.compare(0, 6, "after:") == 0) re = std::make_unique<RE2>(src.substr(6), Quiet());
+      c->line_sources.push_back(std::move(re));
+    }
+    compiled_[&rule] = std::move(c);
+  }
+}
+
+CrashAnalyzer::~CrashAnalyzer() = default;
+
+void CrashAnalyzer::Analyze(const std::vector<std::string_view>& lines, Event* event) const {
+  const Rule& rule = *event->rule;
+  auto it = compiled_.find(&rule);
+  if (it == compiled_.end() || !rule.crash) return;
+  const Compiled& c = *it->second;
+  const CrashSpec& spec = *rule.crash;
+
+  // Capture patterns: the first line each matches gives its fields (header fields win).
+  std::vector<re2::StringPiece> groups;
+  for (const Compiled::Capture& cap : c.capture) {
+    for (size_t i = 1; i < lines.size(); ++i) {
+      groups.assign(cap.names.size(), re2::StringPiece());
+      re2::StringPiece text = Piece(lines[i]);
+      if (!cap.re->Match(text, 0, text.size(), RE2::UNANCHORED, groups.data(),
+                         static_cast<int>(groups.size()))) {
+        continue;
+      }
+      for (size_t g = 1; g < groups.size(); ++g) {
+        if (cap.names[g].empty() || groups[g].empty()) continue;
+        if (!FieldValue(event->fields, cap.names[g]).empty()) continue;
+        event->fields.emplace_back(cap.names[g], std::string(groups[g].data(), groups[g].size()));
+      }
+      break;
+    }
+  }
+
+  // The report's frames: the faulting location and the reliable call trace frames, in order
+  // (interrupt frames included: the timer interrupt that noticed a stall consists of generic
+  // frames, and a softirq's work above it can be what loops).
+  std::string location;
+  std::vector<std::string> frames;
+  std::string name;
+  for (size_t i = 1; i < lines.size(); ++i) {
+    switch (ParseFrameLine(lines[i], &name)) {
+      case FrameKind::kLocation:
+        if (location.empty()) location = NormalizeFunction(name);
+        break;
+      case FrameKind::kFrame:
+        frames.push_back(NormalizeFunction(name));
+        break;
+      default:
+        break;
+    }
+  }
+  auto guilty = [&](const std::string& f) {
+    return !f.empty() && !IsGenericFrame(f) && !(c.skip && RE2::PartialMatch(f, *c.skip));
+  };
+  std::string frame;
+  for (size_t s = 0; s < spec.frames.size() && frame.empty(); ++s) {
+    const std::string& src = spec.frames[s];
+    if (src == "rip") {
+      if (guilty(location)) frame = location;
+    } else if (src == "stall") {
+      frame = StallFrame(frames, guilty);
+    } else if (src.compare(0, 6, "after:") == 0) {
+      // The first guilty frame line after the first line that matches.
+      const RE2* re = c.line_sources[s].get();
+      bool seen = false;
+      for (size_t i = 1; i < lines.size() && frame.empty(); ++i) {
+        if (!seen) {
+          seen = RE2::PartialMatch(Piece(lines[i]), *re);
+          continue;
+        }
+        if (ParseFrameLine(lines[i], &name) == FrameKind::kFrame) {
+          std::string f = NormalizeFunction(name);
+          if (guilty(f)) frame = f;
+        }
+      }
+    } else if (src == "stack") {
+      for (const std::string& f : frames) {
+        if (guilty(f)) {
+          frame = f;
+          break;
+        }
+      }
+    } else if (src.compare(0, 6, "field:") == 0) {
+      std::string f = NormalizeFunction(FieldValue(event->fields, src.substr(6)));
+      if (guilty(f)) frame = f;
+    } else if (const RE2* re = c.line_sources[s].get()) {
+      for (size_t i = 0; i < lines.size() && frame.empty(); ++i) {
+        re2::StringPiece got;
+        if (RE2::PartialMatch(Piece(lines[i]), *re, &got)) {
+          std::string f = NormalizeFunction(std::string_view(got.data(), got.size()));
+          if (guilty(f)) frame = f;
+        }
+      }
+    }
+  }
+
+  CrashReport report;
+  report.type = spec.type;
+  report.corrupted = frame.empty() && spec.title.find("{frame}") != std::string::npos;
+  report.frame = frame;
+  Fields with_frame = event->fields;
+  with_frame.emplace_back("frame", frame.empty() ? "corrupted" : frame);
+  report.title = NormalizeTitle(ExpandTemplate(spec.title, with_frame));
+  // The faulting location is the top of the stack (the trace starts at its caller).
+  if (!location.empty() && (frames.empty() || frames.front() != location)) {
+    frames.insert(frames.begin(), location);
+  }
+  if (frames.size() > kMaxCrashFrames) frames.resize(kMaxCrashFrames);
+  report.frames = std::move(frames);
+  event->crash = std::move(report);
+}
+
+std::string NormalizeTitle(std::string_view title) {
+  static const RE2 hex("\\b(?:0x[0-9a-fA-F]+|[0-9a-f]{8,})\\b");
+  static const RE2 num("\\b[0-9]+\\b");
+  static const RE2 space("\\s+");
+  std::string t(title);
+  RE2::GlobalReplace(&t, hex, "ADDR");
+  RE2::GlobalReplace(&t, num, "NUM");
+  RE2::GlobalReplace(&t, space, " ");
+  size_t b = t.find_first_not_of(' ');
+  if (b == std::string::npos) return "";
+  return t.substr(b, t.find_last_not_of(' ') - b + 1);
+}
+
+}  // namespace kdiag

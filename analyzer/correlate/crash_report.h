@@ -1,0 +1,53 @@
+// CrashReport analysis: from a crash report's lines to its title, type and frames.
+//
+// The EventAssembler collects a report (the header record that matched a [rule.crash] rule and the
+// lines of the same task that follow it); this turns those lines into what the report means, as
+// the rule declares it: extra fields from `capture` patterns, the guilty frame from the `frames`
+// sources in order, and the title from the rule's template, normalised the way syzkaller's titles
+// are (addresses become ADDR, numbers NUM, runs of spaces one space).
+#ifndef KDIAG_CORRELATE_CRASH_REPORT_H_
+#define KDIAG_CORRELATE_CRASH_REPORT_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/correlate/event.h"
+#include "analyzer/match/rule.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace kdiag {
+
+// Frames kept in an event: the top of the trace is what an operator reads and what identifies a
+// bug; the rest stays in the message.
+constexpr size_t kMaxCrashFrames = 16;
+
+class CrashAnalyzer {
+ public:
+  // Compiles the crash parts of `rules` (which must outlive this and be validated).
+  explicit CrashAnalyzer(const std::vector<Rule>& rules);
+  ~CrashAnalyzer();
+  CrashAnalyzer(const CrashAnalyzer&) = delete;
+  CrashAnalyzer& operator=(const CrashAnalyzer&) = delete;
+
+  // `event` matched a crash rule; `lines` are the report's record texts, header first. Adds the
+  // capture fields and sets event->crash.
+  void Analyze(const std::vector<std::string_view>& lines, Event* event) const;
+
+ private:
+  struct Compiled;
+  std::map<const Rule*, std::unique_ptr<Compiled>> compiled_;
+};
+
+// Title normalisation: hex addresses and long hex words become ADDR, decimal numbers NUM,
+// whitespace runs one space, no leading or trailing space.
+std::string NormalizeTitle(std::string_view title);
+
+}  // namespace kdiag
+
+#endif  // KDIAG_CORRELATE_CRASH_REPORT_H_

@@ -1,0 +1,50 @@
+// Stack frames: reading function names out of the lines of a kernel crash report.
+//
+// A report names code in two ways: the faulting location in the register dump ("RIP:
+// 0010:f+0x1/0x2" on x86 since 4.x, "RIP: 0010:[<addr>]  [<addr>] f+0x1/0x2" and "IP: [<addr>]
+// f+0x1/0x2" before, "pc : f+0x1/0x2" and "PC is at f+0x1/0x2" on arm, "EIP: f+0x1/0x2" on i386),
+// and the frames of a call trace, one per line, as lib/vsprintf.c's %pS/%pB prints them
+// ("f+0x1a/0x20", "f+0x1a/0x20 [module]", after "[<addr>] " on old kernels, " ? " before an
+// unreliable frame (arch/x86/kernel/ dumpstack.c printk_stack_address), or symbolised by syzbot as
+// "f+0x1a/0x20 net/core/dev.c:123" and "f include/linux/list.h:123 [inline]").
+//
+// The guilty frame of a report is the first frame that is not generic: reporting, sanitizer,
+// locking, allocator, string/copy, list/refcount checking, scheduler and syscall-entry code, which
+// appears in the traces of bugs it did not cause. The list below is kdiag's own, written from the
+// kernel's layout; its idea (skip the generic frames) is the one syzkaller's pkg/report uses.
+#ifndef KDIAG_CORRELATE_STACK_FRAMES_H_
+#define KDIAG_CORRELATE_STACK_FRAMES_H_
+
+#include <string>
+#include <string_view>
+
+namespace kdiag {
+
+enum class FrameKind {
+  kNone,        // not a frame line
+  kFrame,       // a call trace frame
+  kUnreliable,  // a call trace frame marked "? " (a stale address found on the stack)
+  kLocation,    // the faulting location of a register dump (RIP:, IP:, pc :, PC is at, EIP:)
+};
+
+// Classifies one report line (its message text, prefixes removed) and sets `function` to the raw
+// function name it names.
+FrameKind ParseFrameLine(std::string_view line, std::string* function);
+
+// The name a title uses: compiler suffixes removed (".isra.0", ".constprop.3", ".part.1",
+// ".cold"), and every syscall entry spelling ("__x64_sys_mount", "__do_sys_mount",
+// "__se_sys_mount", "SyS_mount") turned into "sys_mount".
+std::string NormalizeFunction(std::string_view name);
+
+// Is the (normalized) function generic, never the guilty frame?
+bool IsGenericFrame(std::string_view function);
+
+// Is the (normalized) function an entry or dispatch point: syscall entry and the generic layers of
+// read/write/ioctl/sendmsg/mmap, softirq, timer, workqueue and network receive dispatch, kthread?
+// A stall or lockup loops somewhere above such a frame; the frame it calls names the work (the
+// syscall, the device's ioctl, the protocol's receive function, the work function).
+bool IsEntryFrame(std::string_view function);
+
+}  // namespace kdiag
+
+#endif  // KDIAG_CORRELATE_STACK_FRAMES_H_

@@ -1,0 +1,73 @@
+// The crash report contract through the binary (design.md): crash events carry top-level "title",
+// "crash_type", "corrupted" and "frames", and the text report shows title, type and top frames.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <string>
+
+#include "run_kdiag.h"
+
+namespace kdiag {
+namespace {
+
+using testing::RunKdiag;
+
+const std::string kLog = std::string(KDIAG_CORPUS_DIR) + "/kernel-crashes/dmesg.log";
+
+TEST(CrashCli, CrashEventsCarryTitleTypeCorruptedAndFrames) {
+  auto r = RunKdiag({"--output", "ndjson", "--pci-ids", "none", kLog});
+  ASSERT_EQ(r.status, 0) << r.err;
+  simdjson::dom::parser parser;
+  int crashes = 0;
+  size_t pos = 0;
+  while (pos < r.out.size()) {
+    size_t nl = r.out.find('\n', pos);
+    std::string line = r.out.substr(pos, nl - pos);
+    pos = nl + 1;
+    simdjson::dom::element doc = parser.parse(line);
+    std::string_view type = doc["type"];
+    if (type != "event") continue;
+    std::string_view rule = doc["rule"];
+    if (rule.compare(0, 7, "kernel.") != 0) continue;
+    ++crashes;
+    std::string_view title = doc["title"];
+    std::string_view crash_type = doc["crash_type"];
+    bool corrupted = doc["corrupted"];
+    simdjson::dom::array frames = doc["frames"];
+    EXPECT_FALSE(corrupted);
+    EXPECT_GT(frames.size(), 2u);
+    if (rule == "kernel.oops.null_deref") {
+      EXPECT_EQ(title,
+                "BUG: unable to handle kernel NULL pointer dereference in "
+                "xen_pcibk_publish_pci_root");
+      EXPECT_EQ(crash_type, "NULL_POINTER_DEREFERENCE");
+      std::string_view top = frames.at(0);
+      EXPECT_EQ(top, "xen_pcibk_publish_pci_root");
+      // The other task's line in the middle of the oops is not part of it.
+      std::string_view message = doc["message"];
+      EXPECT_EQ(message.find("nvme nvme0"), std::string_view::npos);
+    }
+    if (rule == "kernel.hung_task") {
+      EXPECT_EQ(title, "INFO: task hung in jbd2_journal_commit_transaction");
+    }
+    if (rule == "kernel.warning") {
+      EXPECT_EQ(title, "WARNING in ixgbe_configure_msix");
+    }
+  }
+  EXPECT_EQ(crashes, 3);
+}
+
+TEST(CrashCli, TextReportShowsTitleTypeAndTopFrames) {
+  auto r = RunKdiag({"--pci-ids", "none", kLog});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("BUG: unable to handle kernel NULL pointer dereference in "
+                       "xen_pcibk_publish_pci_root  [NULL_POINTER_DEREFERENCE]"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("    in xen_pcibk_publish_pci_root\n       xen_pcibk_setup_backend\n"),
+            std::string::npos)
+      << r.out;
+}
+
+}  // namespace
+}  // namespace kdiag

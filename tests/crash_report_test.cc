@@ -1,0 +1,161 @@
+// Crash reports through the EventAssembler: which lines join a report, where it ends, how
+// interleaved tasks and other events are ordered, and the title the rule's [rule.crash] derives.
+#include <gtest/gtest.h>
+
+#include "analyzer/correlate/crash_report.h"
+#include "analyzer/correlate/event_assembler.h"
+#include "analyzer/match/rule_file.h"
+
+namespace kdiag {
+namespace {
+
+constexpr char kRules[] = R"(
+[[rule]]
+id = "t.warn"
+severity = "warning"
+source = "kernel"
+pattern = '''^WARNING: at (?P<func>\w+)'''
+summary = "s"
+  [rule.crash]
+  type = "WARNING"
+  title = "WARNING in {frame}"
+  frames = ["field:func", "stack"]
+  [[rule.example]]
+  line = "WARNING: at foo"
+  fields = { func = "foo" }
+[[rule]]
+id = "t.kasan"
+severity = "critical"
+source = "kernel"
+pattern = '''^BUG: KASAN: (?P<kind>[a-z-]+) in'''
+summary = "s"
+  [rule.crash]
+  type = "KASAN"
+  title = "KASAN: {kind} {access} in {frame} at 0x1234 after 17 s"
+  capture = ['''^(?P<access>Read|Write) of size''']
+  [[rule.example]]
+  line = "BUG: KASAN: use-after-free in x"
+  fields = { kind = "use-after-free" }
+[[rule]]
+id = "t.panic"
+severity = "critical"
+source = "kernel"
+pattern = '''^Kernel panic - not syncing: (?P<reason>.*)'''
+summary = "s"
+  [rule.crash]
+  type = "PANIC"
+  title = "kernel panic: {reason}"
+  secondary = true
+  [[rule.example]]
+  line = "Kernel panic - not syncing: x"
+  fields = { reason = "x" }
+[[rule]]
+id = "t.other"
+severity = "info"
+source = "kernel"
+pattern = '''^other'''
+summary = "s"
+  [[rule.example]]
+  line = "other"
+)";
+
+class CrashTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::vector<Rule> rules;
+    auto err = ParseRuleFile(kRules, "t.toml", &rules);
+    ASSERT_FALSE(err) << err->ToString();
+    ASSERT_FALSE(Matcher::Build(std::move(rules), &matcher_));
+  }
+  // Lines as "caller|text" (caller may be empty).
+  std::vector<Event> Run(const std::vector<std::string>& lines) {
+    EventAssembler a(matcher_.get());
+    std::vector<Event> events;
+    EventSink sink = [&](Event&& e) { events.push_back(std::move(e)); };
+    uint64_t n = 0;
+    for (const std::string& l : lines) {
+      Record r;
+      size_t bar = l.find('|');
+      r.caller = l.substr(0, bar);
+      r.text = l.substr(bar + 1);
+      r.line = ++n;
+      a.Add(r, sink);
+    }
+    a.Flush(sink);
+    return events;
+  }
+  std::unique_ptr<Matcher> matcher_;
+};
+
+TEST_F(CrashTest, ReportTakesItsLinesUpToTheEndMarker) {
+  auto ev = Run({"|WARNING: at dump_stack", "|Call Trace:", "| ? __warn+0x1/0x2",
+                 "| mydrv_probe+0x1a/0x20 [mydrv]", "| pci_device_probe+0x1/0x2",
+                 "|---[ end trace 0000000000000000 ]---", "|other"});
+  ASSERT_EQ(ev.size(), 2u);
+  ASSERT_TRUE(ev[0].crash);
+  EXPECT_EQ(ev[0].continuation, 5);
+  // dump_stack in the header is generic: the first guilty call trace frame is the title's.
+  EXPECT_EQ(ev[0].crash->title, "WARNING in mydrv_probe");
+  EXPECT_EQ(ev[0].crash->frame, "mydrv_probe");
+  EXPECT_EQ(ev[0].crash->type, "WARNING");
+  EXPECT_FALSE(ev[0].crash->corrupted);
+  EXPECT_EQ(ev[0].crash->frames, (std::vector<std::string>{"mydrv_probe", "pci_device_probe"}));
+  EXPECT_NE(ev[0].record.text.find("\n---[ end trace"), std::string::npos);
+  EXPECT_EQ(ev[1].rule->id, "t.other");
+  EXPECT_FALSE(ev[1].crash);
+}
+
+TEST_F(CrashTest, CaptureFieldsAndTitleNormalisation) {
+  auto ev = Run({"|BUG: KASAN: use-after-free in x", "|Write of size 8 at addr ffff88 by task a/1",
+                 "|Call Trace:", "| kasan_report+0x1/0x2", "| tcp_close+0x1/0x2"});
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(FieldValue(ev[0].fields, "access"), "Write");
+  EXPECT_EQ(ev[0].crash->title, "KASAN: use-after-free Write in tcp_close at ADDR after NUM s");
+}
+
+TEST_F(CrashTest, NoGuiltyFrameIsCorrupted) {
+  auto ev = Run({"|WARNING: at __warn", "| kfree+0x1/0x2"});
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0].crash->title, "WARNING in corrupted");
+  EXPECT_TRUE(ev[0].crash->corrupted);
+}
+
+TEST_F(CrashTest, OtherTasksLinesStayOutAndTheirEventsWait) {
+  auto ev = Run({"T1|WARNING: at foo", "T2|other", "T1|Call Trace:", "T2| bar+0x1/0x2",
+                 "T1| foo+0x1/0x2", "T1|---[ end trace ]---"});
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(ev[0].rule->id, "t.warn");  // events leave in the order of their first line
+  EXPECT_EQ(ev[0].continuation, 3);
+  EXPECT_EQ(ev[0].record.text.find("bar"), std::string::npos);
+  EXPECT_EQ(ev[1].rule->id, "t.other");
+}
+
+TEST_F(CrashTest, NextHeaderEndsAReportButSecondaryLinesJoinIt) {
+  auto ev = Run({"|WARNING: at foo", "|Kernel panic - not syncing: panic_on_warn set ...",
+                 "|WARNING: at bar", "|---[ end trace ]---", "|Kernel panic - not syncing: x"});
+  ASSERT_EQ(ev.size(), 3u);
+  EXPECT_EQ(ev[0].crash->title, "WARNING in foo");
+  EXPECT_EQ(ev[0].continuation, 1);
+  EXPECT_EQ(ev[1].crash->title, "WARNING in bar");
+  EXPECT_EQ(ev[2].crash->title, "kernel panic: x");  // alone, a secondary header opens a report
+}
+
+TEST_F(CrashTest, ReportsAreBounded) {
+  std::vector<std::string> lines = {"|WARNING: at foo"};
+  for (int i = 0; i < 10000; ++i) lines.push_back("| f" + std::to_string(i) + "+0x1/0x2");
+  auto ev = Run(lines);
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0].continuation, static_cast<int>(kMaxReportLines));
+  EXPECT_LE(ev[0].crash->frames.size(), kMaxCrashFrames);
+  EXPECT_LE(ev[0].record.text.size(), kMaxReportBytes + 64 * 1024);
+}
+
+TEST(CrashTitle, Normalisation) {
+  EXPECT_EQ(NormalizeTitle("kernel panic: VFS: Unable to mount root fs on unknown-block(0,0)"),
+            "kernel panic: VFS: Unable to mount root fs on unknown-block(NUM,NUM)");
+  EXPECT_EQ(NormalizeTitle("  KASAN:  x in ip6_fragment at addr ffff88004ec2c238 "),
+            "KASAN: x in ip6_fragment at addr ADDR");
+}
+
+}  // namespace
+}  // namespace kdiag

@@ -1,0 +1,81 @@
+#include "analyzer/correlate/stack_frames.h"
+
+#include <gtest/gtest.h>
+
+namespace kdiag {
+namespace {
+
+FrameKind Kind(std::string_view line, std::string* f) {
+  return ParseFrameLine(line, f);
+}
+
+TEST(StackFrames, ReadsEveryFrameShape) {
+  std::string f;
+  EXPECT_EQ(Kind(" ixgbe_open+0x30c/0x5c0 [ixgbe]", &f), FrameKind::kFrame);
+  EXPECT_EQ(f, "ixgbe_open");
+  EXPECT_EQ(Kind(" [<ffffffff8108a1c5>] warn_slowpath_common+0x85/0xc0", &f), FrameKind::kFrame);
+  EXPECT_EQ(f, "warn_slowpath_common");
+  EXPECT_EQ(Kind(" [<ffffffff8108a1c5>] ? printk+0x4d/0x4f", &f), FrameKind::kUnreliable);
+  EXPECT_EQ(Kind(" ? __warn+0x7d/0xc0", &f), FrameKind::kUnreliable);
+  EXPECT_EQ(Kind(" list_add include/linux/list.h:79 [inline]", &f), FrameKind::kFrame);
+  EXPECT_EQ(f, "list_add");
+  EXPECT_EQ(Kind(" tcp_sendmsg+0x2f/0x50 net/ipv4/tcp.c:1459", &f), FrameKind::kFrame);
+  EXPECT_EQ(Kind("[<802918b8>] (do_mount) from [<80292a90>] (ksys_mount+0x9c/0x100)", &f),
+            FrameKind::kFrame);
+  EXPECT_EQ(f, "do_mount");
+  EXPECT_EQ(Kind("    [<000000001ed8d8f4>] __kmalloc+0x17d/0x2f0", &f), FrameKind::kFrame);
+  EXPECT_EQ(f, "__kmalloc");
+}
+
+TEST(StackFrames, ReadsFaultingLocations) {
+  std::string f;
+  EXPECT_EQ(Kind("RIP: 0010:d_walk+0x840/0xc80", &f), FrameKind::kLocation);
+  EXPECT_EQ(f, "d_walk");
+  EXPECT_EQ(Kind("RIP: 0010:[<ffffffff82d4e304>]  [<ffffffff82d4e304>] __memset+0x24/0x30", &f),
+            FrameKind::kLocation);
+  EXPECT_EQ(f, "__memset");
+  EXPECT_EQ(Kind("IP: [<ffffffff83b1b7a4>] tcp_v4_send_reset+0x4f4/0x1460", &f),
+            FrameKind::kLocation);
+  EXPECT_EQ(Kind("pc : __list_add_valid+0x3c/0xa0", &f), FrameKind::kLocation);
+  EXPECT_EQ(Kind("PC is at ns558_init+0x1c/0x60", &f), FrameKind::kLocation);
+}
+
+TEST(StackFrames, OtherLinesAreNotFrames) {
+  std::string f;
+  for (const char* line :
+       {"Call Trace:", " <TASK>", "RIP: 0033:0x455777", "Modules linked in: ixgbe",
+        "RSP: 0018:ffff880066befc88  EFLAGS: 00010006",
+        " #0: ffff8880 (&lock){+.+.}-{3:3}, at: f+0x1/0x2", "Code: 48 89 e5 41 57", ""}) {
+    EXPECT_EQ(Kind(line, &f), FrameKind::kNone) << line;
+  }
+}
+
+TEST(StackFrames, NormalizesCompilerSuffixesAndSyscalls) {
+  EXPECT_EQ(NormalizeFunction("p9_client_flush.isra.0"), "p9_client_flush");
+  EXPECT_EQ(NormalizeFunction("foo.constprop.3.cold"), "foo");
+  EXPECT_EQ(NormalizeFunction("__x64_sys_futex"), "sys_futex");
+  EXPECT_EQ(NormalizeFunction("__do_sys_mount"), "sys_mount");
+  EXPECT_EQ(NormalizeFunction("SyS_recvmmsg"), "sys_recvmmsg");
+  EXPECT_EQ(NormalizeFunction("ksys_read"), "ksys_read");
+}
+
+TEST(StackFrames, GenericAndEntryFrames) {
+  for (const char* f :
+       {"dump_stack", "kasan_report", "__asan_load8", "_raw_spin_lock", "mutex_lock_nested",
+        "kmalloc_trace", "kfree", "memcpy", "copy_to_user", "__list_del_entry_valid",
+        "refcount_warn_saturate", "do_syscall_64", "__schedule", "panic", "rb_erase"}) {
+    EXPECT_TRUE(IsGenericFrame(f)) << f;
+  }
+  for (const char* f : {"ixgbe_open", "tcp_sendmsg", "ext4_fill_super", "synchronize_rcu",
+                        "rtnl_lock", "sys_futex", "memcg_charge", "strp_check_rcv"}) {
+    EXPECT_FALSE(IsGenericFrame(f)) << f;
+  }
+  EXPECT_TRUE(IsEntryFrame("do_syscall_64"));
+  EXPECT_TRUE(IsEntryFrame("vfs_ioctl"));
+  EXPECT_TRUE(IsEntryFrame("process_one_work"));
+  EXPECT_FALSE(IsEntryFrame("sys_futex"));
+  EXPECT_FALSE(IsEntryFrame("kvm_vcpu_ioctl"));
+}
+
+}  // namespace
+}  // namespace kdiag
