@@ -150,6 +150,20 @@ TEST_F(CrashTest, ReportsAreBounded) {
   EXPECT_LE(ev[0].record.text.size(), kMaxReportBytes + 64 * 1024);
 }
 
+TEST_F(CrashTest, AnAssemblerCanBeReplacedWithAnother) {
+  // The sidecar swaps in an assembler over reloaded rules (SIGHUP): the crash analysis moves along.
+  EventAssembler a(matcher_.get());
+  a = EventAssembler(matcher_.get());
+  std::vector<Event> events;
+  EventSink sink = [&](Event&& e) { events.push_back(std::move(e)); };
+  Record r;
+  r.text = "WARNING: at foo";
+  a.Add(r, sink);
+  a.Flush(sink);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].crash->title, "WARNING in foo");
+}
+
 TEST(CrashTitle, Normalisation) {
   EXPECT_EQ(NormalizeTitle("kernel panic: VFS: Unable to mount root fs on unknown-block(0,0)"),
             "kernel panic: VFS: Unable to mount root fs on unknown-block(NUM,NUM)");

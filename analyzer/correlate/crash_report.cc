@@ -76,6 +76,8 @@ CrashAnalyzer::CrashAnalyzer(const std::vector<Rule>& rules) {
 }
 
 CrashAnalyzer::~CrashAnalyzer() = default;
+CrashAnalyzer::CrashAnalyzer(CrashAnalyzer&&) noexcept = default;
+CrashAnalyzer& CrashAnalyzer::operator=(CrashAnalyzer&&) noexcept = default;
 
 void CrashAnalyzer::Analyze(const std::vector<std::string_view>& lines, Event* event) const {
   const Rule& rule = *event->rule;

@@ -32,8 +32,8 @@ class CrashAnalyzer {
   // Compiles the crash parts of `rules` (which must outlive this and be validated).
   explicit CrashAnalyzer(const std::vector<Rule>& rules);
   ~CrashAnalyzer();
-  CrashAnalyzer(const CrashAnalyzer&) = delete;
-  CrashAnalyzer& operator=(const CrashAnalyzer&) = delete;
+  CrashAnalyzer(CrashAnalyzer&&) noexcept;
+  CrashAnalyzer& operator=(CrashAnalyzer&&) noexcept;
 
   // `event` matched a crash rule; `lines` are the report's record texts, header first. Adds the
   // capture fields and sets event->crash.
