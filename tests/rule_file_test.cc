@@ -223,3 +223,22 @@ TEST(RuleFileCrash, ExampleTitleNeedsACrashRule) {
 
 }  // namespace
 }  // namespace kdiag
+
+namespace kdiag {
+namespace {
+
+TEST(RuleFile, PlaceholdersMustNameCaptures) {
+  std::vector<Rule> rules;
+  std::string text = kGood;
+  text.replace(text.find("hello {who}\""), 12, "hello {whom}\"");
+  auto err = ParseRuleFile(text, "t.toml", &rules);
+  ASSERT_TRUE(err);
+  EXPECT_NE(err->message.find("{whom}"), std::string::npos) << err->ToString();
+  EXPECT_GT(err->where.line, 0u);
+  std::string literal = kGood;
+  literal.replace(literal.find("hello {who}\""), 12, "hello {{x}} {who}\"");
+  EXPECT_FALSE(ParseRuleFile(literal, "t.toml", &rules));
+}
+
+}  // namespace
+}  // namespace kdiag

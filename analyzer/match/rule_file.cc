@@ -77,6 +77,26 @@ class RuleReader {
     }
   }
 
+  // Every {name} in a template must be a capture (or one of `extra`); "{{" and "}}" are literal.
+  void CheckPlaceholders(const toml::node& at, std::string_view what, std::string_view text,
+                         const std::set<std::string>& groups, std::string_view extra = "") {
+    for (size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '{' && i + 1 < text.size() && text[i + 1] == '{') {
+        ++i;
+        continue;
+      }
+      if (text[i] != '{') continue;
+      size_t end = text.find('}', i);
+      if (end == std::string_view::npos) return;
+      std::string name(text.substr(i + 1, end - i - 1));
+      if (!groups.count(name) && name != extra) {
+        return Fail(at, std::string(what) + " names {" + name +
+                            "}, which is not a named capture (write {{ for a literal brace)");
+      }
+      i = end;
+    }
+  }
+
   void ReadExample(const toml::node& n, const std::set<std::string>& groups, Rule* rule) {
     const toml::table* t = n.as_table();
     if (!t) return Fail(n, "[[rule.example]] must be a table");
@@ -249,6 +269,11 @@ class RuleReader {
         }
       }
     }
+    CheckPlaceholders(*t->get("summary"), "summary", r.summary, groups);
+    if (const toml::node* a = t->get("advice")) CheckPlaceholders(*a, "advice", r.advice, groups);
+    if (r.crash)
+      CheckPlaceholders(*t->get("crash"), "crash title", r.crash->title, groups, "frame");
+    if (failed()) return;
     if (!String(*t, "continuation", false, &r.continuation)) return;
     if (!r.continuation.empty()) {
       CompileCheck(*t->get("continuation"), r.continuation, "continuation", nullptr);
