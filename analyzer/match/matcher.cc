@@ -17,13 +17,12 @@ struct Matcher::Impl {
   };
   std::vector<Variant> variants;
   std::vector<std::unique_ptr<RE2>> continuation;  // by rule; null when none
-  hs_database_t* db = nullptr;
+  PrefilterDatabase prefilter;                     // ids are variant indexes
   hs_scratch_t* scratch = nullptr;
   std::vector<unsigned> hits;  // variant ids reported for the current record
 
   ~Impl() {
     if (scratch) hs_free_scratch(scratch);
-    if (db) hs_free_database(db);
   }
 };
 
@@ -38,9 +37,51 @@ RE2::Options Re2Options() {
   return opt;
 }
 
+// Compiles the prefilter database; an expression Vectorscan refuses becomes an always-candidate
+// and the rest are compiled again without it.
+PrefilterDatabase CompilePrefilter(const std::vector<const char*>& expressions,
+                                   const std::vector<unsigned>& flags, unsigned mode) {
+  PrefilterDatabase out;
+  std::vector<unsigned> ids;
+  for (unsigned i = 0; i < expressions.size(); ++i) ids.push_back(i);
+  while (!ids.empty()) {
+    std::vector<const char*> exprs;
+    std::vector<unsigned> id_flags;
+    for (unsigned id : ids) {
+      exprs.push_back(expressions[id]);
+      id_flags.push_back(flags[id]);
+    }
+    hs_compile_error_t* err = nullptr;
+    hs_database_t* db = nullptr;
+    if (hs_compile_multi(exprs.data(), id_flags.data(), ids.data(),
+                         static_cast<unsigned>(ids.size()), mode, nullptr, &db,
+                         &err) == HS_SUCCESS) {
+      out.db = db;
+      break;
+    }
+    int bad = err->expression;
+    hs_free_compile_error(err);
+    if (bad < 0) {
+      // Not one pattern's fault (e.g. the database is too large): fall back to RE2 for all.
+      out.always.insert(out.always.end(), ids.begin(), ids.end());
+      break;
+    }
+    out.always.push_back(ids[bad]);
+    ids.erase(ids.begin() + bad);
+  }
+  std::sort(out.always.begin(), out.always.end());
+  return out;
+}
+
 }  // namespace
 
 std::optional<Error> Matcher::Build(std::vector<Rule> rules, std::unique_ptr<Matcher>* out) {
+  DatabaseCache cache = DatabaseCache::FromEnvironment();
+  return Build(std::move(rules), &cache, out);
+}
+
+std::optional<Error> Matcher::Build(std::vector<Rule> rules, const DatabaseCache* cache,
+                                    std::unique_ptr<Matcher>* out) {
   std::unique_ptr<Matcher> m(new Matcher);
   m->rules_ = std::move(rules);
   Impl& impl = *m->impl_;
@@ -63,35 +104,27 @@ std::optional<Error> Matcher::Build(std::vector<Rule> rules, std::unique_ptr<Mat
     impl.continuation.push_back(std::move(cont));
   }
 
-  // Compile the prefilter database; a variant Vectorscan refuses becomes an always-candidate and
-  // the rest are compiled again without it.
+  std::vector<const char*> exprs;
+  for (const Impl::Variant& v : impl.variants) exprs.push_back(v.re->pattern().c_str());
+  std::vector<unsigned> flags(exprs.size(),
+                              HS_FLAG_PREFILTER | HS_FLAG_SINGLEMATCH | HS_FLAG_DOTALL);
   std::vector<unsigned> ids;
-  for (unsigned i = 0; i < impl.variants.size(); ++i) ids.push_back(i);
-  while (!ids.empty()) {
-    std::vector<const char*> exprs;
-    std::vector<unsigned> flags(ids.size(),
-                                HS_FLAG_PREFILTER | HS_FLAG_SINGLEMATCH | HS_FLAG_DOTALL);
-    for (unsigned id : ids) exprs.push_back(impl.variants[id].re->pattern().c_str());
-    hs_compile_error_t* err = nullptr;
-    hs_database_t* db = nullptr;
-    if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(ids.size()),
-                         HS_MODE_BLOCK, nullptr, &db, &err) == HS_SUCCESS) {
-      impl.db = db;
-      break;
+  for (unsigned i = 0; i < exprs.size(); ++i) ids.push_back(i);
+  Sha256::Digest key = DatabaseKey(exprs, flags, ids, HS_MODE_BLOCK);
+  if (cache && cache->dir().empty()) cache = nullptr;
+  std::optional<std::string> miss = "no cache";
+  if (cache) miss = cache->Load(key, exprs.size(), &impl.prefilter);
+  if (!miss) {
+    m->origin_ = "cache hit: " + cache->PathFor(key);
+  } else {
+    impl.prefilter = CompilePrefilter(exprs, flags, HS_MODE_BLOCK);
+    m->origin_ = std::string("compiled (") + (cache ? "cache miss: " : "") + *miss + ")";
+    if (cache) {
+      if (auto err = cache->Store(key, impl.prefilter)) m->origin_ += " (not stored: " + *err + ")";
     }
-    int bad = err->expression;
-    hs_free_compile_error(err);
-    if (bad < 0) {
-      // Not one pattern's fault (e.g. the database is too large): fall back to RE2 for all.
-      for (unsigned id : ids) m->always_.push_back(id);
-      ids.clear();
-      break;
-    }
-    m->always_.push_back(ids[bad]);
-    ids.erase(ids.begin() + bad);
   }
-  std::sort(m->always_.begin(), m->always_.end());
-  if (impl.db && hs_alloc_scratch(impl.db, &impl.scratch) != HS_SUCCESS) {
+  m->always_.assign(impl.prefilter.always.begin(), impl.prefilter.always.end());
+  if (impl.prefilter.db && hs_alloc_scratch(impl.prefilter.db, &impl.scratch) != HS_SUCCESS) {
     return Error{Location{"rules", 0, 0}, "cannot allocate Vectorscan scratch space"};
   }
   *out = std::move(m);
@@ -111,10 +144,10 @@ int OnHit(unsigned id, unsigned long long /*from*/, unsigned long long /*to*/, u
 void Matcher::Match(const Record& record, std::vector<RuleMatch>* out) {
   Impl& impl = *impl_;
   impl.hits.clear();
-  if (impl.db) {
+  if (impl.prefilter.db) {
     // Texts are bounded by the line reader; a scan error only loses the prefilter's help.
-    hs_scan(impl.db, record.text.data(), static_cast<unsigned>(record.text.size()), 0, impl.scratch,
-            OnHit, &impl.hits);
+    hs_scan(impl.prefilter.db, record.text.data(), static_cast<unsigned>(record.text.size()), 0,
+            impl.scratch, OnHit, &impl.hits);
   }
   if (impl.hits.empty() && always_.empty()) return;
   impl.hits.insert(impl.hits.end(), always_.begin(), always_.end());

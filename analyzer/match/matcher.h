@@ -8,6 +8,9 @@
 // at all. A variant Vectorscan rejects outright is a "always candidate": RE2 runs on it for every
 // record, so no rule is ever lost to the prefilter.
 //
+// The compiled database comes from the compiled-database cache (database_cache.h) when it holds
+// one for exactly these patterns on this machine; a miss compiles and stores it.
+//
 // This is the one boundary between the pipeline and the matching engine: the buffer-level
 // scanner of the throughput work replaces the inside, not the interface.
 #ifndef KDIAG_MATCH_MATCHER_H_
@@ -15,10 +18,12 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "analyzer/input/location.h"
 #include "analyzer/input/record.h"
+#include "analyzer/match/database_cache.h"
 #include "analyzer/match/rule.h"
 
 namespace kdiag {
@@ -34,8 +39,12 @@ class Matcher {
   Matcher(const Matcher&) = delete;
   Matcher& operator=(const Matcher&) = delete;
 
-  // Compiles the rules (which must already be validated by rule_file.h).
+  // Compiles the rules (which must already be validated by rule_file.h), with the cache the
+  // environment names (DatabaseCache::FromEnvironment).
   static std::optional<Error> Build(std::vector<Rule> rules, std::unique_ptr<Matcher>* out);
+  // The same with the given cache; null compiles without one.
+  static std::optional<Error> Build(std::vector<Rule> rules, const DatabaseCache* cache,
+                                    std::unique_ptr<Matcher>* out);
 
   const std::vector<Rule>& rules() const { return rules_; }
 
@@ -50,12 +59,18 @@ class Matcher {
   // Variants Vectorscan could not compile (run in RE2 for every record).
   size_t always_candidates() const { return always_.size(); }
 
+  // Where the prefilter database came from, for tests and debugging: "cache hit: PATH",
+  // "compiled (cache miss: WHY)", possibly followed by " (not stored: WHY)", or "compiled (no
+  // cache)".
+  const std::string& database_origin() const { return origin_; }
+
  private:
   struct Impl;
   Matcher();
 
   std::vector<Rule> rules_;
   std::vector<size_t> always_;  // variant indexes
+  std::string origin_;
   std::unique_ptr<Impl> impl_;
 };
 
