@@ -12,7 +12,8 @@ namespace kdiag {
 struct Matcher::Impl {
   struct Variant {
     size_t rule;
-    std::unique_ptr<RE2> re;
+    const std::string* pattern;            // in rules_, which never changes after Build
+    std::unique_ptr<RE2> re;               // compiled when first a candidate
     std::vector<std::string> group_names;  // by group index; "" for unnamed groups
   };
   std::vector<Variant> variants;
@@ -24,6 +25,10 @@ struct Matcher::Impl {
   ~Impl() {
     if (scratch) hs_free_scratch(scratch);
   }
+
+  // The variant with its RE2. RE2 is compiled on first use: most variants are never a candidate
+  // in a run, and compiling hundreds of them up front was a large share of a cached start-up.
+  const Variant& Compiled(unsigned id);
 };
 
 Matcher::Matcher() : impl_(new Impl) {}
@@ -75,6 +80,17 @@ PrefilterDatabase CompilePrefilter(const std::vector<const char*>& expressions,
 
 }  // namespace
 
+const Matcher::Impl::Variant& Matcher::Impl::Compiled(unsigned id) {
+  Variant& v = variants[id];
+  if (!v.re) {
+    v.re = std::make_unique<RE2>(*v.pattern, Re2Options());
+    // A pattern RE2 rejects (rule_file.h rejects them first) has -1 groups and matches nothing.
+    v.group_names.resize(static_cast<size_t>(std::max(v.re->NumberOfCapturingGroups(), 0)) + 1);
+    for (const auto& [index, name] : v.re->CapturingGroupNames()) v.group_names[index] = name;
+  }
+  return v;
+}
+
 std::optional<Error> Matcher::Build(std::vector<Rule> rules, std::unique_ptr<Matcher>* out) {
   DatabaseCache cache = DatabaseCache::FromEnvironment();
   return Build(std::move(rules), &cache, out);
@@ -87,15 +103,7 @@ std::optional<Error> Matcher::Build(std::vector<Rule> rules, const DatabaseCache
   Impl& impl = *m->impl_;
   for (size_t r = 0; r < m->rules_.size(); ++r) {
     const Rule& rule = m->rules_[r];
-    for (const std::string& p : rule.patterns) {
-      Impl::Variant v;
-      v.rule = r;
-      v.re = std::make_unique<RE2>(p, Re2Options());
-      if (!v.re->ok()) return Error{rule.where, "pattern does not compile: " + v.re->error()};
-      v.group_names.resize(v.re->NumberOfCapturingGroups() + 1);
-      for (const auto& [index, name] : v.re->CapturingGroupNames()) v.group_names[index] = name;
-      impl.variants.push_back(std::move(v));
-    }
+    for (const std::string& p : rule.patterns) impl.variants.push_back({r, &p, nullptr, {}});
     std::unique_ptr<RE2> cont;
     if (!rule.continuation.empty()) {
       cont = std::make_unique<RE2>(rule.continuation, Re2Options());
@@ -105,7 +113,7 @@ std::optional<Error> Matcher::Build(std::vector<Rule> rules, const DatabaseCache
   }
 
   std::vector<const char*> exprs;
-  for (const Impl::Variant& v : impl.variants) exprs.push_back(v.re->pattern().c_str());
+  for (const Impl::Variant& v : impl.variants) exprs.push_back(v.pattern->c_str());
   std::vector<unsigned> flags(exprs.size(),
                               HS_FLAG_PREFILTER | HS_FLAG_SINGLEMATCH | HS_FLAG_DOTALL);
   std::vector<unsigned> ids;
@@ -158,10 +166,11 @@ void Matcher::Match(const Record& record, std::vector<RuleMatch>* out) {
   std::vector<re2::StringPiece> groups;
   size_t last_rule = SIZE_MAX;
   for (unsigned id : impl.hits) {
-    const Impl::Variant& v = impl.variants[id];
-    if (v.rule == last_rule) continue;  // an earlier variant of this rule already matched
-    const Rule& rule = rules_[v.rule];
+    size_t r = impl.variants[id].rule;
+    if (r == last_rule) continue;  // an earlier variant of this rule already matched
+    const Rule& rule = rules_[r];
     if (rule.source && *rule.source != record.source) continue;
+    const Impl::Variant& v = impl.Compiled(id);
     groups.assign(v.group_names.size(), re2::StringPiece());
     if (!v.re->Match(text, 0, text.size(), RE2::UNANCHORED, groups.data(),
                      static_cast<int>(groups.size()))) {

@@ -2,8 +2,9 @@
 //
 // Every rule pattern variant is compiled twice: into one Vectorscan database in prefilter mode
 // (HS_FLAG_PREFILTER: Vectorscan accepts any pattern by approximating what it cannot do exactly,
-// and reports a superset of the true matches), and into its own RE2. A record's text is scanned
-// once by Vectorscan; only the variants it reports are run in RE2, which decides and extracts the
+// and reports a superset of the true matches), and into its own RE2, the first time Vectorscan
+// reports it (most variants are never a candidate in a run). A record's text is scanned once by
+// Vectorscan; only the variants it reports are run in RE2, which decides and extracts the
 // captures. Most lines of a log match nothing, so most lines cost one Vectorscan scan and no RE2
 // at all. A variant Vectorscan rejects outright is a "always candidate": RE2 runs on it for every
 // record, so no rule is ever lost to the prefilter.
@@ -39,7 +40,8 @@ class Matcher {
   Matcher(const Matcher&) = delete;
   Matcher& operator=(const Matcher&) = delete;
 
-  // Compiles the rules (which must already be validated by rule_file.h), with the cache the
+  // Compiles the rules (which must already be validated by rule_file.h: a pattern RE2 rejects
+  // matches nothing here), with the cache the
   // environment names (DatabaseCache::FromEnvironment).
   static std::optional<Error> Build(std::vector<Rule> rules, std::unique_ptr<Matcher>* out);
   // The same with the given cache; null compiles without one.
