@@ -14,6 +14,7 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include "analyzer/match/matcher.h"
 #include "analyzer/match/rule_file.h"
@@ -233,13 +234,14 @@ void ResealWithDatabase(std::string* b, const std::function<void(std::string*)>&
   uint32_t n = 0;
   for (int i = 0; i < 4; ++i) n |= uint32_t{static_cast<unsigned char>((*b)[40 + i])} << (8 * i);
   size_t db_at = 44 + 4 * n + 8;
-  std::string db = b->substr(db_at, b->size() - 32 - db_at);
+  std::string db = b->substr(db_at, b->size() - 4 - db_at);
   edit(&db);
   std::string body = b->substr(0, db_at - 8);
   for (int i = 0; i < 8; ++i) body += static_cast<char>(uint64_t{db.size()} >> (8 * i));
   body += db;
-  Sha256::Digest sum = Sha256::Of(body);
-  *b = body + std::string(reinterpret_cast<const char*>(sum.data()), sum.size());
+  uLong crc = crc32_z(0, reinterpret_cast<const Bytef*>(body.data()), body.size());
+  for (int i = 0; i < 4; ++i) body += static_cast<char>(crc >> (8 * i));
+  *b = body;
 }
 
 TEST(DatabaseCache, WrongVersionOrInvalidDatabaseIsRebuilt) {

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <utility>
 
+#include <zlib.h>
+
 #include "analyzer/input/file_text.h"
 
 namespace kdiag {
@@ -24,8 +26,10 @@ namespace {
 //   32 bytes                        the key
 //   u32 n, n x u32                  ids of the expressions Vectorscan refused
 //   u64 m, m bytes                  hs_serialize_database output (m = 0: no database)
-//   32 bytes                        SHA-256 of everything above
-constexpr std::string_view kMagic = "kdiaghs1";
+//   u32                             CRC-32 (zlib's, as in gzip) of everything above
+// The CRC catches damage, not malice (the directory is the user's own, see CheckOwnDirectory):
+// at several hundred kilobytes a file, SHA-256 here cost more than the rest of loading it.
+constexpr std::string_view kMagic = "kdiaghs2";
 constexpr std::string_view kSuffix = ".hsdb";
 constexpr std::string_view kTempSuffix = ".tmp";
 constexpr time_t kStaleTempSeconds = 3600;
@@ -67,6 +71,11 @@ class Reader {
   std::string_view s_;
   size_t pos_ = 0;
 };
+
+uint32_t Crc32(std::string_view s) {
+  return static_cast<uint32_t>(
+      crc32_z(0, reinterpret_cast<const Bytef*>(s.data()), static_cast<z_size_t>(s.size())));
+}
 
 std::string KeyBytes(const Sha256::Digest& key) {
   return std::string(reinterpret_cast<const char*>(key.data()), key.size());
@@ -186,12 +195,11 @@ std::optional<std::string> DatabaseCache::Load(const Sha256::Digest& key, size_t
   if (auto err = ReadFileText(path, &file, kMaxFileBytes)) return path + ": " + *err;
 
   constexpr size_t kDigest = sizeof(Sha256::Digest);
-  if (file.size() < kMagic.size() + kDigest + 4 + 8 + kDigest) return path + ": truncated";
-  std::string_view body(file.data(), file.size() - kDigest);
-  Sha256::Digest sum = Sha256::Of(body);
-  if (std::string_view(file).substr(body.size()) != KeyBytes(sum)) {
-    return path + ": checksum mismatch";
-  }
+  if (file.size() < kMagic.size() + kDigest + 4 + 8 + 4) return path + ": truncated";
+  std::string_view body(file.data(), file.size() - 4);
+  uint32_t stored_crc = 0;
+  Reader(std::string_view(file).substr(body.size())).U32(&stored_crc);
+  if (stored_crc != Crc32(body)) return path + ": checksum mismatch";
   Reader in(body);
   std::string_view magic, stored_key, bytes;
   uint32_t n = 0;
@@ -263,7 +271,7 @@ std::optional<std::string> DatabaseCache::Store(const Sha256::Digest& key,
   } else {
     PutU64(0, &file);
   }
-  file += KeyBytes(Sha256::Of(file));
+  PutU32(Crc32(file), &file);
 
   // A name no other run uses: the pid, and a counter for several stores in one process.
   static std::atomic<unsigned> counter{0};

@@ -15,7 +15,8 @@
 // a miss with a reason, and the caller compiles as if there were no cache. A file is written to
 // a temporary name of its own in the same directory, fsync'ed and renamed over the entry, so
 // concurrent runs never see a partial file and the last writer wins with an identical file. Each
-// file ends with a SHA-256 of its contents, checked before Vectorscan sees a byte. The directory
+// file ends with a CRC-32 of its contents, checked before Vectorscan sees a byte (Vectorscan
+// checks its header, not every byte of its bytecode). The directory
 // is kept to a few entries: after a store, the oldest beyond kMaxEntries go, and temporary files
 // that a killed run left behind go after an hour.
 //

@@ -1,6 +1,6 @@
 // SHA-256 (FIPS 180-4, "Secure Hash Standard", section 6.2): the key of the compiled-database
-// cache (database_cache.h) and the checksum of its files. Written here rather than linked because
-// no library kdiag already uses exports one, and a hash is not worth a new dependency.
+// cache (database_cache.h). Written here rather than linked because no library kdiag already
+// uses exports one, and a hash is not worth a new dependency.
 #ifndef KDIAG_MATCH_SHA256_H_
 #define KDIAG_MATCH_SHA256_H_
 
