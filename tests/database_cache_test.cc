@@ -261,6 +261,45 @@ TEST(DatabaseCache, WrongVersionOrInvalidDatabaseIsRebuilt) {
       "not a Vectorscan database");
 }
 
+TEST(DatabaseCache, EveryTruncationAndDamagedByteIsAMiss) {
+  std::string dir = TempDir();
+  std::vector<const char*> exprs = {"foo\\d+", "caf[\\x{e9}\\x{100}]"};
+  std::vector<unsigned> flags = {HS_FLAG_PREFILTER, HS_FLAG_PREFILTER}, ids = {0, 1};
+  Sha256::Digest key = DatabaseKey(exprs, flags, ids, HS_MODE_BLOCK);
+  DatabaseCache cache(dir);
+  PrefilterDatabase entry;
+  hs_compile_error_t* err = nullptr;
+  ASSERT_EQ(hs_compile_multi(exprs.data(), flags.data(), ids.data(), 1, HS_MODE_BLOCK, nullptr,
+                             &entry.db, &err),
+            HS_SUCCESS);
+  entry.always = {1};
+  ASSERT_EQ(cache.Store(key, entry), std::nullopt);
+  std::string path = cache.PathFor(key);
+  const std::string good = ReadFile(path);
+  auto expect_miss = [&](const std::string& bytes, const std::string& what) {
+    WriteFile(path, bytes);
+    PrefilterDatabase got;
+    EXPECT_NE(cache.Load(key, 2, &got), std::nullopt) << what;
+    EXPECT_EQ(got.db, nullptr) << what;
+  };
+  for (size_t n = 0; n < good.size(); n += n < 64 ? 1 : 97) {
+    expect_miss(good.substr(0, n), "truncated to " + std::to_string(n));
+  }
+  for (size_t i = 0; i < good.size(); i += i < 64 ? 1 : 89) {
+    std::string bad = good;
+    bad[i] = static_cast<char>(bad[i] ^ 0x5a);
+    expect_miss(bad, "byte " + std::to_string(i) + " changed");
+  }
+  expect_miss(good + "x", "one byte appended");
+  WriteFile(path, good);
+  PrefilterDatabase got;
+  EXPECT_EQ(cache.Load(key, 2, &got), std::nullopt);
+  EXPECT_NE(got.db, nullptr);
+  EXPECT_EQ(got.always, std::vector<unsigned>{1});
+  // The same bytes cannot describe a rule set with fewer expressions than they name.
+  EXPECT_NE(cache.Load(key, 1, &got), std::nullopt);
+}
+
 TEST(DatabaseCache, EntryOfOtherRulesIsNotUsed) {
   std::string dir = TempDir();
   DatabaseCache cache(dir);

@@ -217,6 +217,8 @@ std::optional<std::string> DatabaseCache::Load(const Sha256::Digest& key, size_t
     entry.always.push_back(id);
   }
   if (!in.U64(&m) || m != in.left() || !in.Bytes(m, &bytes)) return path + ": bad database size";
+  // No database is stored only when Vectorscan refused every expression.
+  if (m == 0 && n != expressions) return path + ": no database but not every expression refused";
   if (m > 0) {
     char* info = nullptr;
     int got = hs_serialized_database_info(bytes.data(), bytes.size(), &info);
