@@ -84,7 +84,9 @@ events() { "$kdiag" "$@" | tail -n 1 | sed -n 's/.*"events":\([0-9]*\).*/\1/p'; 
 e1=$(events "${one[@]}" "$corpus")  # untimed; also fills the cache for both rule sets
 em=$(events "${more[@]}" "$corpus")
 echo "rule_scaling: events 1x $e1, ${mult}x $em" >&2
-[ -n "$e1" ] && [ "$e1" = "$em" ] || die "the ${mult}x rules found $em events, 1x found $e1"
+if [ -z "$e1" ] || [ "$e1" != "$em" ]; then
+  die "the ${mult}x rules found $em events, 1x found $e1"
+fi
 patterns1=$("$kdiag" --no-embedded-rules --rules "$root/rules" rules patterns | wc -l)
 patternsm=$("$kdiag" --no-embedded-rules --rules "$many" rules patterns | wc -l)
 
