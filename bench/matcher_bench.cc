@@ -1,6 +1,10 @@
 // Prefilter + confirmation: Matcher::Match over records, with the embedded (shipped) rules.
 //
-//   BM_MatcherBuild          LoadEmbeddedRules + Matcher::Build: the start-up cost of every run
+//   BM_MatcherBuild          LoadEmbeddedRules + Matcher::Build without the database cache: the
+//                            start-up cost of a run with a cold cache (or KDIAG_NO_CACHE=1)
+//   BM_MatcherBuild_Cached   the same with the compiled database loaded from the cache (a temp
+//                            dir): the start-up cost of every later run
+//   BM_LoadEmbeddedRules     LoadEmbeddedRules alone (TOML parsing and RE2 validation)
 //   BM_Match_NonMatching     typical dmesg records that match no rule (the common case: one
 //                            Vectorscan scan per record, no RE2)
 //   BM_Match_Matching        the rules' own example lines (each matches: Vectorscan + RE2 with
@@ -10,8 +14,11 @@
 // Bytes are the records' text bytes (prefixes already removed by the framer).
 #include <benchmark/benchmark.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "analyzer/match/matcher.h"
@@ -21,11 +28,11 @@
 namespace kdiag::bench {
 namespace {
 
-std::unique_ptr<Matcher> BuildMatcher() {
+std::unique_ptr<Matcher> BuildMatcher(const DatabaseCache* cache = nullptr) {
   std::vector<Rule> rules;
   if (LoadEmbeddedRules(&rules)) std::abort();
   std::unique_ptr<Matcher> m;
-  if (Matcher::Build(std::move(rules), &m)) std::abort();
+  if (Matcher::Build(std::move(rules), cache, &m)) std::abort();
   return m;
 }
 
@@ -83,6 +90,33 @@ void BM_MatcherBuild(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
 BENCHMARK(BM_MatcherBuild)->Unit(benchmark::kMillisecond);
+
+void BM_MatcherBuild_Cached(benchmark::State& state) {
+  char dir[] = "/tmp/kdiag_bench_cache.XXXXXX";
+  if (!mkdtemp(dir)) std::abort();
+  DatabaseCache cache(dir);
+  BuildMatcher(&cache);  // the miss that fills the cache
+  for (auto _ : state) {
+    auto m = BuildMatcher(&cache);
+    benchmark::DoNotOptimize(m.get());
+  }
+  std::string entry = BuildMatcher(&cache)->database_origin();
+  if (entry.rfind("cache hit: ", 0) != 0) state.SkipWithError(entry.c_str());
+  unlink(entry.substr(11).c_str());
+  rmdir(dir);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+BENCHMARK(BM_MatcherBuild_Cached)->Unit(benchmark::kMillisecond);
+
+void BM_LoadEmbeddedRules(benchmark::State& state) {
+  for (auto _ : state) {
+    std::vector<Rule> rules;
+    if (LoadEmbeddedRules(&rules)) std::abort();
+    benchmark::DoNotOptimize(rules.data());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+BENCHMARK(BM_LoadEmbeddedRules)->Unit(benchmark::kMillisecond);
 
 void BM_Match_NonMatching(benchmark::State& state) {
   RunMatch(state, TypicalRecords());

@@ -96,6 +96,22 @@ summary = "s"
   EXPECT_EQ(out.size(), 1u);
 }
 
+TEST(Matcher, PatternRe2RejectsMatchesNothing) {
+  // rule_file.h rejects such rules; a caller that builds rules by hand gets no match, no crash.
+  Rule bad;
+  bad.id = "bad";
+  bad.patterns = {"(unclosed", "fine (?P<n>\\d+)"};
+  std::vector<Rule> rules = {bad};
+  std::unique_ptr<Matcher> m;
+  ASSERT_FALSE(Matcher::Build(std::move(rules), nullptr, &m));
+  std::vector<RuleMatch> out;
+  m->Match(Text("(unclosed"), &out);
+  EXPECT_TRUE(out.empty());
+  m->Match(Text("fine 7"), &out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(FieldValue(out[0].fields, "n"), "7");
+}
+
 TEST(Matcher, HostileBytesDoNotMatchOrCrash) {
   auto m = Build(kRules);
   std::string junk;

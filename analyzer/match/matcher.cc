@@ -12,20 +12,24 @@ namespace kdiag {
 struct Matcher::Impl {
   struct Variant {
     size_t rule;
-    std::unique_ptr<RE2> re;
+    const std::string* pattern;            // in rules_, which never changes after Build
+    std::unique_ptr<RE2> re;               // compiled when first a candidate
     std::vector<std::string> group_names;  // by group index; "" for unnamed groups
   };
   std::vector<Variant> variants;
   std::vector<std::unique_ptr<RE2>> continuation;          // by rule; null when none
   std::vector<std::vector<std::unique_ptr<RE2>>> exclude;  // by rule
-  hs_database_t* db = nullptr;
+  PrefilterDatabase prefilter;                             // ids are variant indexes
   hs_scratch_t* scratch = nullptr;
   std::vector<unsigned> hits;  // variant ids reported for the current record
 
   ~Impl() {
     if (scratch) hs_free_scratch(scratch);
-    if (db) hs_free_database(db);
   }
+
+  // The variant with its RE2. RE2 is compiled on first use: most variants are never a candidate
+  // in a run, and compiling hundreds of them up front was a large share of a cached start-up.
+  const Variant& Compiled(unsigned id);
 };
 
 Matcher::Matcher() : impl_(new Impl) {}
@@ -39,23 +43,68 @@ RE2::Options Re2Options() {
   return opt;
 }
 
+// Compiles the prefilter database; an expression Vectorscan refuses becomes an always-candidate
+// and the rest are compiled again without it.
+PrefilterDatabase CompilePrefilter(const std::vector<const char*>& expressions,
+                                   const std::vector<unsigned>& flags, unsigned mode) {
+  PrefilterDatabase out;
+  std::vector<unsigned> ids;
+  for (unsigned i = 0; i < expressions.size(); ++i) ids.push_back(i);
+  while (!ids.empty()) {
+    std::vector<const char*> exprs;
+    std::vector<unsigned> id_flags;
+    for (unsigned id : ids) {
+      exprs.push_back(expressions[id]);
+      id_flags.push_back(flags[id]);
+    }
+    hs_compile_error_t* err = nullptr;
+    hs_database_t* db = nullptr;
+    if (hs_compile_multi(exprs.data(), id_flags.data(), ids.data(),
+                         static_cast<unsigned>(ids.size()), mode, nullptr, &db,
+                         &err) == HS_SUCCESS) {
+      out.db = db;
+      break;
+    }
+    int bad = err->expression;
+    hs_free_compile_error(err);
+    if (bad < 0) {
+      // Not one pattern's fault (e.g. the database is too large): fall back to RE2 for all.
+      out.always.insert(out.always.end(), ids.begin(), ids.end());
+      break;
+    }
+    out.always.push_back(ids[bad]);
+    ids.erase(ids.begin() + bad);
+  }
+  std::sort(out.always.begin(), out.always.end());
+  return out;
+}
+
 }  // namespace
 
+const Matcher::Impl::Variant& Matcher::Impl::Compiled(unsigned id) {
+  Variant& v = variants[id];
+  if (!v.re) {
+    v.re = std::make_unique<RE2>(*v.pattern, Re2Options());
+    // A pattern RE2 rejects (rule_file.h rejects them first) has -1 groups and matches nothing.
+    v.group_names.resize(static_cast<size_t>(std::max(v.re->NumberOfCapturingGroups(), 0)) + 1);
+    for (const auto& [index, name] : v.re->CapturingGroupNames()) v.group_names[index] = name;
+  }
+  return v;
+}
+
 std::optional<Error> Matcher::Build(std::vector<Rule> rules, std::unique_ptr<Matcher>* out) {
+  DatabaseCache cache = DatabaseCache::FromEnvironment();
+  return Build(std::move(rules), &cache, out);
+}
+
+std::optional<Error> Matcher::Build(std::vector<Rule> rules, const DatabaseCache* cache,
+                                    std::unique_ptr<Matcher>* out) {
   std::unique_ptr<Matcher> m(new Matcher);
   m->rules_ = std::move(rules);
   Impl& impl = *m->impl_;
   for (size_t r = 0; r < m->rules_.size(); ++r) {
     const Rule& rule = m->rules_[r];
-    for (const std::string& p : rule.patterns) {
-      Impl::Variant v;
-      v.rule = r;
-      v.re = std::make_unique<RE2>(p, Re2Options());
-      if (!v.re->ok()) return Error{rule.where, "pattern does not compile: " + v.re->error()};
-      v.group_names.resize(v.re->NumberOfCapturingGroups() + 1);
-      for (const auto& [index, name] : v.re->CapturingGroupNames()) v.group_names[index] = name;
-      impl.variants.push_back(std::move(v));
-    }
+    for (const std::string& p : rule.patterns) impl.variants.push_back({r, &p, nullptr, {}});
     std::unique_ptr<RE2> cont;
     if (!rule.continuation.empty()) {
       cont = std::make_unique<RE2>(rule.continuation, Re2Options());
@@ -69,35 +118,27 @@ std::optional<Error> Matcher::Build(std::vector<Rule> rules, std::unique_ptr<Mat
     }
   }
 
-  // Compile the prefilter database; a variant Vectorscan refuses becomes an always-candidate and
-  // the rest are compiled again without it.
+  std::vector<const char*> exprs;
+  for (const Impl::Variant& v : impl.variants) exprs.push_back(v.pattern->c_str());
+  std::vector<unsigned> flags(exprs.size(),
+                              HS_FLAG_PREFILTER | HS_FLAG_SINGLEMATCH | HS_FLAG_DOTALL);
   std::vector<unsigned> ids;
-  for (unsigned i = 0; i < impl.variants.size(); ++i) ids.push_back(i);
-  while (!ids.empty()) {
-    std::vector<const char*> exprs;
-    std::vector<unsigned> flags(ids.size(),
-                                HS_FLAG_PREFILTER | HS_FLAG_SINGLEMATCH | HS_FLAG_DOTALL);
-    for (unsigned id : ids) exprs.push_back(impl.variants[id].re->pattern().c_str());
-    hs_compile_error_t* err = nullptr;
-    hs_database_t* db = nullptr;
-    if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(ids.size()),
-                         HS_MODE_BLOCK, nullptr, &db, &err) == HS_SUCCESS) {
-      impl.db = db;
-      break;
+  for (unsigned i = 0; i < exprs.size(); ++i) ids.push_back(i);
+  Sha256::Digest key = DatabaseKey(exprs, flags, ids, HS_MODE_BLOCK);
+  if (cache && cache->dir().empty()) cache = nullptr;
+  std::optional<std::string> miss = "no cache";
+  if (cache) miss = cache->Load(key, exprs.size(), &impl.prefilter);
+  if (!miss) {
+    m->origin_ = "cache hit: " + cache->PathFor(key);
+  } else {
+    impl.prefilter = CompilePrefilter(exprs, flags, HS_MODE_BLOCK);
+    m->origin_ = std::string("compiled (") + (cache ? "cache miss: " : "") + *miss + ")";
+    if (cache) {
+      if (auto err = cache->Store(key, impl.prefilter)) m->origin_ += " (not stored: " + *err + ")";
     }
-    int bad = err->expression;
-    hs_free_compile_error(err);
-    if (bad < 0) {
-      // Not one pattern's fault (e.g. the database is too large): fall back to RE2 for all.
-      for (unsigned id : ids) m->always_.push_back(id);
-      ids.clear();
-      break;
-    }
-    m->always_.push_back(ids[bad]);
-    ids.erase(ids.begin() + bad);
   }
-  std::sort(m->always_.begin(), m->always_.end());
-  if (impl.db && hs_alloc_scratch(impl.db, &impl.scratch) != HS_SUCCESS) {
+  m->always_.assign(impl.prefilter.always.begin(), impl.prefilter.always.end());
+  if (impl.prefilter.db && hs_alloc_scratch(impl.prefilter.db, &impl.scratch) != HS_SUCCESS) {
     return Error{Location{"rules", 0, 0}, "cannot allocate Vectorscan scratch space"};
   }
   *out = std::move(m);
@@ -117,10 +158,10 @@ int OnHit(unsigned id, unsigned long long /*from*/, unsigned long long /*to*/, u
 void Matcher::Match(const Record& record, std::vector<RuleMatch>* out) {
   Impl& impl = *impl_;
   impl.hits.clear();
-  if (impl.db) {
+  if (impl.prefilter.db) {
     // Texts are bounded by the line reader; a scan error only loses the prefilter's help.
-    hs_scan(impl.db, record.text.data(), static_cast<unsigned>(record.text.size()), 0, impl.scratch,
-            OnHit, &impl.hits);
+    hs_scan(impl.prefilter.db, record.text.data(), static_cast<unsigned>(record.text.size()), 0,
+            impl.scratch, OnHit, &impl.hits);
   }
   if (impl.hits.empty() && always_.empty()) return;
   impl.hits.insert(impl.hits.end(), always_.begin(), always_.end());
@@ -131,10 +172,11 @@ void Matcher::Match(const Record& record, std::vector<RuleMatch>* out) {
   std::vector<re2::StringPiece> groups;
   size_t last_rule = SIZE_MAX;
   for (unsigned id : impl.hits) {
-    const Impl::Variant& v = impl.variants[id];
-    if (v.rule == last_rule) continue;  // an earlier variant of this rule already matched
-    const Rule& rule = rules_[v.rule];
+    size_t r = impl.variants[id].rule;
+    if (r == last_rule) continue;  // an earlier variant of this rule already matched
+    const Rule& rule = rules_[r];
     if (rule.source && *rule.source != record.source) continue;
+    const Impl::Variant& v = impl.Compiled(id);
     groups.assign(v.group_names.size(), re2::StringPiece());
     if (!v.re->Match(text, 0, text.size(), RE2::UNANCHORED, groups.data(),
                      static_cast<int>(groups.size()))) {

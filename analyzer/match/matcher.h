@@ -2,11 +2,15 @@
 //
 // Every rule pattern variant is compiled twice: into one Vectorscan database in prefilter mode
 // (HS_FLAG_PREFILTER: Vectorscan accepts any pattern by approximating what it cannot do exactly,
-// and reports a superset of the true matches), and into its own RE2. A record's text is scanned
-// once by Vectorscan; only the variants it reports are run in RE2, which decides and extracts the
+// and reports a superset of the true matches), and into its own RE2, the first time Vectorscan
+// reports it (most variants are never a candidate in a run). A record's text is scanned once by
+// Vectorscan; only the variants it reports are run in RE2, which decides and extracts the
 // captures. Most lines of a log match nothing, so most lines cost one Vectorscan scan and no RE2
 // at all. A variant Vectorscan rejects outright is a "always candidate": RE2 runs on it for every
 // record, so no rule is ever lost to the prefilter.
+//
+// The compiled database comes from the compiled-database cache (database_cache.h) when it holds
+// one for exactly these patterns on this machine; a miss compiles and stores it.
 //
 // This is the one boundary between the pipeline and the matching engine: the buffer-level
 // scanner of the throughput work replaces the inside, not the interface.
@@ -15,10 +19,12 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "analyzer/input/location.h"
 #include "analyzer/input/record.h"
+#include "analyzer/match/database_cache.h"
 #include "analyzer/match/rule.h"
 
 namespace kdiag {
@@ -34,8 +40,13 @@ class Matcher {
   Matcher(const Matcher&) = delete;
   Matcher& operator=(const Matcher&) = delete;
 
-  // Compiles the rules (which must already be validated by rule_file.h).
+  // Compiles the rules (which must already be validated by rule_file.h: a pattern RE2 rejects
+  // matches nothing here), with the cache the
+  // environment names (DatabaseCache::FromEnvironment).
   static std::optional<Error> Build(std::vector<Rule> rules, std::unique_ptr<Matcher>* out);
+  // The same with the given cache; null compiles without one.
+  static std::optional<Error> Build(std::vector<Rule> rules, const DatabaseCache* cache,
+                                    std::unique_ptr<Matcher>* out);
 
   const std::vector<Rule>& rules() const { return rules_; }
 
@@ -50,6 +61,11 @@ class Matcher {
   // Variants Vectorscan could not compile (run in RE2 for every record).
   size_t always_candidates() const { return always_.size(); }
 
+  // Where the prefilter database came from, for tests and debugging: "cache hit: PATH",
+  // "compiled (cache miss: WHY)", possibly followed by " (not stored: WHY)", or "compiled (no
+  // cache)".
+  const std::string& database_origin() const { return origin_; }
+
  private:
   struct Impl;
   Matcher();
@@ -58,6 +74,7 @@ class Matcher {
 
   std::vector<Rule> rules_;
   std::vector<size_t> always_;  // variant indexes
+  std::string origin_;
   std::unique_ptr<Impl> impl_;
 };
 

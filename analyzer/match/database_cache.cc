@@ -1,0 +1,333 @@
+#include "analyzer/match/database_cache.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <string_view>
+#include <utility>
+
+#include <zlib.h>
+
+#include "analyzer/input/file_text.h"
+
+namespace kdiag {
+namespace {
+
+// File layout (integers little-endian):
+//   "kdiaghs1"                      magic and format version
+//   32 bytes                        the key
+//   u32 n, n x u32                  ids of the expressions Vectorscan refused
+//   u64 m, m bytes                  hs_serialize_database output (m = 0: no database)
+//   u32                             CRC-32 (zlib's, as in gzip) of everything above
+// The CRC catches damage, not malice (the directory is the user's own, see CheckOwnDirectory):
+// at several hundred kilobytes a file, SHA-256 here cost more than the rest of loading it.
+constexpr std::string_view kMagic = "kdiaghs2";
+constexpr std::string_view kSuffix = ".hsdb";
+constexpr std::string_view kTempSuffix = ".tmp";
+constexpr time_t kStaleTempSeconds = 3600;
+
+void PutU32(uint32_t v, std::string* out) {
+  for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>(v >> (8 * i)));
+}
+
+void PutU64(uint64_t v, std::string* out) {
+  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>(v >> (8 * i)));
+}
+
+// Reads little-endian integers from a byte string, failing (not crashing) at its end.
+class Reader {
+ public:
+  explicit Reader(std::string_view s) : s_(s) {}
+  bool U32(uint32_t* v) { return Take(4, v); }
+  bool U64(uint64_t* v) { return Take(8, v); }
+  bool Bytes(size_t n, std::string_view* v) {
+    if (s_.size() - pos_ < n) return false;
+    *v = s_.substr(pos_, n);
+    pos_ += n;
+    return true;
+  }
+  size_t left() const { return s_.size() - pos_; }
+
+ private:
+  template <typename T>
+  bool Take(size_t n, T* v) {
+    if (s_.size() - pos_ < n) return false;
+    *v = 0;
+    for (size_t i = 0; i < n; ++i) {
+      *v |= static_cast<T>(static_cast<unsigned char>(s_[pos_ + i])) << (8 * i);
+    }
+    pos_ += n;
+    return true;
+  }
+
+  std::string_view s_;
+  size_t pos_ = 0;
+};
+
+uint32_t Crc32(std::string_view s) {
+  return static_cast<uint32_t>(
+      crc32_z(0, reinterpret_cast<const Bytef*>(s.data()), static_cast<z_size_t>(s.size())));
+}
+
+std::string KeyBytes(const Sha256::Digest& key) {
+  return std::string(reinterpret_cast<const char*>(key.data()), key.size());
+}
+
+bool IsHex64(std::string_view s) {
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// A cache directory must be ours and not writable by anyone else: its files are loaded into
+// Vectorscan, and a database from someone else could make a scan misbehave.
+std::optional<std::string> CheckOwnDirectory(const std::string& dir) {
+  struct stat st;
+  if (stat(dir.c_str(), &st) != 0) return dir + ": " + std::strerror(errno);
+  if (!S_ISDIR(st.st_mode)) return dir + ": not a directory";
+  if (st.st_uid != geteuid()) return dir + ": owned by another user";
+  if (st.st_mode & (S_IWGRP | S_IWOTH)) return dir + ": writable by group or others";
+  return std::nullopt;
+}
+
+// mkdir -p with mode 0700 for what it creates (the XDG base directory specification asks for
+// 0700 on directories it creates).
+std::optional<std::string> MakeDirectories(const std::string& dir) {
+  for (size_t slash = dir.find('/', 1);; slash = dir.find('/', slash + 1)) {
+    std::string prefix = dir.substr(0, slash);
+    if (!prefix.empty() && mkdir(prefix.c_str(), 0700) != 0 && errno != EEXIST) {
+      return prefix + ": " + std::strerror(errno);
+    }
+    if (slash == std::string::npos) return std::nullopt;
+  }
+}
+
+bool WriteAll(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+}  // namespace
+
+PrefilterDatabase& PrefilterDatabase::operator=(PrefilterDatabase&& o) noexcept {
+  if (this != &o) {
+    if (db) hs_free_database(db);
+    db = std::exchange(o.db, nullptr);
+    always = std::move(o.always);
+  }
+  return *this;
+}
+
+PrefilterDatabase::~PrefilterDatabase() {
+  if (db) hs_free_database(db);
+}
+
+Sha256::Digest DatabaseKey(const std::vector<const char*>& expressions,
+                           const std::vector<unsigned>& flags, const std::vector<unsigned>& ids,
+                           unsigned mode) {
+  // Every part is length-prefixed so that no two different inputs hash the same bytes.
+  std::string bytes(kMagic);
+  auto put_string = [&](std::string_view s) {
+    PutU64(s.size(), &bytes);
+    bytes.append(s);
+  };
+  put_string(hs_version());
+  hs_platform_info_t platform{};
+  int populated = hs_populate_platform(&platform);
+  PutU32(static_cast<uint32_t>(populated), &bytes);
+  PutU32(platform.tune, &bytes);
+  PutU64(platform.cpu_features, &bytes);
+  PutU32(mode, &bytes);
+  PutU64(expressions.size(), &bytes);
+  for (size_t i = 0; i < expressions.size(); ++i) {
+    PutU32(i < ids.size() ? ids[i] : 0, &bytes);
+    PutU32(i < flags.size() ? flags[i] : 0, &bytes);
+    put_string(expressions[i]);
+  }
+  return Sha256::Of(bytes);
+}
+
+DatabaseCache DatabaseCache::FromEnvironment() {
+  auto env = [](const char* name) -> std::string {
+    const char* v = std::getenv(name);
+    return v ? v : "";
+  };
+  std::string off = env("KDIAG_NO_CACHE");
+  if (!off.empty() && off != "0") return DatabaseCache("");
+  if (std::string dir = env("KDIAG_CACHE_DIR"); !dir.empty()) return DatabaseCache(dir);
+  // The specification says relative XDG_CACHE_HOME values are invalid and should be ignored.
+  if (std::string xdg = env("XDG_CACHE_HOME"); !xdg.empty() && xdg[0] == '/') {
+    return DatabaseCache(xdg + "/kdiag");
+  }
+  if (std::string home = env("HOME"); !home.empty() && home[0] == '/') {
+    return DatabaseCache(home + "/.cache/kdiag");
+  }
+  return DatabaseCache("");
+}
+
+std::string DatabaseCache::PathFor(const Sha256::Digest& key) const {
+  return dir_ + "/" + Sha256::Hex(key) + std::string(kSuffix);
+}
+
+std::optional<std::string> DatabaseCache::Load(const Sha256::Digest& key, size_t expressions,
+                                               PrefilterDatabase* out) const {
+  if (dir_.empty()) return "cache off";
+  if (auto err = CheckOwnDirectory(dir_)) return err;
+  std::string path = PathFor(key);
+  std::string file;
+  if (auto err = ReadFileText(path, &file, kMaxFileBytes)) return path + ": " + *err;
+
+  constexpr size_t kDigest = sizeof(Sha256::Digest);
+  if (file.size() < kMagic.size() + kDigest + 4 + 8 + 4) return path + ": truncated";
+  std::string_view body(file.data(), file.size() - 4);
+  uint32_t stored_crc = 0;
+  Reader(std::string_view(file).substr(body.size())).U32(&stored_crc);
+  if (stored_crc != Crc32(body)) return path + ": checksum mismatch";
+  Reader in(body);
+  std::string_view magic, stored_key, bytes;
+  uint32_t n = 0;
+  uint64_t m = 0;
+  if (!in.Bytes(kMagic.size(), &magic) || magic != kMagic) return path + ": not a kdiag database";
+  if (!in.Bytes(kDigest, &stored_key) || stored_key != KeyBytes(key)) {
+    return path + ": key mismatch";
+  }
+  if (!in.U32(&n) || n > expressions || n > in.left() / 4) return path + ": bad refused count";
+  PrefilterDatabase entry;
+  for (uint32_t i = 0; i < n; ++i) {
+    uint32_t id = 0;
+    in.U32(&id);
+    if (id >= expressions) return path + ": refused id out of range";
+    entry.always.push_back(id);
+  }
+  if (!in.U64(&m) || m != in.left() || !in.Bytes(m, &bytes)) return path + ": bad database size";
+  // No database is stored only when Vectorscan refused every expression.
+  if (m == 0 && n != expressions) return path + ": no database but not every expression refused";
+  if (m > 0) {
+    char* info = nullptr;
+    int got = hs_serialized_database_info(bytes.data(), bytes.size(), &info);
+    if (got == HS_DB_VERSION_ERROR) return path + ": compiled by another Vectorscan version";
+    if (got == HS_DB_PLATFORM_ERROR) return path + ": compiled for another CPU";
+    if (got != HS_SUCCESS) return path + ": not a Vectorscan database";
+    std::string have(info);
+    std::free(info);
+    // hs_version() is "5.4.9 " and a build date; the info "Version: 5.4.9 Features: AVX2 Mode:
+    // BLOCK".
+    std::string version(hs_version());
+    version = version.substr(0, version.find(' '));
+    if (have.rfind("Version: " + version + " ", 0) != 0) {
+      return path + ": compiled by another Vectorscan version (" + have + ")";
+    }
+    size_t size = 0;
+    if (hs_serialized_database_size(bytes.data(), bytes.size(), &size) != HS_SUCCESS ||
+        size > kMaxFileBytes * 4) {
+      return path + ": implausible database size";
+    }
+    if (hs_deserialize_database(bytes.data(), bytes.size(), &entry.db) != HS_SUCCESS) {
+      entry.db = nullptr;
+      return path + ": Vectorscan refused the database";
+    }
+  }
+  // Touch the entry so that pruning removes the least recently used ones; a read-only cache
+  // still works.
+  utimensat(AT_FDCWD, path.c_str(), nullptr, 0);
+  *out = std::move(entry);
+  return std::nullopt;
+}
+
+std::optional<std::string> DatabaseCache::Store(const Sha256::Digest& key,
+                                                const PrefilterDatabase& entry) const {
+  if (dir_.empty()) return "cache off";
+  if (auto err = MakeDirectories(dir_)) return err;
+  if (auto err = CheckOwnDirectory(dir_)) return err;
+
+  std::string file(kMagic);
+  file += KeyBytes(key);
+  PutU32(static_cast<uint32_t>(entry.always.size()), &file);
+  for (unsigned id : entry.always) PutU32(id, &file);
+  if (entry.db) {
+    char* bytes = nullptr;
+    size_t length = 0;
+    if (hs_serialize_database(entry.db, &bytes, &length) != HS_SUCCESS) {
+      return "cannot serialize the database";
+    }
+    PutU64(length, &file);
+    file.append(bytes, length);
+    std::free(bytes);
+  } else {
+    PutU64(0, &file);
+  }
+  PutU32(Crc32(file), &file);
+
+  // A name no other run uses: the pid, and a counter for several stores in one process.
+  static std::atomic<unsigned> counter{0};
+  std::string path = PathFor(key);
+  std::string temp = path + "." + std::to_string(getpid()) + "-" + std::to_string(counter++) +
+                     std::string(kTempSuffix);
+  int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return temp + ": " + std::strerror(errno);
+  bool ok = WriteAll(fd, file) && fsync(fd) == 0;
+  std::string why = ok ? "" : temp + ": " + std::strerror(errno);
+  if (close(fd) != 0 && ok) {
+    ok = false;
+    why = temp + ": " + std::strerror(errno);
+  }
+  if (ok && rename(temp.c_str(), path.c_str()) != 0) {
+    ok = false;
+    why = path + ": " + std::strerror(errno);
+  }
+  if (!ok) {
+    unlink(temp.c_str());
+    return why;
+  }
+  Prune(Sha256::Hex(key) + std::string(kSuffix));
+  return std::nullopt;
+}
+
+void DatabaseCache::Prune(const std::string& keep) const {
+  DIR* d = opendir(dir_.c_str());
+  if (!d) return;
+  std::vector<std::pair<time_t, std::string>> entries;  // (mtime, name), other than `keep`
+  time_t now = time(nullptr);
+  while (struct dirent* e = readdir(d)) {
+    std::string_view name(e->d_name);
+    // Only names this file writes: never anything else someone keeps in the directory.
+    if (name.size() < 64 || !IsHex64(name.substr(0, 64))) continue;
+    std::string_view rest = name.substr(64);
+    bool entry = rest == kSuffix;
+    bool temp = rest.substr(0, kSuffix.size()) == kSuffix && EndsWith(rest, kTempSuffix);
+    if (!entry && !temp) continue;
+    struct stat st;
+    std::string path = dir_ + "/" + std::string(name);
+    if (lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    if (temp) {
+      if (now - st.st_mtime > kStaleTempSeconds) unlink(path.c_str());
+    } else if (name != keep) {
+      entries.emplace_back(st.st_mtime, std::string(name));
+    }
+  }
+  closedir(d);
+  if (entries.size() + 1 <= kMaxEntries) return;
+  std::sort(entries.begin(), entries.end());
+  for (size_t i = 0; i + kMaxEntries < entries.size() + 1; ++i) {
+    unlink((dir_ + "/" + entries[i].second).c_str());
+  }
+}
+
+}  // namespace kdiag

@@ -1,0 +1,91 @@
+// The compiled-database cache: Vectorscan databases saved between runs.
+//
+// Compiling the rules' prefilter database takes most of kdiag's start-up (tens of milliseconds),
+// which is the whole run time of `dmesg | kdiag` on a small log. A compiled database can be
+// serialized (hs_serialize_database) and loaded again much faster, so the matcher keeps one file
+// per rule set in a cache directory and compiles only on a miss.
+//
+// The key is a SHA-256 of everything the compiled database depends on: every expression with its
+// flags and id, in order, the compile mode, the platform Vectorscan tunes for, the library's
+// version and this file's format version. A different rule set, library or CPU is a different
+// key, so an entry is never reused for anything it was not compiled from.
+//
+// The cache is an optimisation and nothing more: every failure (no directory, unwritable,
+// truncated file, garbage bytes, another library version, a directory others can write to) is
+// a miss with a reason, and the caller compiles as if there were no cache. A file is written to
+// a temporary name of its own in the same directory, fsync'ed and renamed over the entry, so
+// concurrent runs never see a partial file and the last writer wins with an identical file. Each
+// file ends with a CRC-32 of its contents, checked before Vectorscan sees a byte (Vectorscan
+// checks its header, not every byte of its bytecode). The directory
+// is kept to a few entries: after a store, the oldest beyond kMaxEntries go, and temporary files
+// that a killed run left behind go after an hour.
+//
+// Location: $KDIAG_CACHE_DIR, else $XDG_CACHE_HOME/kdiag, else $HOME/.cache/kdiag (the XDG base
+// directory specification). KDIAG_NO_CACHE=1 turns the cache off.
+#ifndef KDIAG_MATCH_DATABASE_CACHE_H_
+#define KDIAG_MATCH_DATABASE_CACHE_H_
+
+#include <hs/hs.h>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analyzer/match/sha256.h"
+
+namespace kdiag {
+
+// What one compile produced: the database (null when Vectorscan refused every pattern) and the
+// ids of the expressions it refused, which the matcher confirms with RE2 on every record.
+struct PrefilterDatabase {
+  hs_database_t* db = nullptr;
+  std::vector<unsigned> always;
+
+  PrefilterDatabase() = default;
+  PrefilterDatabase(const PrefilterDatabase&) = delete;
+  PrefilterDatabase& operator=(const PrefilterDatabase&) = delete;
+  PrefilterDatabase(PrefilterDatabase&& o) noexcept : db(o.db), always(std::move(o.always)) {
+    o.db = nullptr;
+  }
+  PrefilterDatabase& operator=(PrefilterDatabase&& o) noexcept;
+  ~PrefilterDatabase();
+};
+
+// The cache key of an hs_compile_multi call with these arguments on this machine.
+Sha256::Digest DatabaseKey(const std::vector<const char*>& expressions,
+                           const std::vector<unsigned>& flags, const std::vector<unsigned>& ids,
+                           unsigned mode);
+
+class DatabaseCache {
+ public:
+  static constexpr size_t kMaxEntries = 8;
+  static constexpr size_t kMaxFileBytes = size_t{256} << 20;
+
+  // A cache in `dir` (created on the first store). An empty dir is no cache: every load misses.
+  explicit DatabaseCache(std::string dir) : dir_(std::move(dir)) {}
+
+  // The cache the environment asks for (see the top of this file); no cache when KDIAG_NO_CACHE=1
+  // or when no location can be determined.
+  static DatabaseCache FromEnvironment();
+
+  const std::string& dir() const { return dir_; }
+  std::string PathFor(const Sha256::Digest& key) const;
+
+  // On a hit fills *out and returns nullopt. On a miss returns why ("no entry", "checksum
+  // mismatch", ...); `expressions` bounds the ids a valid entry can name.
+  std::optional<std::string> Load(const Sha256::Digest& key, size_t expressions,
+                                  PrefilterDatabase* out) const;
+
+  // Saves `entry` under `key` and prunes the directory. Returns why it could not, or nullopt.
+  std::optional<std::string> Store(const Sha256::Digest& key, const PrefilterDatabase& entry) const;
+
+ private:
+  void Prune(const std::string& keep) const;
+
+  std::string dir_;
+};
+
+}  // namespace kdiag
+
+#endif  // KDIAG_MATCH_DATABASE_CACHE_H_
