@@ -126,8 +126,8 @@ void FollowSource::TakeLines(bool all) {
   if (all && !ready_.empty() && ready_.back() != '\n') ready_.push_back('\n');
 }
 
-bool FollowSource::Rotated() {
-  if (!regular_) return false;
+bool FollowSource::Truncated() {
+  if (!regular_ || fd_ < 0) return false;
   struct stat now;
   if (fstat(fd_, &now) == 0 && static_cast<uint64_t>(now.st_size) < read_offset_) {
     Rewind();  // copytruncate, or truncated by hand
@@ -139,6 +139,12 @@ bool FollowSource::Rotated() {
     Rewind();  // truncated and written past the old size before we looked
     return true;
   }
+  return false;
+}
+
+bool FollowSource::Rotated() {
+  if (!regular_) return false;
+  if (Truncated()) return true;
   struct stat st;
   if (stat(path_.c_str(), &st) != 0) return false;  // deleted or renamed: wait for a new file
   if (static_cast<uint64_t>(st.st_dev) == device_ && static_cast<uint64_t>(st.st_ino) == inode_) {
@@ -203,6 +209,7 @@ long FollowSource::Read(char* buf, size_t n, std::string* error) {
     if (Rotated()) continue;
     if (!control_->Wait(regular_ ? inotify_ : fd_)) return 0;
     DrainInotify();
+    Truncated();  // before reading what a truncating writer wrote past the old size
   }
 }
 

@@ -59,6 +59,8 @@ class FollowSource : public ByteSource {
   // At the end of the file: reopen after a rotation, rewind after a truncation. True when the
   // source changed position and should read again.
   bool Rotated();
+  // The file shrank below the position read or has another first line: rewinds, true.
+  bool Truncated();
   void Rewind();
   void TakeLines(bool all);
   void DrainInotify();
