@@ -61,12 +61,12 @@ void Pipeline::EndInput() {
   ++summary_.inputs;
 }
 
-void Pipeline::FlushHeld() {
+void Pipeline::FlushHeld(bool events) {
   if (input_) {
     RecordSink sink = [this](Record&& r) { OnRecord(std::move(r)); };
     input_->framer->Finish(sink);
   }
-  assembler_.Flush(event_sink_);
+  if (events) assembler_.Flush(event_sink_);
 }
 
 void Pipeline::SetMatcher(Matcher* matcher) {

@@ -56,7 +56,9 @@ class Pipeline {
   void Follow(ByteSource* source, const std::string& name, std::vector<Error>* errors);
   // While a live input is read: push the records the framer holds back and the event the
   // assembler holds open through to the observer, so nothing handed in so far is still held.
-  void FlushHeld();
+  // `events` false: only the framer's records (an event held open for continuation lines stays
+  // open), for inputs that deliver whole records, like /dev/kmsg.
+  void FlushHeld(bool events = true);
   // Later records are matched with `matcher` (the old one must outlive the findings: they point
   // at its rules).
   void SetMatcher(Matcher* matcher);

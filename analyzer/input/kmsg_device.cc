@@ -58,6 +58,7 @@ std::optional<Error> ReadKmsgDevice(const std::string& path,
         // EPIPE right after open leaves the gap unknown; at least one record was lost.
         uint64_t gap = last_seq && header.seq > *last_seq + 1 ? header.seq - *last_seq - 1 : 1;
         *lost += gap;
+        if (options.gap) options.gap(gap);
       }
       overwritten = false;
       first = false;

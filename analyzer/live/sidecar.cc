@@ -122,7 +122,16 @@ int RunSidecar(const SidecarOptions& opt, std::unique_ptr<Matcher> matcher,
     last = k.after_seq;
     k.from_end = opt.from_end && !k.after_seq;
     k.control = &loop;
-    k.record_done = [&](uint64_t seq) { last = seq; };
+    k.record_done = [&](uint64_t seq) {
+      // A read of the device is one whole record: nothing can follow it, so the framer need
+      // not hold it until the next one comes.
+      pipeline.FlushHeld(false);
+      last = seq;
+    };
+    k.gap = [&](uint64_t lost) {
+      complain(opt.kmsg_device + ": " + std::to_string(lost) +
+               " records overwritten before they could be read (kmsg_lost in the summary)");
+    };
     position = [&](Checkpoint* c) {
       if (!last) return;
       c->kmsg_boot_id = boot;
