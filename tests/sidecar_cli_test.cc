@@ -306,6 +306,13 @@ TEST(Sidecar, OmprogConfirmsReadinessAndEveryMessage) {
   EXPECT_EQ(kdiag.out(), "OK\nOK\nOK\nOK\nOK\nOK\n");
 }
 
+TEST(Sidecar, AnUnreadableFileIsAnErrorNamingIt) {
+  std::string dir = TempDir();
+  auto r = RunKdiag({"--follow", dir});  // a directory: read() fails
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find(dir + ":1: read: Is a directory"), std::string::npos) << r.err;
+}
+
 TEST(Sidecar, LiveUsageErrors) {
   EXPECT_EQ(RunKdiag({"--omprog"}).status, 2);  // events need --output-file
   EXPECT_EQ(RunKdiag({"--follow", "a", "b"}).status, 2);

@@ -56,6 +56,7 @@ FollowSource::FollowSource(std::string path, FollowStart start, const FilePositi
     inotify_ = -1;
   }
   if (!Open(true)) {
+    if (errno != ENOENT) open_error_ = std::strerror(errno);
     // Not there yet: the file that appears is new, read from its beginning.
     have_resume_ = false;
     start_ = FollowStart::kBeginning;
@@ -174,6 +175,10 @@ void FollowSource::DrainInotify() {
 }
 
 long FollowSource::Read(char* buf, size_t n, std::string* error) {
+  if (!open_error_.empty()) {
+    *error = open_error_;  // e.g. permission denied: waiting would not help
+    return -1;
+  }
   char chunk[kChunk];
   for (;;) {
     if (ready_pos_ < ready_.size()) {
@@ -197,7 +202,7 @@ long FollowSource::Read(char* buf, size_t n, std::string* error) {
     ssize_t got = read(fd_, chunk, sizeof chunk);
     if (got < 0 && errno == EINTR) continue;
     if (got < 0 && errno != EAGAIN) {
-      *error = path_ + ": " + std::strerror(errno);
+      *error = std::strerror(errno);
       return -1;
     }
     if (got > 0) {

@@ -46,7 +46,8 @@ class FollowSource : public ByteSource {
   FollowSource(const FollowSource&) = delete;
   FollowSource& operator=(const FollowSource&) = delete;
 
-  // Blocks until complete lines are there; 0 when the run loop says stop.
+  // Blocks until complete lines are there; 0 when the run loop says stop; -1 when the path
+  // exists but cannot be opened at the start (a missing file is waited for).
   long Read(char* buf, size_t n, std::string* error) override;
 
   // The file being read and the end of what was handed out of it.
@@ -82,6 +83,7 @@ class FollowSource : public ByteSource {
   size_t ready_pos_ = 0;
   bool switch_pending_ = false;  // ready_ holds the old file's last lines; then reopen
   uint64_t rotations_ = 0, truncations_ = 0;
+  std::string open_error_;  // the path exists but cannot be opened
 };
 
 }  // namespace kdiag
