@@ -151,6 +151,27 @@ TEST(FollowSource, ResumesAfterTheSavedPosition) {
   EXPECT_EQ(ReadAll(&source), "three\n");
 }
 
+TEST(FollowSource, ARotationWhileStoppedIsFinishedFromTheRotatedFile) {
+  std::string path = TempDir() + "/log";
+  WriteFile(path, "one\n");
+  FilePosition saved;
+  {
+    Script script;
+    FollowSource source(path, FollowStart::kBeginning, nullptr, &script);
+    EXPECT_EQ(ReadAll(&source), "one\n");
+    saved = source.position();
+  }
+  // While stopped: more lines, logrotate (dateext), the new file gets lines of its own.
+  Append(path, "two\n");
+  ASSERT_EQ(std::rename(path.c_str(), (path + "-20261123").c_str()), 0);
+  WriteFile(path + ".unrelated", "no\n");
+  WriteFile(path, "three\n");
+  Script script;
+  FollowSource source(path, FollowStart::kBeginning, &saved, &script);
+  EXPECT_EQ(ReadAll(&source), "two\nthree\n");
+  EXPECT_EQ(source.rotations(), 1u);
+}
+
 TEST(FollowSource, ASavedPositionOfAnotherFileIsNotUsed) {
   std::string path = TempDir() + "/log";
   WriteFile(path, "one\ntwo\n");

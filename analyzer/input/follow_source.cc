@@ -2,6 +2,7 @@
 // look for a rotation or a truncation; else wait for the run loop (inotify or a polling tick).
 #include "analyzer/input/follow_source.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -55,7 +56,10 @@ FollowSource::FollowSource(std::string path, FollowStart start, const FilePositi
     close(inotify_);  // e.g. the directory does not exist yet: poll
     inotify_ = -1;
   }
-  if (!Open(true)) {
+  // Rotated while kdiag was down: the rest of the saved file comes first, then the path's file.
+  std::string rotated = have_resume_ ? FindRotated() : std::string();
+  if (!rotated.empty() && Open(rotated, true)) return;
+  if (!Open(path_, true)) {
     if (errno != ENOENT) open_error_ = std::strerror(errno);
     // Not there yet: the file that appears is new, read from its beginning.
     have_resume_ = false;
@@ -68,8 +72,36 @@ FollowSource::~FollowSource() {
   if (inotify_ >= 0) close(inotify_);
 }
 
-bool FollowSource::Open(bool first) {
-  int fd = open(path_.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+std::string FollowSource::FindRotated() const {
+  struct stat st;
+  if (stat(path_.c_str(), &st) == 0 && static_cast<uint64_t>(st.st_dev) == resume_.device &&
+      static_cast<uint64_t>(st.st_ino) == resume_.inode) {
+    return "";  // not rotated
+  }
+  std::string dir = Directory(path_);
+  size_t slash = path_.rfind('/');
+  std::string base = slash == std::string::npos ? path_ : path_.substr(slash + 1);
+  DIR* d = opendir(dir.c_str());
+  if (!d) return "";
+  std::string found;
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    // logrotate's names: kern.log.1, kern.log-20261123 (dateext)
+    if (name.size() <= base.size() + 1 || name.compare(0, base.size(), base) != 0) continue;
+    if (name[base.size()] != '.' && name[base.size()] != '-') continue;
+    std::string candidate = dir + "/" + name;
+    if (stat(candidate.c_str(), &st) == 0 && static_cast<uint64_t>(st.st_dev) == resume_.device &&
+        static_cast<uint64_t>(st.st_ino) == resume_.inode) {
+      found = candidate;
+      break;
+    }
+  }
+  closedir(d);
+  return found;
+}
+
+bool FollowSource::Open(const std::string& name, bool first) {
+  int fd = open(name.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return false;
   struct stat st;
   if (fstat(fd, &st) != 0) {
@@ -191,10 +223,10 @@ long FollowSource::Read(char* buf, size_t n, std::string* error) {
     }
     if (switch_pending_) {
       switch_pending_ = false;
-      if (Open(false)) ++rotations_;
+      if (Open(path_, false)) ++rotations_;
     }
     if (!control_->Continue()) return 0;
-    if (fd_ < 0 && !Open(true)) {
+    if (fd_ < 0 && !Open(path_, true)) {
       if (!control_->Wait(inotify_)) return 0;
       DrainInotify();
       continue;

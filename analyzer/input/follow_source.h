@@ -7,7 +7,9 @@
 //     then the new file at the path from its start;
 //   - copytruncate: the size drops below the position read, or the first line changes: the file is
 //     read again from offset 0;
-//   - deletion and re-creation: the new file at the path is taken from its start.
+//   - deletion and re-creation: the new file at the path is taken from its start;
+//   - a rotation while kdiag was not running: resuming, the saved file is looked for under a
+//     rotated name next to the path and read from the saved offset to its end first.
 // Changes are noticed through inotify on the file's directory, and a polling tick of the run loop
 // covers file systems without inotify (NFS) or an inotify instance that could not be had.
 #ifndef KDIAG_INPUT_FOLLOW_SOURCE_H_
@@ -56,7 +58,12 @@ class FollowSource : public ByteSource {
   uint64_t truncations() const { return truncations_; }
 
  private:
-  bool Open(bool first);
+  // Opens `name` as the file being read; `first`: where to start comes from the saved position
+  // or the start option.
+  bool Open(const std::string& name, bool first);
+  // The saved file under a rotated name next to the path (kern.log.1, kern.log-20261123) when
+  // the path now names another file; empty otherwise.
+  std::string FindRotated() const;
   // At the end of the file: reopen after a rotation, rewind after a truncation. True when the
   // source changed position and should read again.
   bool Rotated();
