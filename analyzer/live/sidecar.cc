@@ -83,6 +83,7 @@ int RunSidecar(const SidecarOptions& opt, std::unique_ptr<Matcher> matcher,
   // What the checkpoint knows of the input; filled by the input below.
   std::function<void(Checkpoint*)> position = [](Checkpoint*) {};
   auto save_state = [&] {
+    out.Sync();            // the events before the position that says they were written
     Checkpoint c = saved;  // keeps what this run does not know about (a journal cursor)
     position(&c);
     if (auto err = SaveCheckpoint(opt.state_file, c)) complain(err->ToString());

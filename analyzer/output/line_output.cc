@@ -29,6 +29,10 @@ std::optional<Error> LineOutput::Reopen() {
   return std::nullopt;
 }
 
+void LineOutput::Sync() {
+  if (!closed_) fdatasync(fd_);  // EINVAL on a pipe: nothing to make durable
+}
+
 void LineOutput::Write(std::string_view lines) {
   size_t done = 0;
   while (!closed_ && done < lines.size()) {

@@ -30,6 +30,9 @@ class LineOutput {
   std::optional<Error> Reopen();
   // Writes whole lines at once; after a failure nothing more is written.
   void Write(std::string_view lines);
+  // Makes what was written durable (fdatasync) before a checkpoint claims it was; a no-op for
+  // pipes and terminals.
+  void Sync();
   bool closed() const { return closed_; }
   // The errno of a failure other than EPIPE, or 0.
   int error() const { return error_; }
