@@ -200,6 +200,30 @@ TEST(Sidecar, StateResumesAFileAfterTheLastProcessedLine) {
   EXPECT_EQ(Ticks(ReadFile(out), tag), Range(1, 11));
 }
 
+TEST(Sidecar, TheCheckpointIsWrittenWhileRunningSoACrashLosesAndRepeatsNothing) {
+  std::string dir = TempDir(), log = dir + "/kern.log", out = dir + "/events";
+  std::string state = dir + "/state", rules = TickRules(), tag = UniqueTag();
+  std::vector<std::string> args = {"--follow", log,   "--rules",       rules,
+                                   "--state",  state, "--output-file", out};
+  for (int i = 1; i <= 3; ++i) Append(log, TickLine(tag, i));
+  {
+    Background kdiag(args);
+    ASSERT_TRUE(WaitFor([&] { return Ticks(ReadFile(out), tag).size() == 3; })) << kdiag.err();
+    // Idle after its last event: the checkpoint follows within a second or so.
+    std::string size = "file.offset=" + std::to_string(ReadFile(log).size()) + "\n";
+    ASSERT_TRUE(WaitFor([&] { return ReadFile(state).find(size) != std::string::npos; }, 10))
+        << ReadFile(state);
+    kdiag.Signal(SIGKILL);  // no chance to save anything more
+    EXPECT_EQ(kdiag.Wait(), 128 + SIGKILL);
+  }
+  for (int i = 4; i <= 6; ++i) Append(log, TickLine(tag, i));
+  Background kdiag(args);
+  ASSERT_TRUE(WaitFor([&] { return Ticks(ReadFile(out), tag).size() >= 6; })) << kdiag.err();
+  kdiag.Signal(SIGTERM);
+  ASSERT_EQ(kdiag.Wait(), 0) << kdiag.err();
+  EXPECT_EQ(Ticks(ReadFile(out), tag), Range(1, 6));
+}
+
 TEST(Sidecar, StdinIsFollowedUntilItsEnd) {
   std::string dir = TempDir(), out = dir + "/events", tag = UniqueTag();
   Background kdiag({"--follow", "--rules", TickRules(), "--output-file", out});
