@@ -44,6 +44,8 @@ class Background {
   std::string out() const { return ReadFile(dir_ + "/stdout"); }
   std::string err() const { return ReadFile(dir_ + "/stderr"); }
   pid_t pid() const { return pid_; }
+  // The read end of the stdout pipe (stdout_pipe), or -1.
+  int stdout_fd() const { return stdout_; }
 
  private:
   std::string dir_;

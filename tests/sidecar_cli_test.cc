@@ -292,6 +292,24 @@ TEST(Sidecar, AClosedOutputPipeEndsTheRunQuietlyWithStateSaved) {
   EXPECT_NE(ReadFile(state).find("file.offset="), std::string::npos);
 }
 
+TEST(Sidecar, ASlowReaderSlowsKdiagDownAndLosesNothing) {
+  std::string tag = UniqueTag();
+  Background kdiag({"--follow", "--rules", TickRules()}, true);
+  std::string input;
+  for (int i = 1; i <= 2000; ++i) input += TickLine(tag, i);  // ~600 KB of events: > a pipe
+  std::thread writer([&] {  // kdiag stops reading while its output is blocked
+    kdiag.WriteStdin(input);
+    kdiag.CloseStdin();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // nobody reads meanwhile
+  std::string got;
+  char buf[65536];
+  for (ssize_t n; (n = read(kdiag.stdout_fd(), buf, sizeof buf)) > 0;) got.append(buf, n);
+  writer.join();
+  EXPECT_EQ(kdiag.Wait(), 0) << kdiag.err();
+  EXPECT_EQ(Ticks(got, tag), Range(1, 2000));
+}
+
 TEST(Sidecar, MetricsParseAsPrometheusTextAndCount) {
   std::string dir = TempDir(), log = dir + "/kern.log", out = dir + "/events";
   std::string metrics = dir + "/kdiag.prom", tag = UniqueTag();
@@ -389,6 +407,31 @@ TEST(Sidecar, KmsgStateRestartNeitherReplaysNorLoses) {
   std::string s = ReadFile(state);
   EXPECT_NE(s.find("kmsg.boot_id="), std::string::npos) << s;
   EXPECT_NE(s.find("kmsg.seq="), std::string::npos) << s;
+}
+
+TEST(Sidecar, KmsgStateOfAnotherBootStartsAtTheFirstRecord) {
+  std::string tag = UniqueTag();
+  if (!WriteKmsg("<5>kdiagtest-" + tag + ": tick 1\n")) GTEST_SKIP() << "/dev/kmsg not writable";
+  std::string dir = TempDir(), out = dir + "/events", state = dir + "/state";
+  std::vector<std::string> args = {"--kmsg",  "--follow", "--rules",       TickRules(),
+                                   "--state", state,      "--output-file", out};
+  {
+    Background kdiag(args);
+    ASSERT_TRUE(WaitFor([&] { return Ticks(ReadFile(out), tag).size() == 1; })) << kdiag.err();
+    kdiag.Signal(SIGTERM);
+    ASSERT_EQ(kdiag.Wait(), 0) << kdiag.err();
+  }
+  // The same state, as if written before a reboot: its sequence number means nothing now.
+  std::string s = ReadFile(state);
+  size_t at = s.find("kmsg.boot_id=");
+  ASSERT_NE(at, std::string::npos) << s;
+  s.replace(at, s.find('\n', at) - at, "kmsg.boot_id=00000000-0000-4000-8000-000000000000");
+  WriteFile(state, s);
+  Background kdiag(args);
+  ASSERT_TRUE(WaitFor([&] { return Ticks(ReadFile(out), tag).size() == 2; })) << kdiag.err();
+  kdiag.Signal(SIGTERM);
+  ASSERT_EQ(kdiag.Wait(), 0) << kdiag.err();
+  EXPECT_EQ(Ticks(ReadFile(out), tag), (std::vector<int>{1, 1}));
 }
 
 TEST(Sidecar, KmsgFromEndSeesOnlyNewRecords) {
