@@ -112,10 +112,7 @@ void Pipeline::ReadSource(std::unique_ptr<ByteSource> raw, const std::string& na
   // The head decides the format; it is then replayed in front of the rest. When reading the head
   // fails (a short truncated .gz), what was read is still framed and the error follows it. A live
   // source's head is its first read: waiting for 64 KiB could take days.
-  head.resize(live ? kDetectBytes : 0);
-  long got = live ? source->Read(head.data(), head.size(), &error) : 0;
-  head.resize(got > 0 ? static_cast<size_t>(got) : 0);
-  if (got < 0 || (!live && !ReadUpTo(source.get(), kDetectBytes, &head, &error))) {
+  if (!(live ? ReadSome : ReadUpTo)(source.get(), kDetectBytes, &head, &error)) {
     source = std::make_unique<FailedSource>(error);
   }
   const InputFormat& format = format_ == "auto" ? DetectFormat(head) : *FindFormat(format_);
