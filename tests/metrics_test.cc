@@ -19,6 +19,10 @@ TEST(Metrics, RendersCountersByRuleAndSeverity) {
   counts.Add(e, 101.25);
   e.rule = &info;
   counts.Add(e, 102);
+  Record unparsed, parsed;
+  unparsed.program = "kdiag-unparsed";
+  counts.AddRecord(unparsed);
+  counts.AddRecord(parsed);
   Summary s;
   s.records = 7;
   s.bytes = 300;
@@ -40,6 +44,7 @@ TEST(Metrics, RendersCountersByRuleAndSeverity) {
       << text;
   EXPECT_NE(text.find("kdiag_parse_errors_total{kind=\"read\"} 1\n"), std::string::npos);
   EXPECT_NE(text.find("kdiag_parse_errors_total{kind=\"truncated_line\"} 2\n"), std::string::npos);
+  EXPECT_NE(text.find("kdiag_parse_errors_total{kind=\"unparsed_record\"} 1\n"), std::string::npos);
   EXPECT_NE(text.find("kdiag_kmsg_lost_total 3\n"), std::string::npos);
   EXPECT_NE(text.find("kdiag_last_event_timestamp_seconds 102.000\n"), std::string::npos) << text;
 }

@@ -27,6 +27,7 @@ class LiveObserver : public PipelineObserver {
  public:
   LiveObserver(LineOutput* out, bool records) : out_(out), records_(records) {}
   void OnRecord(const Record& r) override {
+    counts_.AddRecord(r);
     if (!records_) return;
     line_.clear();
     AppendRecordJson(r, &line_);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "analyzer/input/journal_fields.h"
+
 namespace kdiag {
 namespace {
 
@@ -26,6 +28,10 @@ void Header(std::string* out, const char* name, const char* type, const char* he
 
 }  // namespace
 
+void EventCounts::AddRecord(const Record& record) {
+  if (record.program == kUnparsedProgram) ++unparsed_;
+}
+
 void EventCounts::Add(const Event& event, double unix_seconds) {
   ++by_rule_[{event.rule->id, std::string(SeverityName(event.rule->severity))}];
   last_event_ = unix_seconds;
@@ -43,9 +49,12 @@ std::string RenderMetrics(const Summary& s, const EventCounts& events) {
                        LabelValue(key.first), LabelValue(key.second), n);
   }
   Header(&out, "kdiag_parse_errors_total", "counter",
-         "Input that could not be read whole: read or decode errors, lines cut at the limit.");
+         "Input not read or parsed whole: read or decode errors, lines cut at the length limit, "
+         "records kept unparsed.");
   out += fmt::format("kdiag_parse_errors_total{{kind=\"read\"}} {}\n", s.errors);
   out += fmt::format("kdiag_parse_errors_total{{kind=\"truncated_line\"}} {}\n", s.truncated_lines);
+  out +=
+      fmt::format("kdiag_parse_errors_total{{kind=\"unparsed_record\"}} {}\n", events.unparsed());
   Header(&out, "kdiag_kmsg_lost_total", "counter",
          "/dev/kmsg records overwritten before kdiag could read them.");
   out += fmt::format("kdiag_kmsg_lost_total {}\n", s.kmsg_lost);
