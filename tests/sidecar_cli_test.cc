@@ -10,11 +10,11 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -98,22 +98,72 @@ size_t Count(const std::string& hay, const std::string& needle) {
   return n;
 }
 
-// Prometheus text exposition format, version 0.0.4: comments, and samples
-// `name{label="value",...} number`.
+// Prometheus text exposition format, version 0.0.4: "# HELP name text", "# TYPE name type", and
+// samples `name{label="value",...} number`.
+bool MetricName(std::string_view s, size_t* at, bool label) {
+  size_t start = *at;
+  auto ok = [&](char c, bool first) {
+    return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || (!label && c == ':') ||
+           (!first && std::isdigit(static_cast<unsigned char>(c)));
+  };
+  while (*at < s.size() && ok(s[*at], *at == start)) ++*at;
+  return *at > start;
+}
+
+bool SampleLine(std::string_view s) {
+  size_t at = 0;
+  if (!MetricName(s, &at, false)) return false;
+  if (at < s.size() && s[at] == '{') {
+    ++at;
+    while (at < s.size() && s[at] != '}') {
+      if (!MetricName(s, &at, true) || s.substr(at, 2) != "=\"") return false;
+      at += 2;
+      while (at < s.size() && s[at] != '"') at += s[at] == '\\' ? 2 : 1;
+      if (at >= s.size()) return false;
+      ++at;
+      if (at < s.size() && s[at] == ',') ++at;
+    }
+    if (at >= s.size()) return false;
+    ++at;
+  }
+  if (at >= s.size() || s[at] != ' ') return false;
+  std::string number(s.substr(at + 1));
+  char* end = nullptr;
+  std::strtod(number.c_str(), &end);
+  return !number.empty() && end == number.c_str() + number.size();
+}
+
+bool CommentLine(std::string_view s) {
+  bool help = s.substr(0, 7) == "# HELP ", type = s.substr(0, 7) == "# TYPE ";
+  if (!help && !type) return false;
+  size_t at = 7;
+  if (!MetricName(s, &at, false) || at >= s.size() || s[at] != ' ') return !type && at == s.size();
+  std::string_view rest = s.substr(at + 1);
+  return help || rest == "counter" || rest == "gauge" || rest == "histogram" || rest == "summary" ||
+         rest == "untyped";
+}
+
 bool ParsesAsPrometheusText(const std::string& text, std::string* bad) {
-  static const std::regex kSample(
-      R"(^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\.)*",?)*\})? -?[0-9.eE+]+(NaN|Inf)?$)");
-  static const std::regex kComment(
-      R"(^# (HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*|TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (counter|gauge|histogram|summary|untyped))$)");
   size_t start = 0;
   while (start < text.size()) {
     size_t nl = text.find('\n', start);
     if (nl == std::string::npos) return *bad = "no final newline", false;
-    std::string line = text.substr(start, nl - start);
+    std::string_view line(text.data() + start, nl - start);
     start = nl + 1;
-    if (!std::regex_match(line, line[0] == '#' ? kComment : kSample)) return *bad = line, false;
+    if (!(line[0] == '#' ? CommentLine(line) : SampleLine(line))) return *bad = line, false;
   }
   return !text.empty();
+}
+
+TEST(Sidecar, ThePrometheusCheckerRefusesWhatIsNotExpositionText) {
+  std::string bad;
+  EXPECT_TRUE(ParsesAsPrometheusText("# TYPE a_b counter\na_b{x=\"1\\\"\",y=\"\"} 2.5\n", &bad))
+      << bad;
+  EXPECT_FALSE(ParsesAsPrometheusText("a b 1\n", &bad));
+  EXPECT_FALSE(ParsesAsPrometheusText("a{x=1} 1\n", &bad));
+  EXPECT_FALSE(ParsesAsPrometheusText("a 1x\n", &bad));
+  EXPECT_FALSE(ParsesAsPrometheusText("# TYPE a countr\n", &bad));
+  EXPECT_FALSE(ParsesAsPrometheusText("a 1", &bad));
 }
 
 TEST(Sidecar, AppendedLineBecomesAnEventAtOnceAndSigtermSummarises) {
