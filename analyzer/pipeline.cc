@@ -61,23 +61,58 @@ void Pipeline::EndInput() {
   ++summary_.inputs;
 }
 
+void Pipeline::FlushHeld(bool events) {
+  if (input_) {
+    RecordSink sink = [this](Record&& r) { OnRecord(std::move(r)); };
+    input_->framer->Finish(sink);
+  }
+  if (events) assembler_.Flush(event_sink_);
+}
+
+void Pipeline::SetMatcher(Matcher* matcher) {
+  assembler_.Flush(event_sink_);
+  matcher_ = matcher;
+  assembler_ = EventAssembler(matcher);
+}
+
+// Counts a live source's bytes as they arrive (the summary and metrics are read meanwhile).
+class CountingSource : public ByteSource {
+ public:
+  CountingSource(ByteSource* source, uint64_t* bytes) : source_(source), bytes_(bytes) {}
+  long Read(char* buf, size_t n, std::string* error) override {
+    long got = source_->Read(buf, n, error);
+    if (got > 0) *bytes_ += static_cast<uint64_t>(got);
+    return got;
+  }
+
+ private:
+  ByteSource* source_;
+  uint64_t* bytes_;
+};
+
+void Pipeline::Follow(ByteSource* source, const std::string& name, std::vector<Error>* errors) {
+  ReadSource(std::make_unique<CountingSource>(source, &summary_.bytes), name, errors, true);
+}
+
 void Pipeline::ReadFd(int fd, const std::string& name, std::vector<Error>* errors) {
   ReadSource(std::make_unique<FdSource>(fd), name, errors);
 }
 
 void Pipeline::ReadSource(std::unique_ptr<ByteSource> raw, const std::string& name,
-                          std::vector<Error>* errors) {
+                          std::vector<Error>* errors, bool live) {
   auto fail = [&](const Error& e) {
     errors->push_back(e);
     ++summary_.errors;
   };
   std::string head, error;
   // Compressed input is decoded here, so detection and the lines see only decoded bytes.
-  std::unique_ptr<ByteSource> source = OpenDecoded(std::move(raw), nullptr, &error);
+  std::unique_ptr<ByteSource> source =
+      live ? std::move(raw) : OpenDecoded(std::move(raw), nullptr, &error);
   if (!source) return fail(Error{Location{name, 0, 0}, "read: " + error});
   // The head decides the format; it is then replayed in front of the rest. When reading the head
-  // fails (a short truncated .gz), what was read is still framed and the error follows it.
-  if (!ReadUpTo(source.get(), kDetectBytes, &head, &error)) {
+  // fails (a short truncated .gz), what was read is still framed and the error follows it. A live
+  // source's head is its first read: waiting for 64 KiB could take days.
+  if (!(live ? ReadSome : ReadUpTo)(source.get(), kDetectBytes, &head, &error)) {
     source = std::make_unique<FailedSource>(error);
   }
   const InputFormat& format = format_ == "auto" ? DetectFormat(head) : *FindFormat(format_);
@@ -90,25 +125,25 @@ void Pipeline::ReadSource(std::unique_ptr<ByteSource> raw, const std::string& na
     if (truncated) ++summary_.truncated_lines;
     state.framer->Line(line, number, sink);
   });
-  summary_.bytes += reader.bytes();
+  if (!live) summary_.bytes += reader.bytes();
   if (err) fail(*err);
   EndInput();
   input_ = nullptr;
 }
 
-void Pipeline::ReadKmsg(const std::string& device, std::vector<Error>* errors) {
+void Pipeline::ReadKmsg(const std::string& device, std::vector<Error>* errors,
+                        const KmsgReadOptions& options) {
   InputState state(std::make_unique<KmsgFramer>(device));
   input_ = &state;
   RecordSink sink = [this](Record&& r) { OnRecord(std::move(r)); };
   uint64_t number = 0;
-  uint64_t lost = 0;  // overwritten records: no Summary field for them yet
   auto err = ReadKmsgDevice(
       device,
       [&](std::string_view line) {
         state.framer->Line(line, ++number, sink);
         summary_.bytes += line.size() + 1;
       },
-      &lost);
+      &summary_.kmsg_lost, options);
   if (err) {
     errors->push_back(*err);
     ++summary_.errors;

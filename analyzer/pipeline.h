@@ -20,6 +20,7 @@
 #include "analyzer/correlate/pci_inventory.h"
 #include "analyzer/correlate/summary.h"
 #include "analyzer/input/byte_source.h"
+#include "analyzer/input/kmsg_device.h"
 #include "analyzer/input/location.h"
 #include "analyzer/match/matcher.h"
 
@@ -45,8 +46,22 @@ class Pipeline {
   void ReadPath(const std::string& path, std::vector<Error>* errors);
   // An open descriptor (not closed here).
   void ReadFd(int fd, const std::string& name, std::vector<Error>* errors);
-  // The kernel ring buffer device (/dev/kmsg) up to its current end, framed as kmsg records.
-  void ReadKmsg(const std::string& device, std::vector<Error>* errors);
+  // The kernel ring buffer device (/dev/kmsg) up to its current end, framed as kmsg records; with
+  // options.control, followed until the control says stop.
+  void ReadKmsg(const std::string& device, std::vector<Error>* errors,
+                const KmsgReadOptions& options = {});
+  // A live source (FollowSource, StreamSource): the format is detected on the first bytes it has
+  // rather than on a 64 KiB head, and bytes are counted as they arrive. Not decompressed; not
+  // owned (the caller reads its position afterwards).
+  void Follow(ByteSource* source, const std::string& name, std::vector<Error>* errors);
+  // While a live input is read: push the records the framer holds back and the event the
+  // assembler holds open through to the observer, so nothing handed in so far is still held.
+  // `events` false: only the framer's records (an event held open for continuation lines stays
+  // open), for inputs that deliver whole records, like /dev/kmsg.
+  void FlushHeld(bool events = true);
+  // Later records are matched with `matcher` (the old one must outlive the findings: they point
+  // at its rules).
+  void SetMatcher(Matcher* matcher);
   // Text already in memory (tests, rule examples).
   void ReadText(std::string_view text, const std::string& name);
 
@@ -58,7 +73,7 @@ class Pipeline {
  private:
   // Every input goes through here: decode, detect the format, split lines, frame.
   void ReadSource(std::unique_ptr<ByteSource> raw, const std::string& name,
-                  std::vector<Error>* errors);
+                  std::vector<Error>* errors, bool live = false);
   void ReadDirectory(const std::string& path, int depth, std::vector<Error>* errors);
   void OnRecord(Record&& record);
   void OnEvent(Event&& event);

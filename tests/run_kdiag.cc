@@ -4,9 +4,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <poll.h>
+#include <signal.h>
+
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 namespace kdiag::testing {
 
@@ -58,6 +63,79 @@ RunResult RunKdiag(const std::vector<std::string>& args, const std::string& cwd,
   r.err = ReadFile(err);
   unlink(in.c_str()), unlink(out.c_str()), unlink(err.c_str()), rmdir(dir.c_str());
   return r;
+}
+
+Background::Background(const std::vector<std::string>& args, bool stdout_pipe) : dir_(TempDir()) {
+  int in[2], outp[2] = {-1, -1};
+  if (pipe(in) != 0 || (stdout_pipe && pipe(outp) != 0)) return;
+  pid_ = fork();
+  if (pid_ == 0) {
+    int fout = stdout_pipe ? outp[1]
+                           : open((dir_ + "/stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int ferr = open((dir_ + "/stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(in[0], 0), dup2(fout, 1), dup2(ferr, 2);
+    close(in[1]);
+    if (stdout_pipe) close(outp[0]);
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(KDIAG_BINARY));
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(KDIAG_BINARY, argv.data());
+    _exit(127);
+  }
+  close(in[0]);
+  stdin_ = in[1];
+  if (stdout_pipe) close(outp[1]), stdout_ = outp[0];
+}
+
+Background::~Background() {
+  if (pid_ > 0 && status_ < 0) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+  CloseStdin();
+  CloseStdoutPipe();
+}
+
+void Background::WriteStdin(const std::string& text) {
+  size_t done = 0;
+  while (stdin_ >= 0 && done < text.size()) {
+    ssize_t n = write(stdin_, text.data() + done, text.size() - done);
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+}
+
+void Background::CloseStdin() {
+  if (stdin_ >= 0) close(stdin_);
+  stdin_ = -1;
+}
+
+void Background::CloseStdoutPipe() {
+  if (stdout_ >= 0) close(stdout_);
+  stdout_ = -1;
+}
+
+void Background::Signal(int sig) {
+  if (pid_ > 0 && status_ < 0) kill(pid_, sig);
+}
+
+int Background::Wait(double seconds) {
+  if (status_ >= 0 || pid_ <= 0) return status_;
+  int status = 0;
+  bool exited = WaitFor([&] { return waitpid(pid_, &status, WNOHANG) == pid_; }, seconds);
+  if (!exited) return -1;
+  status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return status_;
+}
+
+bool WaitFor(const std::function<bool()>& done, double seconds) {
+  auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  for (;;) {
+    if (done()) return true;
+    if (std::chrono::steady_clock::now() >= end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 }  // namespace kdiag::testing

@@ -3,6 +3,7 @@
 // Contract (design.md): kdiag [OPTIONS] [PATH|-]...; --output text|ndjson; --emit
 // xend-quirks|sysfs-quirks|xl (--merge FILE); --lspci FILE; --rules DIR; --fail-on SEVERITY;
 // exit 0, 1 (a finding at or above --fail-on), 2 (bad usage, unreadable input, invalid rules).
+// Live use (--follow, --kmsg --follow, --omprog) hands over to RunSidecar (live/sidecar.h).
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "analyzer/correlate/pci_ids.h"
 #include "analyzer/input/file_text.h"
 #include "analyzer/input/format.h"
+#include "analyzer/live/sidecar.h"
 #include "analyzer/match/rule_file.h"
 #include "analyzer/output/ndjson.h"
 #include "analyzer/output/out_stream.h"
@@ -49,6 +51,11 @@ struct Options {
   bool records = false;
   bool no_embedded = false;
   bool kmsg = false;
+  bool follow = false;
+  bool from_end = false;
+  bool omprog = false;
+  std::string state_file;
+  std::string metrics_file;
   std::vector<std::string> check_dirs;
 };
 
@@ -263,6 +270,48 @@ int Analyze(const Options& opt) {
   return status;
 }
 
+int Sidecar(const Options& opt) {
+  MatcherLoader load = [&opt](std::unique_ptr<Matcher>* out) -> std::optional<Error> {
+    std::vector<Rule> rules;
+    if (auto err = LoadRules(opt, &rules)) return err;
+    return Matcher::Build(std::move(rules), out);
+  };
+  std::unique_ptr<Matcher> matcher;
+  if (auto err = load(&matcher)) return PrintError(err->ToString()), kExitUsage;
+  SidecarOptions s;
+  s.path = opt.paths.empty() ? "-" : opt.paths[0];
+  s.kmsg = opt.kmsg;
+  s.omprog = opt.omprog;
+  s.from_end = opt.from_end;
+  s.records = opt.records;
+  s.format = opt.format;
+  s.output_file = opt.output_file;
+  s.state_file = opt.state_file;
+  s.metrics_file = opt.metrics_file;
+  return RunSidecar(s, std::move(matcher), load, PrintError);
+}
+
+// The live flags' combinations; an empty string when they are fine.
+std::string CheckLiveUsage(const Options& opt, bool output_given) {
+  bool live = opt.follow || opt.omprog;
+  if (!live) {
+    if (opt.from_end || !opt.state_file.empty() || !opt.metrics_file.empty()) {
+      return "--from-end, --state and --metrics need --follow or --omprog";
+    }
+    return "";
+  }
+  if (opt.follow && opt.omprog) return "--omprog reads stdin: it does not take --follow";
+  if (!opt.emit.empty()) return "--emit needs the whole input: not with --follow or --omprog";
+  if (output_given && opt.output != "ndjson") return "live modes write NDJSON (--output ndjson)";
+  if (opt.omprog && opt.output_file.empty()) {
+    return "--omprog needs --output-file (stdout carries the confirmations)";
+  }
+  if (opt.omprog && (opt.kmsg || !opt.paths.empty())) return "--omprog reads only stdin";
+  if (opt.kmsg && !opt.paths.empty()) return "--kmsg --follow follows only /dev/kmsg";
+  if (opt.paths.size() > 1) return "--follow follows one file (run one kdiag per file)";
+  return "";
+}
+
 int Main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   Options opt;
@@ -295,7 +344,21 @@ int Main(int argc, char** argv) {
                                 : "unknown format '" + f + "' (" + FormatNames() + ")";
       });
   app.add_flag("--records", opt.records, "With --output ndjson: also emit every record");
-  app.add_flag("--kmsg", opt.kmsg, "Read the kernel ring buffer from /dev/kmsg to its current end");
+  app.add_flag("--kmsg", opt.kmsg,
+               "Read the kernel ring buffer from /dev/kmsg to its current end (with --follow: "
+               "keep reading)");
+  app.add_flag("--follow", opt.follow,
+               "Follow the file (tail -F: rotation, truncation), /dev/kmsg or stdin, writing each "
+               "event as NDJSON at once");
+  app.add_flag("--from-end", opt.from_end,
+               "With --follow and no saved state: start at the end, only new lines");
+  app.add_option("--state", opt.state_file,
+                 "With --follow: checkpoint FILE, so a restart neither replays nor loses a record");
+  app.add_flag("--omprog", opt.omprog,
+               "Speak rsyslog's omprog protocol (confirmMessages=\"on\") on stdin/stdout; events "
+               "go to --output-file");
+  app.add_option("--metrics", opt.metrics_file,
+                 "Write Prometheus text-format metrics to FILE (atomically, every few seconds)");
 
   CLI::App* rules_cmd = app.add_subcommand("rules", "Inspect and check rules");
   rules_cmd->require_subcommand(1);
@@ -326,9 +389,15 @@ int Main(int argc, char** argv) {
     PrintError("--records needs --output ndjson");
     return kExitUsage;
   }
+  std::string live_error = CheckLiveUsage(opt, app.count("--output") > 0);
+  if (!live_error.empty()) {
+    PrintError(live_error);
+    return kExitUsage;
+  }
   if (list_cmd->parsed()) return RulesList(opt);
   if (patterns_cmd->parsed()) return RulesPatterns(opt);
   if (check_cmd->parsed()) return RulesCheck(opt);
+  if (opt.follow || opt.omprog) return Sidecar(opt);
   return Analyze(opt);
 }
 

@@ -16,6 +16,7 @@ struct Summary {
   uint64_t findings_dropped = 0;  // new findings past the table's bound
   uint64_t truncated_lines = 0;   // lines cut at the line length limit
   uint64_t errors = 0;            // inputs that could not be read
+  uint64_t kmsg_lost = 0;         // /dev/kmsg records overwritten before they could be read
 };
 
 }  // namespace kdiag

@@ -44,4 +44,12 @@ bool ReadUpTo(ByteSource* source, size_t want, std::string* out, std::string* er
   return true;
 }
 
+bool ReadSome(ByteSource* source, size_t want, std::string* out, std::string* error) {
+  size_t start = out->size();
+  out->resize(start + want);
+  long got = source->Read(&(*out)[start], want, error);
+  out->resize(start + (got > 0 ? static_cast<size_t>(got) : 0));
+  return got >= 0;
+}
+
 }  // namespace kdiag

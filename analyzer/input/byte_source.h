@@ -63,6 +63,8 @@ class FailedSource : public ByteSource {
 
 // Reads from `source` until `want` bytes or the end; *error set and false on failure.
 bool ReadUpTo(ByteSource* source, size_t want, std::string* out, std::string* error);
+// One Read of at most `want` bytes (what a live source has now); *error set and false on failure.
+bool ReadSome(ByteSource* source, size_t want, std::string* out, std::string* error);
 
 }  // namespace kdiag
 

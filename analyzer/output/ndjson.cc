@@ -183,6 +183,7 @@ void AppendSummaryJson(const Summary& s, std::string* out) {
   num("errors", s.errors);
   num("truncated_lines", s.truncated_lines);
   num("findings_dropped", s.findings_dropped);
+  if (s.kmsg_lost > 0) num("kmsg_lost", s.kmsg_lost);
   w.EndObject();
   out->push_back('\n');
 }

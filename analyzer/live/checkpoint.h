@@ -1,0 +1,45 @@
+// Checkpoint: where a live run has processed its input to, so a restart neither replays nor
+// loses a record. A small key=value text file (one "key=value" a line, '#' comments, '\' and
+// newline in values written as "\\" and "\n"), replaced atomically (atomic_file.h):
+//
+//   version=1
+//   file.path=/var/log/kern.log          the followed file: identity, offset after the last
+//   file.device=2049                     processed line, hash of its first line (a copytruncate
+//   file.inode=393231                    or a new file at the same inode shows as a different
+//   file.offset=81234                    first line)
+//   file.first_line_hash=9c1185a5c5e9fc54
+//   kmsg.boot_id=5d2f...                 /dev/kmsg: the boot and the last sequence number
+//   kmsg.seq=4711                        processed; another boot starts over at its first record
+//   journal.cursor=s=...                 kept as found for journal inputs
+//
+// Unknown keys are ignored (a newer kdiag may add some).
+#ifndef KDIAG_LIVE_CHECKPOINT_H_
+#define KDIAG_LIVE_CHECKPOINT_H_
+
+#include <optional>
+#include <string>
+
+#include "analyzer/input/follow_source.h"
+#include "analyzer/input/location.h"
+
+namespace kdiag {
+
+struct Checkpoint {
+  std::string file_path;
+  std::optional<FilePosition> file;
+  std::string kmsg_boot_id;
+  std::optional<uint64_t> kmsg_seq;
+  std::string journal_cursor;
+};
+
+// A missing file is an empty checkpoint; a malformed one is an error naming the path and line.
+std::optional<Error> LoadCheckpoint(const std::string& path, Checkpoint* out);
+std::optional<Error> SaveCheckpoint(const std::string& path, const Checkpoint& checkpoint);
+std::string RenderCheckpoint(const Checkpoint& checkpoint);
+
+// This boot's id (/proc/sys/kernel/random/boot_id, random per boot), or empty.
+std::string CurrentBootId();
+
+}  // namespace kdiag
+
+#endif  // KDIAG_LIVE_CHECKPOINT_H_

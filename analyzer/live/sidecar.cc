@@ -1,0 +1,177 @@
+#include "analyzer/live/sidecar.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <vector>
+
+#include "analyzer/input/follow_source.h"
+#include "analyzer/input/stream_source.h"
+#include "analyzer/live/checkpoint.h"
+#include "analyzer/output/atomic_file.h"
+#include "analyzer/output/line_output.h"
+#include "analyzer/output/metrics.h"
+#include "analyzer/output/ndjson.h"
+#include "analyzer/pipeline.h"
+
+namespace kdiag {
+namespace {
+
+double UnixNow() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Every record (with --records) and event becomes a line written at once.
+class LiveObserver : public PipelineObserver {
+ public:
+  LiveObserver(LineOutput* out, bool records) : out_(out), records_(records) {}
+  void OnRecord(const Record& r) override {
+    counts_.AddRecord(r);
+    if (!records_) return;
+    line_.clear();
+    AppendRecordJson(r, &line_);
+    out_->Write(line_);
+  }
+  void OnEvent(const Event& e) override {
+    line_.clear();
+    AppendEventJson(e, &line_);
+    out_->Write(line_);
+    counts_.Add(e, UnixNow());
+  }
+  const EventCounts& counts() const { return counts_; }
+
+ private:
+  LineOutput* out_;
+  bool records_;
+  std::string line_;
+  EventCounts counts_;
+};
+
+// omprog's confirmation: "OK\n" on stdout (rsyslog plugins/omprog, confirmMessages).
+void Confirm() {
+  static const char kOk[] = "OK\n";
+  size_t done = 0;
+  while (done < 3) {
+    ssize_t n = write(1, kOk + done, 3 - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;  // rsyslog went away; the input's end follows
+    done += static_cast<size_t>(n);
+  }
+}
+
+}  // namespace
+
+int RunSidecar(const SidecarOptions& opt, std::unique_ptr<Matcher> matcher,
+               const MatcherLoader& reload, const Complain& complain) {
+  LineOutput out(opt.output_file);
+  if (auto err = out.Open()) return complain(err->ToString()), 2;
+
+  Checkpoint saved;
+  if (!opt.state_file.empty()) {
+    if (auto err = LoadCheckpoint(opt.state_file, &saved)) {
+      // Replaying is better than not running: start as if there were no state.
+      complain(err->ToString() + " (ignored: starting without the saved position)");
+      saved = Checkpoint();
+    }
+  }
+
+  LiveObserver observer(&out, opt.records);
+  Pipeline pipeline(matcher.get(), &observer, opt.format);
+  std::vector<std::unique_ptr<Matcher>> matchers;  // findings point at every one's rules
+  matchers.push_back(std::move(matcher));
+
+  // What the checkpoint knows of the input; filled by the input below.
+  std::function<void(Checkpoint*)> position = [](Checkpoint*) {};
+  auto save_state = [&] {
+    out.Sync();            // the events before the position that says they were written
+    Checkpoint c = saved;  // keeps what this run does not know about (a journal cursor)
+    position(&c);
+    if (auto err = SaveCheckpoint(opt.state_file, c)) complain(err->ToString());
+  };
+  auto save_metrics = [&] {
+    std::string text = RenderMetrics(pipeline.summary(), observer.counts());
+    if (auto err = WriteFileAtomically(opt.metrics_file, text)) complain(err->ToString());
+  };
+  auto hangup = [&] {
+    if (auto err = out.Reopen()) complain(err->ToString() + " (still writing to the old file)");
+    std::unique_ptr<Matcher> fresh;
+    if (auto err = reload(&fresh)) {
+      complain(err->ToString() + " (rules not reloaded: keeping the old rules)");
+      return;
+    }
+    pipeline.SetMatcher(fresh.get());
+    matchers.push_back(std::move(fresh));
+  };
+
+  SignalPipe signals;
+  LiveLoop::Hooks hooks;
+  hooks.flush = [&] { pipeline.FlushHeld(); };
+  if (!opt.state_file.empty()) hooks.checkpoint = save_state;
+  if (!opt.metrics_file.empty()) hooks.metrics = save_metrics;
+  hooks.hangup = hangup;
+  hooks.should_stop = [&] { return out.closed(); };
+  LiveLoop loop(&signals, hooks, opt.times);
+
+  std::vector<Error> errors;
+  std::string boot;              // /dev/kmsg: this boot
+  std::optional<uint64_t> last;  // and the last record handed to the pipeline
+  if (opt.kmsg) {
+    boot = CurrentBootId();
+    KmsgReadOptions k;
+    // Another boot's sequence numbers mean nothing here: its records are all new.
+    if (saved.kmsg_seq && saved.kmsg_boot_id == boot) k.after_seq = saved.kmsg_seq;
+    last = k.after_seq;
+    k.from_end = opt.from_end && !k.after_seq;
+    k.control = &loop;
+    k.record_done = [&](uint64_t seq) {
+      // A read of the device is one whole record: nothing can follow it, so the framer need
+      // not hold it until the next one comes.
+      pipeline.FlushHeld(false);
+      last = seq;
+    };
+    k.gap = [&](uint64_t lost) {
+      complain(opt.kmsg_device + ": " + std::to_string(lost) +
+               " records overwritten before they could be read (kmsg_lost in the summary)");
+    };
+    position = [&](Checkpoint* c) {
+      if (!last) return;
+      c->kmsg_boot_id = boot;
+      c->kmsg_seq = last;
+    };
+    pipeline.ReadKmsg(opt.kmsg_device, &errors, k);
+  } else if (opt.omprog || opt.path.empty() || opt.path == "-") {
+    std::function<void()> after_message;
+    if (opt.omprog) {
+      after_message = [&] {
+        loop.FlushNow();
+        Confirm();
+      };
+      Confirm();  // ready
+    }
+    StreamSource source(0, &loop, after_message);
+    pipeline.Follow(&source, "-", &errors);
+  } else {
+    const FilePosition* resume = saved.file && saved.file_path == opt.path ? &*saved.file : nullptr;
+    FollowSource source(opt.path, opt.from_end ? FollowStart::kEnd : FollowStart::kBeginning,
+                        resume, &loop);
+    position = [&](Checkpoint* c) {
+      c->file_path = opt.path;
+      c->file = source.position();
+    };
+    pipeline.Follow(&source, opt.path, &errors);
+    if (!opt.state_file.empty()) save_state();  // while `source` still exists
+    position = [](Checkpoint*) {};
+  }
+  // The input ended (stop signal, end of stdin, closed output): everything is flushed.
+  if (!opt.state_file.empty() && opt.kmsg) save_state();
+  if (!opt.metrics_file.empty()) save_metrics();
+  for (const Error& e : errors) complain(e.ToString());
+  std::string summary;
+  AppendSummaryJson(pipeline.summary(), &summary);
+  out.Write(summary);
+  if (out.error()) complain(std::string("write error: ") + std::strerror(out.error()));
+  return errors.empty() && !out.error() ? 0 : 2;
+}
+
+}  // namespace kdiag

@@ -1,0 +1,46 @@
+// Metrics: a live run's counters in the Prometheus text exposition format (version 0.0.4), for
+// node_exporter's textfile collector (--collector.textfile.directory): the file is replaced
+// atomically every few seconds and at exit (atomic_file.h), so a scrape never sees half of it.
+//
+//   kdiag_records_total, kdiag_bytes_total, kdiag_events_total{rule,severity},
+//   kdiag_parse_errors_total{kind="read"|"truncated_line"|"unparsed_record"},
+//   kdiag_kmsg_lost_total,
+//   kdiag_last_event_timestamp_seconds (Unix time the last event was written; 0: none yet)
+#ifndef KDIAG_OUTPUT_METRICS_H_
+#define KDIAG_OUTPUT_METRICS_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "analyzer/correlate/event.h"
+#include "analyzer/correlate/summary.h"
+
+namespace kdiag {
+
+// Events counted by rule and severity (bounded by the rule set), and when the last one came;
+// records a framer could not parse (journal entries kept as program "kdiag-unparsed").
+class EventCounts {
+ public:
+  void AddRecord(const Record& record);
+  uint64_t unparsed() const { return unparsed_; }
+  // `unix_seconds`: the wall-clock time of the event's emission.
+  void Add(const Event& event, double unix_seconds);
+  const std::map<std::pair<std::string, std::string>, uint64_t>& by_rule() const {
+    return by_rule_;
+  }
+  double last_event() const { return last_event_; }
+
+ private:
+  std::map<std::pair<std::string, std::string>, uint64_t> by_rule_;
+  double last_event_ = 0;
+  uint64_t unparsed_ = 0;
+};
+
+// The whole exposition, '\n'-terminated.
+std::string RenderMetrics(const Summary& summary, const EventCounts& events);
+
+}  // namespace kdiag
+
+#endif  // KDIAG_OUTPUT_METRICS_H_

@@ -1,0 +1,77 @@
+// The checkpoint file: round trip, atomic replacement, malformed files named with their line.
+#include "analyzer/live/checkpoint.h"
+
+#include <gtest/gtest.h>
+
+#include "run_kdiag.h"
+
+namespace kdiag {
+namespace {
+
+using testing::ReadFile;
+using testing::TempDir;
+using testing::WriteFile;
+
+TEST(Checkpoint, RoundTripsEveryField) {
+  std::string path = TempDir() + "/state";
+  Checkpoint c;
+  c.file_path = "/var/log/odd\nname\\x";
+  c.file = FilePosition{2049, 393231, 81234, 0x9c1185a5c5e9fc54ull};
+  c.kmsg_boot_id = "5d2f0c4e-0000-4000-8000-000000000001";
+  c.kmsg_seq = 4711;
+  c.journal_cursor = "s=abc;i=12";
+  ASSERT_EQ(SaveCheckpoint(path, c), std::nullopt);
+  Checkpoint back;
+  ASSERT_EQ(LoadCheckpoint(path, &back), std::nullopt);
+  EXPECT_EQ(back.file_path, c.file_path);
+  ASSERT_TRUE(back.file);
+  EXPECT_EQ(back.file->device, 2049u);
+  EXPECT_EQ(back.file->inode, 393231u);
+  EXPECT_EQ(back.file->offset, 81234u);
+  EXPECT_EQ(back.file->first_line_hash, 0x9c1185a5c5e9fc54ull);
+  EXPECT_EQ(back.kmsg_boot_id, c.kmsg_boot_id);
+  EXPECT_EQ(back.kmsg_seq, std::optional<uint64_t>(4711));
+  EXPECT_EQ(back.journal_cursor, c.journal_cursor);
+  EXPECT_EQ(ReadFile(path + ".tmp"), "");  // renamed away
+}
+
+TEST(Checkpoint, AMissingFileIsAFirstRun) {
+  Checkpoint c;
+  c.kmsg_seq = 3;
+  EXPECT_EQ(LoadCheckpoint(TempDir() + "/none", &c), std::nullopt);
+  EXPECT_FALSE(c.kmsg_seq);
+  EXPECT_FALSE(c.file);
+}
+
+TEST(Checkpoint, MalformedLinesAreNamed) {
+  std::string path = TempDir() + "/state";
+  Checkpoint c;
+  WriteFile(path, "version=1\nkmsg.seq=12x\n");
+  auto err = LoadCheckpoint(path, &c);
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->ToString(), path + ":2: kmsg.seq: not a number");
+  WriteFile(path, "version=1\ngarbage\n");
+  ASSERT_TRUE(LoadCheckpoint(path, &c));
+  WriteFile(path, "version=2\n");
+  ASSERT_TRUE(LoadCheckpoint(path, &c));
+  WriteFile(path, "version=1\nfile.first_line_hash=xyz\n");
+  ASSERT_TRUE(LoadCheckpoint(path, &c));
+}
+
+TEST(Checkpoint, UnknownKeysAreIgnored) {
+  std::string path = TempDir() + "/state";
+  WriteFile(path, "# comment\nversion=1\nfuture.key=1\nkmsg.boot_id=b\nkmsg.seq=9\n");
+  Checkpoint c;
+  ASSERT_EQ(LoadCheckpoint(path, &c), std::nullopt);
+  EXPECT_EQ(c.kmsg_seq, std::optional<uint64_t>(9));
+  EXPECT_EQ(c.kmsg_boot_id, "b");
+}
+
+TEST(Checkpoint, BootIdIsThisBoots) {
+  std::string id = CurrentBootId();
+  EXPECT_EQ(id.size(), 36u) << id;  // a UUID, e.g. 5d2f0c4e-...
+  EXPECT_EQ(CurrentBootId(), id);
+}
+
+}  // namespace
+}  // namespace kdiag
