@@ -45,6 +45,7 @@ struct Record {
   uint64_t line = 0;         // 1-based line of the record's first physical line
   uint32_t line_count = 1;   // physical lines the record spans
   bool boot_marker = false;  // set by the framer on "Linux version ..." records
+  bool boot_start = false;   // the rendering says a boot begins here (journalctl "-- Boot --")
 };
 
 // Seconds with six decimals ("12.345678"), as every kernel timestamp is written.
