@@ -14,6 +14,7 @@
 #include "analyzer/input/byte_source.h"
 #include "analyzer/input/decompress.h"
 #include "analyzer/input/format.h"
+#include "analyzer/input/journal_file.h"
 #include "analyzer/input/kmsg_device.h"
 #include "analyzer/input/kmsg_framer.h"
 #include "analyzer/input/line_reader.h"
@@ -55,7 +56,7 @@ void Pipeline::OnEvent(Event&& event) {
 
 void Pipeline::EndInput() {
   RecordSink sink = [this](Record&& r) { OnRecord(std::move(r)); };
-  input_->framer->Finish(sink);
+  if (input_->framer) input_->framer->Finish(sink);
   assembler_.Flush(event_sink_);
   summary_.boots += input_->boots.boots();
   ++summary_.inputs;
@@ -118,6 +119,24 @@ void Pipeline::ReadKmsg(const std::string& device, std::vector<Error>* errors) {
   input_ = nullptr;
 }
 
+void Pipeline::ReadJournal(const std::string& path, std::vector<Error>* errors) {
+  struct stat st;
+  bool directory = stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+  InputState state(nullptr);
+  input_ = &state;
+  uint64_t entries = 0;
+  auto err = ReadJournalEntries(path, directory, [&](Record&& r) {
+    ++entries;
+    OnRecord(std::move(r));
+  });
+  if (err) {
+    errors->push_back(*err);
+    ++summary_.errors;
+  }
+  if (!err || entries > 0) EndInput();
+  input_ = nullptr;
+}
+
 void Pipeline::ReadText(std::string_view text, const std::string& name) {
   std::vector<Error> errors;  // memory cannot fail to read
   ReadSource(std::make_unique<ReplaySource>(std::string(text), nullptr), name, &errors);
@@ -126,7 +145,11 @@ void Pipeline::ReadText(std::string_view text, const std::string& name) {
 void Pipeline::ReadPath(const std::string& path, std::vector<Error>* errors) {
   if (path == "-") return ReadFd(0, "-", errors);
   struct stat st;
-  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return ReadDirectory(path, 0, errors);
+  bool exists = stat(path.c_str(), &st) == 0;
+  if (exists && S_ISDIR(st.st_mode)) return ReadDirectory(path, 0, errors);
+  if (exists && S_ISREG(st.st_mode) && format_ == "auto" && IsJournalFile(path)) {
+    return ReadJournal(path, errors);
+  }
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     errors->push_back(Error{Location{path, 0, 0}, std::strerror(errno)});

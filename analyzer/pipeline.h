@@ -45,6 +45,9 @@ class Pipeline {
   void ReadPath(const std::string& path, std::vector<Error>* errors);
   // An open descriptor (not closed here).
   void ReadFd(int fd, const std::string& name, std::vector<Error>* errors);
+  // A binary journal file or a directory of them (--journal), through libsystemd; ReadPath
+  // reads journal files it finds this way too.
+  void ReadJournal(const std::string& path, std::vector<Error>* errors);
   // The kernel ring buffer device (/dev/kmsg) up to its current end, framed as kmsg records.
   void ReadKmsg(const std::string& device, std::vector<Error>* errors);
   // Text already in memory (tests, rule examples).

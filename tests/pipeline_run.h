@@ -10,6 +10,7 @@
 #include "analyzer/correlate/event.h"
 #include "analyzer/correlate/summary.h"
 #include "analyzer/input/framer.h"
+#include "analyzer/input/location.h"
 
 namespace kdiag::testing {
 
@@ -26,6 +27,11 @@ struct PipelineRun {
 // The text as one input through the whole pipeline with the embedded rules.
 PipelineRun RunShippedRules(std::string_view text, const std::string& name,
                             const std::string& format = "auto");
+
+// A file or directory as ReadPath reads it (or, with `journal`, as --journal reads it) through
+// the whole pipeline with the embedded rules; read errors land in *errors.
+PipelineRun RunShippedRulesOnPath(const std::string& path, bool journal,
+                                  std::vector<Error>* errors);
 
 }  // namespace kdiag::testing
 

@@ -49,6 +49,7 @@ struct Options {
   bool records = false;
   bool no_embedded = false;
   bool kmsg = false;
+  std::vector<std::string> journals;
   std::vector<std::string> check_dirs;
 };
 
@@ -170,10 +171,15 @@ int Analyze(const Options& opt) {
     if (!errors.empty()) status = kExitUsage;
     errors.clear();
   };
-  std::vector<std::string> paths =
-      opt.paths.empty() && !opt.kmsg ? std::vector<std::string>{"-"} : opt.paths;
+  std::vector<std::string> paths = opt.paths.empty() && !opt.kmsg && opt.journals.empty()
+                                       ? std::vector<std::string>{"-"}
+                                       : opt.paths;
   for (const std::string& path : paths) {
     pipeline.ReadPath(path, &errors);
+    report();
+  }
+  for (const std::string& journal : opt.journals) {
+    pipeline.ReadJournal(journal, &errors);
     report();
   }
   if (opt.kmsg) {
@@ -295,6 +301,9 @@ int Main(int argc, char** argv) {
                                 : "unknown format '" + f + "' (" + FormatNames() + ")";
       });
   app.add_flag("--records", opt.records, "With --output ndjson: also emit every record");
+  app.add_option("--journal", opt.journals,
+                 "Read a binary journal file, or every journal file below a directory (repeatable)")
+      ->allow_extra_args(false);
   app.add_flag("--kmsg", opt.kmsg, "Read the kernel ring buffer from /dev/kmsg to its current end");
 
   CLI::App* rules_cmd = app.add_subcommand("rules", "Inspect and check rules");
