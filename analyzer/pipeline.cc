@@ -63,11 +63,13 @@ void Pipeline::EndInput() {
 }
 
 void Pipeline::ReadFd(int fd, const std::string& name, std::vector<Error>* errors) {
-  ReadSource(std::make_unique<FdSource>(fd), name, errors);
+  struct stat st;
+  bool file = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  ReadSource(std::make_unique<FdSource>(fd), name, errors, file ? st.st_mtime : 0);
 }
 
 void Pipeline::ReadSource(std::unique_ptr<ByteSource> raw, const std::string& name,
-                          std::vector<Error>* errors) {
+                          std::vector<Error>* errors, int64_t mtime) {
   auto fail = [&](const Error& e) {
     errors->push_back(e);
     ++summary_.errors;
@@ -84,6 +86,7 @@ void Pipeline::ReadSource(std::unique_ptr<ByteSource> raw, const std::string& na
   const InputFormat& format = format_ == "auto" ? DetectFormat(head) : *FindFormat(format_);
   ReplaySource replay(std::move(head), std::move(source));
   InputState state(format.make(name));
+  state.framer->SetReferenceTime(mtime);
   input_ = &state;
   RecordSink sink = [this](Record&& r) { OnRecord(std::move(r)); };
   LineReader reader(&replay, name);

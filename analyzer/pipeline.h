@@ -60,8 +60,9 @@ class Pipeline {
 
  private:
   // Every input goes through here: decode, detect the format, split lines, frame.
+  // `mtime`: when the input was last written (0: now), for stamps without a year.
   void ReadSource(std::unique_ptr<ByteSource> raw, const std::string& name,
-                  std::vector<Error>* errors);
+                  std::vector<Error>* errors, int64_t mtime = 0);
   void ReadDirectory(const std::string& path, int depth, std::vector<Error>* errors);
   void OnRecord(Record&& record);
   void OnEvent(Event&& event);

@@ -100,6 +100,8 @@ Record ConsoleFramer::Frame(std::string_view line, uint64_t number, size_t* cont
   record.text.assign(line.substr(text));
   record.boot_marker =
       record.source == Source::kKernel && StartsWith(record.text, "Linux version ");
+  int month = 0, day = 0;
+  if (YearlessMonthDay(record.wall_time, &month, &day)) record.wall_year = year_.Year(month, day);
   record.boot_id = boot_id_;
   record.boot_start = boot_start_;
   boot_start_ = false;

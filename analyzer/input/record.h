@@ -32,6 +32,7 @@ struct Record {
   std::string text;                // message text, prefixes removed, lines joined by '\n'
   std::optional<int64_t> time_us;  // kernel/hypervisor time since boot, microseconds
   std::string wall_time;           // wall-clock stamp exactly as the log shows it, or empty
+  int wall_year = 0;               // the year wall_time leaves out, inferred (syslog_year.h)
   int level = -1;                  // syslog level 0..7, -1 when the rendering has none
   int facility = -1;               // syslog facility 0..23, -1 when the rendering has none
   std::string caller;              // "T123" or "C1" (CONFIG_PRINTK_CALLER), or empty

@@ -50,6 +50,10 @@ void AppendRecordJson(const Record& r, std::string* out) {
   Time(&w, "time", r.time_us);
   w.Key("wall_time");
   r.wall_time.empty() ? w.Null() : w.String(r.wall_time);
+  if (r.wall_year > 0) {
+    w.Key("wall_year");
+    w.Int(r.wall_year);
+  }
   w.Key("level");
   r.level < 0 ? w.Null() : w.Int(r.level);
   w.Key("facility");
