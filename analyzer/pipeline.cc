@@ -1,18 +1,18 @@
 #include "analyzer/pipeline.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 #include "analyzer/correlate/enumeration.h"
 #include "analyzer/input/boot_segmenter.h"
+#include "analyzer/input/bundle.h"
 #include "analyzer/input/byte_source.h"
 #include "analyzer/input/decompress.h"
+#include "analyzer/input/file_text.h"
 #include "analyzer/input/format.h"
 #include "analyzer/input/journal_file.h"
 #include "analyzer/input/kmsg_device.h"
@@ -149,7 +149,7 @@ void Pipeline::ReadPath(const std::string& path, std::vector<Error>* errors) {
   if (path == "-") return ReadFd(0, "-", errors);
   struct stat st;
   bool exists = stat(path.c_str(), &st) == 0;
-  if (exists && S_ISDIR(st.st_mode)) return ReadDirectory(path, 0, errors);
+  if (exists && S_ISDIR(st.st_mode)) return ReadDirectory(path, errors);
   if (exists && S_ISREG(st.st_mode) && format_ == "auto" && IsJournalFile(path)) {
     return ReadJournal(path, errors);
   }
@@ -163,30 +163,26 @@ void Pipeline::ReadPath(const std::string& path, std::vector<Error>* errors) {
   close(fd);
 }
 
-void Pipeline::ReadDirectory(const std::string& path, int depth, std::vector<Error>* errors) {
-  DIR* d = opendir(path.c_str());
-  if (!d) {
-    errors->push_back(Error{Location{path, 0, 0}, std::strerror(errno)});
+void Pipeline::ReadDirectory(const std::string& path, std::vector<Error>* errors) {
+  DirectoryPlan plan = PlanDirectory(path);
+  for (const Error& e : plan.errors) {
+    errors->push_back(e);
     ++summary_.errors;
-    return;
   }
-  std::vector<std::string> names;
-  while (dirent* e = readdir(d)) {
-    std::string n = e->d_name;
-    if (n != "." && n != "..") names.push_back(n);
+  for (const std::string& file : plan.logs) {
+    if (LooksLikeLog(file)) ReadPath(file, errors);
   }
-  closedir(d);
-  std::sort(names.begin(), names.end());
-  for (const std::string& n : names) {
-    std::string child = path + (path.back() == '/' ? "" : "/") + n;
-    struct stat st;
-    if (lstat(child.c_str(), &st) != 0) continue;
-    if (S_ISDIR(st.st_mode)) {
-      // Symbolic links to directories are not followed (loops); depth is bounded.
-      if (depth < 32) ReadDirectory(child, depth + 1, errors);
-    } else if (S_ISREG(st.st_mode) ||
-               (S_ISLNK(st.st_mode) && stat(child.c_str(), &st) == 0 && S_ISREG(st.st_mode))) {
-      ReadPath(child, errors);
+  for (const std::string& file : plan.lspci) {
+    std::string text;
+    std::optional<Error> err;
+    if (auto why = ReadFileText(file, &text)) {
+      err = Error{Location{file, 0, 0}, *why};
+    } else {
+      err = ReadLspci(text, file, &inventory_);
+    }
+    if (err) {
+      errors->push_back(*err);
+      ++summary_.errors;
     }
   }
 }

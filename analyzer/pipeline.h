@@ -40,7 +40,9 @@ class Pipeline {
   // `observer` may be null.
   Pipeline(Matcher* matcher, PipelineObserver* observer, std::string format = "auto");
 
-  // A file, a directory (regular files below it, recursively, in name order) or "-" (stdin).
+  // A file, a directory (the logs below it, recursively, in name order; in a sosreport or
+  // xen-bugtool bundle only the kernel and Xen logs, and its lspci output goes into the
+  // inventory: input/bundle.h) or "-" (stdin).
   // An unreadable path adds an error naming it; the caller goes on with the other inputs.
   void ReadPath(const std::string& path, std::vector<Error>* errors);
   // An open descriptor (not closed here).
@@ -63,7 +65,8 @@ class Pipeline {
   // `mtime`: when the input was last written (0: now), for stamps without a year.
   void ReadSource(std::unique_ptr<ByteSource> raw, const std::string& name,
                   std::vector<Error>* errors, int64_t mtime = 0);
-  void ReadDirectory(const std::string& path, int depth, std::vector<Error>* errors);
+  // A directory or support bundle: the logs below it (input/bundle.h), and a bundle's lspci.
+  void ReadDirectory(const std::string& path, std::vector<Error>* errors);
   void OnRecord(Record&& record);
   void OnEvent(Event&& event);
   void EndInput();

@@ -61,6 +61,7 @@ PipelineRun RunShippedRulesOnPath(const std::string& path, bool journal,
   }
   pipeline.Findings();
   run.summary = pipeline.summary();
+  for (const auto& [bdf, device] : pipeline.inventory().devices()) run.devices.push_back(device);
   return run;
 }
 

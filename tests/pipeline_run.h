@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analyzer/correlate/event.h"
+#include "analyzer/correlate/pci_inventory.h"
 #include "analyzer/correlate/summary.h"
 #include "analyzer/input/framer.h"
 #include "analyzer/input/location.h"
@@ -22,6 +23,7 @@ struct PipelineRun {
   std::vector<Record> records;
   std::vector<Event> events;
   Summary summary;
+  std::vector<PciDevice> devices;  // the PCI inventory (RunShippedRulesOnPath)
 };
 
 // The text as one input through the whole pipeline with the embedded rules.
