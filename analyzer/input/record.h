@@ -39,6 +39,8 @@ struct Record {
   std::string host;                // syslog/journal host, or empty
   std::string boot_id;             // journal _BOOT_ID (or kmsg-derived id), or empty
   std::string program;             // syslog tag for kUserspace records ("libxl"), or empty
+  std::string subsystem;           // kmsg dictionary SUBSYSTEM= ("pci"), or empty
+  std::string device;              // kmsg dictionary DEVICE= ("+pci:0000:13:04.0"), or empty
   Source source = Source::kKernel;
   int domain = -1;           // guest domain id for kGuest records
   int boot = 0;              // 0-based boot index within the input

@@ -68,6 +68,8 @@ void AppendRecordJson(const Record& r, std::string* out) {
   r.host.empty() ? w.Null() : w.String(r.host);
   OptionalString(&w, "program", r.program);
   OptionalString(&w, "caller", r.caller);
+  OptionalString(&w, "subsystem", r.subsystem);
+  OptionalString(&w, "device", r.device);
   w.Key("boot");
   w.Int(r.boot);
   w.Key("message");
