@@ -63,6 +63,11 @@ TEST(JournalctlShort, FullAndUnix) {
   EXPECT_EQ(r[1].program, "libxl");
   EXPECT_EQ(r[1].text, "unix");
   EXPECT_EQ(r[2].wall_time, "Tue 2025-11-04 01:00:00 +03");
+  // A number is a short-unix stamp only with "host tag: " after it.
+  std::vector<Record> text = Console("3.141592 is pi\n");
+  ASSERT_EQ(text.size(), 1u);
+  EXPECT_EQ(text[0].text, "3.141592 is pi");
+  EXPECT_TRUE(text[0].wall_time.empty());
 }
 
 TEST(JournalctlShort, MonotonicNeedsTheKernelTagFirst) {

@@ -522,20 +522,24 @@ bool TakeMonotonicStamp(std::string_view s, size_t* pos, int64_t* usec) {
 // "host tag: ", or just "tag: " when the host is left out. util-linux's iso stamp (',' before the
 // fraction) is a dmesg rendering, not syslog.
 //
-// journalctl short-monotonic looks like the kernel console ("[   43.052271] usb 1-1: ..." is
-// kernel text whose device name reads like "host tag: "), so a monotonic stamp makes a syslog
-// header only with a host and the tag "kernel", or, once such a line was seen in the input
-// (*monotonic_mode), with a host and any tag.
+// journalctl short-unix and short-monotonic stamps are plain numbers, so they make a syslog header
+// only with "host tag: " after them. short-monotonic also looks like the kernel console
+// ("[   43.052271] usb 1-1: ..." is kernel text whose device name reads like "host tag: "), so a
+// monotonic stamp makes a syslog header only with a host and the tag "kernel", or, once such a line
+// was seen in the input (*monotonic_mode), with a host and any tag.
 bool TakeStampedHeader(std::string_view s, size_t* pos, SyslogHeader* h, Record* record,
                        bool* monotonic_mode) {
   size_t p = *pos;
   char sep = '\0';
   int64_t usec = 0;
   bool monotonic = false;
+  bool needs_host = false;  // a bare number is too weak a stamp without "host tag: "
   if (TakeMonotonicStamp(s, &p, &usec)) {
-    monotonic = true;
+    monotonic = needs_host = true;
+  } else if (TakeUnixStamp(s, &p)) {
+    needs_host = true;
   } else if (!TakeRfc3164Stamp(s, &p) && !TakeShortFullStamp(s, &p) &&
-             (!TakeIso8601(s, &p, &sep) || sep == ',') && !TakeUnixStamp(s, &p)) {
+             (!TakeIso8601(s, &p, &sep) || sep == ',')) {
     return false;
   }
   std::string_view stamp = s.substr(*pos, p - *pos);
@@ -545,7 +549,7 @@ bool TakeStampedHeader(std::string_view s, size_t* pos, SyslogHeader* h, Record*
   std::string_view tag;
   if (!host.empty() && TakeChar(s, &q, ' ') && TakeTag(s, &q, &tag)) {
     p = q;
-  } else if (monotonic) {
+  } else if (needs_host) {
     return false;
   } else {
     host = {};
