@@ -125,6 +125,23 @@ TEST(Bundle, FilesystemLayoutAndPlainDirectories) {
   EXPECT_EQ(Relative(root, plan.logs),
             (std::vector<std::string>{"var/log/kern.log.1", "xl-dmesg.out"}));
 
+  // Bundles are recognised below a plain directory too.
+  std::string parent = TempDir();
+  std::string sos = MakeSosreport();
+  std::string nested = parent + "/cases";
+  mkdir(nested.c_str(), 0755);
+  ASSERT_EQ(rename(sos.c_str(), (nested + "/sosreport-a").c_str()), 0);
+  Put(nested, "notes.txt", "customer says it broke\n");
+  DirectoryPlan n = PlanDirectory(nested);
+  EXPECT_EQ(n.layout, "");
+  EXPECT_EQ(
+      Relative(nested, n.logs),
+      (std::vector<std::string>{"notes.txt", "sosreport-a/sos_commands/kernel/dmesg",
+                                "sosreport-a/var/log/messages", "sosreport-a/var/log/xen/core.bin",
+                                "sosreport-a/var/log/xen/xl-dom1.log"}));
+  EXPECT_EQ(Relative(nested, n.lspci),
+            (std::vector<std::string>{"sosreport-a/sos_commands/pci/lspci_-nnvv"}));
+
   // Outside bundles every file is a candidate, in name order.
   std::string plain = TempDir() + "/logs";
   mkdir(plain.c_str(), 0755);

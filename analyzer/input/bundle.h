@@ -1,8 +1,8 @@
 // Directories and support bundles: which files below a directory are logs, in a stable order.
 //
 // A directory is walked recursively, entries sorted by name (byte order), symbolic links to
-// directories not followed, at most kMaxDepth levels. Two bundle layouts are recognised at the
-// top of the walk:
+// directories not followed, at most kMaxDepth levels. Two bundle layouts are recognised at any
+// directory of the walk (so a directory of several unpacked bundles works too):
 //   - sosreport (sos report / sosreport, sos-*/): a "sos_commands" directory. Command outputs live
 //     in sos_commands/<plugin>/<command line with '_' for spaces>, copied files at their system
 //     paths (sos/report/plugins/__init__.py, Plugin.add_cmd_output() and add_copy_spec());
@@ -27,7 +27,7 @@
 namespace kdiag {
 
 struct DirectoryPlan {
-  std::string layout;              // "sosreport", "filesystem" or "" (a plain directory)
+  std::string layout;              // the directory's own: "sosreport", "filesystem" or ""
   std::vector<std::string> logs;   // candidate log files, in walk order
   std::vector<std::string> lspci;  // lspci outputs for the PCI inventory
   std::vector<Error> errors;       // directories that could not be read
