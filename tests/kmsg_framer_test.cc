@@ -93,6 +93,16 @@ TEST(KmsgFramer, RecordsNdjsonShowsSubsystemAndDevice) {
   EXPECT_EQ(without.find("device"), std::string::npos) << without;
 }
 
+TEST(KmsgFramer, FacilitiesBeyondSyslogsAreUnknown) {
+  std::vector<Record> r = Frame("190,1,5,-;local7 is the last\n610,2,6,-;facility 76\n");
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].facility, 23);
+  EXPECT_EQ(r[0].level, 6);
+  EXPECT_EQ(r[1].facility, -1);
+  EXPECT_EQ(r[1].level, 2);
+  EXPECT_EQ(r[1].text, "facility 76");
+}
+
 TEST(KmsgFramer, ParseHeader) {
   KmsgHeader h;
   ASSERT_TRUE(ParseKmsgHeader("6,18446744073709551615,9223372036854775807,c;x", &h));

@@ -202,7 +202,10 @@ void KmsgFramer::Start(std::string_view piece, uint64_t number) {
   pending_parsed_ = ParseKmsgHeader(piece, &header);
   if (pending_parsed_) {
     record.level = header.priority & 7;
-    record.facility = header.priority >> 3;
+    // devkmsg_write() takes facilities up to 127 from user space; syslog's stop at local7 (23),
+    // and Record keeps only those (found by fuzz/framer_fuzzer.cc).
+    int facility = header.priority >> 3;
+    record.facility = facility <= 23 ? facility : -1;
     record.time_us = header.usec;
     record.caller.assign(header.caller);
     AppendKmsgUnescaped(piece.substr(header.text), &record.text);
