@@ -259,6 +259,8 @@ std::vector<std::pair<std::string, std::string>> TextRenderings() {
                        },
                        true)},
       {"dmesg -t", Render([](const Message&) { return std::string(); }, false)},
+      {"dmesg -T",
+       Render([](const Message& m) { return Wall(m, "[%a %b %e %H:%M:%S %Y] "); }, true)},
       {"dmesg --time-format iso",
        Render([](const Message& m) { return Wall(m, "%Y-%m-%dT%H:%M:%S,") + Micros(m) + "+0000 "; },
               true)},
