@@ -362,6 +362,15 @@ TEST(InputConformance, BinaryJournalFileAndDirectory) {
              "--journal directory");
   for (const Error& e : errors) ADD_FAILURE() << e.ToString();
 
+  // A truncated copy is an error naming it, and says why.
+  std::string cut = dir + "/cut.journal";
+  WriteFile(cut, ReadFile(journal).substr(0, 8192));
+  RunShippedRulesOnPath(cut, false, &errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].where.name, cut);
+  EXPECT_NE(errors[0].message.find("truncated"), std::string::npos) << errors[0].message;
+  errors.clear();
+
   // The binary journal's records equal the export rendering's.
   PipelineRun file = RunShippedRulesOnPath(journal, false, &errors);
   PipelineRun exported = RunShippedRules(Export(), "x");

@@ -32,6 +32,16 @@ std::string Errno(int negative) {
   return std::strerror(negative < 0 ? -negative : negative);
 }
 
+// What libsystemd's errors mean for a journal file (sd-journal/journal-file.c,
+// journal_file_verify_header()): ENODATA when the header claims more than the file holds.
+std::string OpenError(int r) {
+  std::string why = Errno(r);
+  if (r == -ENODATA) return why + " (the file is shorter than its header says: truncated?)";
+  if (r == -EBADMSG) return why + " (corrupt journal header)";
+  if (r == -EPROTONOSUPPORT) return why + " (journal features this libsystemd does not know)";
+  return why;
+}
+
 }  // namespace
 
 bool LooksLikeJournalFile(std::string_view head) {
@@ -61,7 +71,7 @@ std::optional<Error> ReadJournalEntries(const std::string& path, bool directory,
     const char* paths[] = {path.c_str(), nullptr};
     r = sd_journal_open_files(j.out(), paths, 0);
   }
-  if (r < 0) return Error{Location{path, 0, 0}, "journal: cannot open: " + Errno(r)};
+  if (r < 0) return Error{Location{path, 0, 0}, "journal: cannot open: " + OpenError(r)};
 
   JournalEntry entry;
   uint64_t index = 0;
