@@ -52,16 +52,18 @@ void ConsoleFramer::Line(std::string_view raw, uint64_t number, const RecordSink
     return;
   }
   Flush(sink);
-  std::string id;
-  switch (ParseJournalctlMarker(line, &id)) {
-    case JournalctlMarker::kBoot:
-      boot_start_ = true;
-      boot_id_ = std::move(id);
-      return;
-    case JournalctlMarker::kNote:
-      return;
-    case JournalctlMarker::kNone:
-      break;
+  if (line[0] == '-') {
+    std::string id;
+    switch (ParseJournalctlMarker(line, &id)) {
+      case JournalctlMarker::kBoot:
+        boot_start_ = true;
+        boot_id_ = std::move(id);
+        return;
+      case JournalctlMarker::kNote:
+        return;
+      case JournalctlMarker::kNone:
+        break;
+    }
   }
   size_t width = 0;
   Record record = Frame(line, number, &width);
@@ -101,8 +103,10 @@ Record ConsoleFramer::Frame(std::string_view line, uint64_t number, size_t* cont
   record.boot_marker =
       record.source == Source::kKernel && StartsWith(record.text, "Linux version ");
   int month = 0, day = 0;
-  if (YearlessMonthDay(record.wall_time, &month, &day)) record.wall_year = year_.Year(month, day);
-  record.boot_id = boot_id_;
+  if (!record.wall_time.empty() && YearlessMonthDay(record.wall_time, &month, &day)) {
+    record.wall_year = year_.Year(month, day);
+  }
+  if (!boot_id_.empty()) record.boot_id = boot_id_;
   record.boot_start = boot_start_;
   boot_start_ = false;
   return record;

@@ -534,7 +534,21 @@ bool TakeStampedHeader(std::string_view s, size_t* pos, SyslogHeader* h, Record*
   int64_t usec = 0;
   bool monotonic = false;
   bool needs_host = false;  // a bare number is too weak a stamp without "host tag: "
-  if (TakeMonotonicStamp(s, &p, &usec)) {
+  if (p < s.size() && s[p] == '[') {
+    // Every kernel console line starts with a monotonic-looking stamp: until the input showed
+    // short-monotonic, look for "] host kernel:" (two memchr and a compare) before parsing.
+    if (!*monotonic_mode) {
+      size_t close = s.find(']', p);
+      if (close == std::string_view::npos || close + 2 >= s.size() || s[close + 1] != ' ') {
+        return false;
+      }
+      size_t space = s.find(' ', close + 2);
+      if (space == std::string_view::npos || space == close + 2 ||
+          s.compare(space + 1, 7, "kernel:") != 0) {
+        return false;
+      }
+    }
+    if (!TakeMonotonicStamp(s, &p, &usec)) return false;
     monotonic = needs_host = true;
   } else if (TakeUnixStamp(s, &p)) {
     needs_host = true;
