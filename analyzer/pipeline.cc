@@ -1,19 +1,20 @@
 #include "analyzer/pipeline.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 #include "analyzer/correlate/enumeration.h"
 #include "analyzer/input/boot_segmenter.h"
+#include "analyzer/input/bundle.h"
 #include "analyzer/input/byte_source.h"
 #include "analyzer/input/decompress.h"
+#include "analyzer/input/file_text.h"
 #include "analyzer/input/format.h"
+#include "analyzer/input/journal_file.h"
 #include "analyzer/input/kmsg_device.h"
 #include "analyzer/input/kmsg_framer.h"
 #include "analyzer/input/line_reader.h"
@@ -55,7 +56,7 @@ void Pipeline::OnEvent(Event&& event) {
 
 void Pipeline::EndInput() {
   RecordSink sink = [this](Record&& r) { OnRecord(std::move(r)); };
-  input_->framer->Finish(sink);
+  if (input_->framer) input_->framer->Finish(sink);
   assembler_.Flush(event_sink_);
   summary_.boots += input_->boots.boots();
   ++summary_.inputs;
@@ -91,15 +92,17 @@ class CountingSource : public ByteSource {
 };
 
 void Pipeline::Follow(ByteSource* source, const std::string& name, std::vector<Error>* errors) {
-  ReadSource(std::make_unique<CountingSource>(source, &summary_.bytes), name, errors, true);
+  ReadSource(std::make_unique<CountingSource>(source, &summary_.bytes), name, errors, 0, true);
 }
 
 void Pipeline::ReadFd(int fd, const std::string& name, std::vector<Error>* errors) {
-  ReadSource(std::make_unique<FdSource>(fd), name, errors);
+  struct stat st;
+  bool file = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  ReadSource(std::make_unique<FdSource>(fd), name, errors, file ? st.st_mtime : 0);
 }
 
 void Pipeline::ReadSource(std::unique_ptr<ByteSource> raw, const std::string& name,
-                          std::vector<Error>* errors, bool live) {
+                          std::vector<Error>* errors, int64_t mtime, bool live) {
   auto fail = [&](const Error& e) {
     errors->push_back(e);
     ++summary_.errors;
@@ -118,6 +121,7 @@ void Pipeline::ReadSource(std::unique_ptr<ByteSource> raw, const std::string& na
   const InputFormat& format = format_ == "auto" ? DetectFormat(head) : *FindFormat(format_);
   ReplaySource replay(std::move(head), std::move(source));
   InputState state(format.make(name));
+  state.framer->SetReferenceTime(mtime);
   input_ = &state;
   RecordSink sink = [this](Record&& r) { OnRecord(std::move(r)); };
   LineReader reader(&replay, name);
@@ -153,6 +157,24 @@ void Pipeline::ReadKmsg(const std::string& device, std::vector<Error>* errors,
   input_ = nullptr;
 }
 
+void Pipeline::ReadJournal(const std::string& path, std::vector<Error>* errors) {
+  struct stat st;
+  bool directory = stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+  InputState state(nullptr);
+  input_ = &state;
+  uint64_t entries = 0;
+  auto err = ReadJournalEntries(path, directory, [&](Record&& r) {
+    ++entries;
+    OnRecord(std::move(r));
+  });
+  if (err) {
+    errors->push_back(*err);
+    ++summary_.errors;
+  }
+  if (!err || entries > 0) EndInput();
+  input_ = nullptr;
+}
+
 void Pipeline::ReadText(std::string_view text, const std::string& name) {
   std::vector<Error> errors;  // memory cannot fail to read
   ReadSource(std::make_unique<ReplaySource>(std::string(text), nullptr), name, &errors);
@@ -161,7 +183,11 @@ void Pipeline::ReadText(std::string_view text, const std::string& name) {
 void Pipeline::ReadPath(const std::string& path, std::vector<Error>* errors) {
   if (path == "-") return ReadFd(0, "-", errors);
   struct stat st;
-  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return ReadDirectory(path, 0, errors);
+  bool exists = stat(path.c_str(), &st) == 0;
+  if (exists && S_ISDIR(st.st_mode)) return ReadDirectory(path, errors);
+  if (exists && S_ISREG(st.st_mode) && format_ == "auto" && IsJournalFile(path)) {
+    return ReadJournal(path, errors);
+  }
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     errors->push_back(Error{Location{path, 0, 0}, std::strerror(errno)});
@@ -172,30 +198,26 @@ void Pipeline::ReadPath(const std::string& path, std::vector<Error>* errors) {
   close(fd);
 }
 
-void Pipeline::ReadDirectory(const std::string& path, int depth, std::vector<Error>* errors) {
-  DIR* d = opendir(path.c_str());
-  if (!d) {
-    errors->push_back(Error{Location{path, 0, 0}, std::strerror(errno)});
+void Pipeline::ReadDirectory(const std::string& path, std::vector<Error>* errors) {
+  DirectoryPlan plan = PlanDirectory(path);
+  for (const Error& e : plan.errors) {
+    errors->push_back(e);
     ++summary_.errors;
-    return;
   }
-  std::vector<std::string> names;
-  while (dirent* e = readdir(d)) {
-    std::string n = e->d_name;
-    if (n != "." && n != "..") names.push_back(n);
+  for (const std::string& file : plan.logs) {
+    if (LooksLikeLog(file)) ReadPath(file, errors);
   }
-  closedir(d);
-  std::sort(names.begin(), names.end());
-  for (const std::string& n : names) {
-    std::string child = path + (path.back() == '/' ? "" : "/") + n;
-    struct stat st;
-    if (lstat(child.c_str(), &st) != 0) continue;
-    if (S_ISDIR(st.st_mode)) {
-      // Symbolic links to directories are not followed (loops); depth is bounded.
-      if (depth < 32) ReadDirectory(child, depth + 1, errors);
-    } else if (S_ISREG(st.st_mode) ||
-               (S_ISLNK(st.st_mode) && stat(child.c_str(), &st) == 0 && S_ISREG(st.st_mode))) {
-      ReadPath(child, errors);
+  for (const std::string& file : plan.lspci) {
+    std::string text;
+    std::optional<Error> err;
+    if (auto why = ReadFileText(file, &text)) {
+      err = Error{Location{file, 0, 0}, *why};
+    } else {
+      err = ReadLspci(text, file, &inventory_);
+    }
+    if (err) {
+      errors->push_back(*err);
+      ++summary_.errors;
     }
   }
 }

@@ -41,11 +41,16 @@ class Pipeline {
   // `observer` may be null.
   Pipeline(Matcher* matcher, PipelineObserver* observer, std::string format = "auto");
 
-  // A file, a directory (regular files below it, recursively, in name order) or "-" (stdin).
+  // A file, a directory (the logs below it, recursively, in name order; in a sosreport or
+  // xen-bugtool bundle only the kernel and Xen logs, and its lspci output goes into the
+  // inventory: input/bundle.h) or "-" (stdin).
   // An unreadable path adds an error naming it; the caller goes on with the other inputs.
   void ReadPath(const std::string& path, std::vector<Error>* errors);
   // An open descriptor (not closed here).
   void ReadFd(int fd, const std::string& name, std::vector<Error>* errors);
+  // A binary journal file or a directory of them (--journal), through libsystemd; ReadPath
+  // reads journal files it finds this way too.
+  void ReadJournal(const std::string& path, std::vector<Error>* errors);
   // The kernel ring buffer device (/dev/kmsg) up to its current end, framed as kmsg records; with
   // options.control, followed until the control says stop.
   void ReadKmsg(const std::string& device, std::vector<Error>* errors,
@@ -72,9 +77,12 @@ class Pipeline {
 
  private:
   // Every input goes through here: decode, detect the format, split lines, frame.
+  // `mtime`: when the input was last written (0: now), for stamps without a year. `live`: a
+  // source that blocks for more (detect the format on the first bytes, count bytes as they come).
   void ReadSource(std::unique_ptr<ByteSource> raw, const std::string& name,
-                  std::vector<Error>* errors, bool live = false);
-  void ReadDirectory(const std::string& path, int depth, std::vector<Error>* errors);
+                  std::vector<Error>* errors, int64_t mtime = 0, bool live = false);
+  // A directory or support bundle: the logs below it (input/bundle.h), and a bundle's lspci.
+  void ReadDirectory(const std::string& path, std::vector<Error>* errors);
   void OnRecord(Record&& record);
   void OnEvent(Event&& event);
   void EndInput();

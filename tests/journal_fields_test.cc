@@ -116,7 +116,7 @@ TEST(JournalFields, FirstOfARepeatedFieldWins) {
   entry.Set("MESSAGE", "first");
   EXPECT_FALSE(entry.Wants("MESSAGE"));
   entry.Set("MESSAGE", "second");
-  EXPECT_FALSE(entry.Wants("_KERNEL_DEVICE"));  // not read at all
+  EXPECT_FALSE(entry.Wants("_MACHINE_ID"));  // not read at all
   EXPECT_EQ(entry.ToRecord("-", 1, 1).text, "first");
   entry.Clear();
   EXPECT_TRUE(entry.Wants("MESSAGE"));

@@ -76,6 +76,15 @@ TEST(JournalJsonFramer, OneObjectPerLine) {
   EXPECT_EQ(rs[1].line, 2u);
 }
 
+TEST(JournalJsonFramer, KernelSubsystemAndDevice) {
+  std::vector<Record> r = Frame(
+      "{\"_TRANSPORT\":\"kernel\",\"MESSAGE\":\"pciback 0000:13:04.0: x\","
+      "\"_KERNEL_SUBSYSTEM\":\"pci\",\"_KERNEL_DEVICE\":\"+pci:0000:13:04.0\"}\n");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].subsystem, "pci");
+  EXPECT_EQ(r[0].device, "+pci:0000:13:04.0");
+}
+
 TEST(JournalJsonFramer, JsonSeqAndSse) {
   std::string object = KernelJson(kBootA, 5, Quoted("hello"));
   for (const std::string& text : {"\x1e" + object + "\n\x1e" + object + "\n",

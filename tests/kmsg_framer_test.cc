@@ -1,4 +1,5 @@
 #include "analyzer/input/kmsg_framer.h"
+#include "analyzer/output/ndjson.h"
 
 #include <gtest/gtest.h>
 
@@ -54,6 +55,52 @@ TEST(KmsgFramer, HeaderFields) {
   EXPECT_EQ(r[0].line, 1u);
   EXPECT_EQ(r[0].line_count, 1u);
   EXPECT_FALSE(r[0].boot_marker);
+}
+
+TEST(KmsgFramer, SubsystemAndDeviceAreKept) {
+  std::vector<Record> r = Frame(
+      "4,101,43052271,-;pciback 0000:13:04.0: x\n"
+      " SUBSYSTEM=pci\n"
+      " DEVICE=+pci:0000:13:04.0\n"
+      " SUBSYSTEM=second\n"
+      " OTHER=ignored\n"
+      "6,102,43052390,-;usb 1-1: new device\n"
+      " DEVICE=c189:1\\x5c\n"
+      "6,103,43052400,-;no dictionary\n");
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0].subsystem, "pci");
+  EXPECT_EQ(r[0].device, "+pci:0000:13:04.0");
+  EXPECT_EQ(r[0].line_count, 5u);
+  EXPECT_TRUE(r[1].subsystem.empty());
+  EXPECT_EQ(r[1].device, "c189:1\\");  // escaped like the text
+  EXPECT_TRUE(r[2].subsystem.empty());
+  EXPECT_TRUE(r[2].device.empty());
+  std::vector<Record> huge = Frame("6,1,1,-;x\n DEVICE=" + std::string(5000, 'd') + "\n");
+  ASSERT_EQ(huge.size(), 1u);
+  EXPECT_EQ(huge[0].device.size(), 256u);
+}
+
+TEST(KmsgFramer, RecordsNdjsonShowsSubsystemAndDevice) {
+  std::vector<Record> r =
+      Frame("4,101,43052271,-;x\n SUBSYSTEM=pci\n DEVICE=+pci:0000:13:04.0\n6,102,1,-;y\n");
+  ASSERT_EQ(r.size(), 2u);
+  std::string with, without;
+  AppendRecordJson(r[0], &with);
+  AppendRecordJson(r[1], &without);
+  EXPECT_NE(with.find(R"("subsystem":"pci","device":"+pci:0000:13:04.0")"), std::string::npos)
+      << with;
+  EXPECT_EQ(without.find("subsystem"), std::string::npos) << without;
+  EXPECT_EQ(without.find("device"), std::string::npos) << without;
+}
+
+TEST(KmsgFramer, FacilitiesBeyondSyslogsAreUnknown) {
+  std::vector<Record> r = Frame("190,1,5,-;local7 is the last\n610,2,6,-;facility 76\n");
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].facility, 23);
+  EXPECT_EQ(r[0].level, 6);
+  EXPECT_EQ(r[1].facility, -1);
+  EXPECT_EQ(r[1].level, 2);
+  EXPECT_EQ(r[1].text, "facility 76");
 }
 
 TEST(KmsgFramer, ParseHeader) {

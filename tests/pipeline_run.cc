@@ -34,11 +34,8 @@ class Collector : public PipelineObserver {
   PipelineRun* run_;
 };
 
-}  // namespace
-
-PipelineRun RunShippedRules(std::string_view text, const std::string& name,
-                            const std::string& format) {
-  // Events point at rules: the matcher must outlive every run's events.
+// Events point at rules: the matcher must outlive every run's events.
+Matcher* ShippedMatcher() {
   static std::unique_ptr<Matcher> matcher = [] {
     std::vector<Rule> rules;
     auto err = LoadEmbeddedRules(&rules);
@@ -47,9 +44,32 @@ PipelineRun RunShippedRules(std::string_view text, const std::string& name,
     EXPECT_FALSE(Matcher::Build(std::move(rules), &m));
     return m;
   }();
+  return matcher.get();
+}
+
+}  // namespace
+
+PipelineRun RunShippedRulesOnPath(const std::string& path, bool journal,
+                                  std::vector<Error>* errors) {
   PipelineRun run;
   Collector collector(&run);
-  Pipeline pipeline(matcher.get(), &collector, format);
+  Pipeline pipeline(ShippedMatcher(), &collector);
+  if (journal) {
+    pipeline.ReadJournal(path, errors);
+  } else {
+    pipeline.ReadPath(path, errors);
+  }
+  pipeline.Findings();
+  run.summary = pipeline.summary();
+  for (const auto& [bdf, device] : pipeline.inventory().devices()) run.devices.push_back(device);
+  return run;
+}
+
+PipelineRun RunShippedRules(std::string_view text, const std::string& name,
+                            const std::string& format) {
+  PipelineRun run;
+  Collector collector(&run);
+  Pipeline pipeline(ShippedMatcher(), &collector, format);
   pipeline.ReadText(text, name);
   pipeline.Findings();
   run.summary = pipeline.summary();

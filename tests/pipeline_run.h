@@ -8,8 +8,10 @@
 #include <vector>
 
 #include "analyzer/correlate/event.h"
+#include "analyzer/correlate/pci_inventory.h"
 #include "analyzer/correlate/summary.h"
 #include "analyzer/input/framer.h"
+#include "analyzer/input/location.h"
 
 namespace kdiag::testing {
 
@@ -21,11 +23,17 @@ struct PipelineRun {
   std::vector<Record> records;
   std::vector<Event> events;
   Summary summary;
+  std::vector<PciDevice> devices;  // the PCI inventory (RunShippedRulesOnPath)
 };
 
 // The text as one input through the whole pipeline with the embedded rules.
 PipelineRun RunShippedRules(std::string_view text, const std::string& name,
                             const std::string& format = "auto");
+
+// A file or directory as ReadPath reads it (or, with `journal`, as --journal reads it) through
+// the whole pipeline with the embedded rules; read errors land in *errors.
+PipelineRun RunShippedRulesOnPath(const std::string& path, bool journal,
+                                  std::vector<Error>* errors);
 
 }  // namespace kdiag::testing
 

@@ -56,6 +56,7 @@ struct Options {
   bool omprog = false;
   std::string state_file;
   std::string metrics_file;
+  std::vector<std::string> journals;
   std::vector<std::string> check_dirs;
 };
 
@@ -177,10 +178,15 @@ int Analyze(const Options& opt) {
     if (!errors.empty()) status = kExitUsage;
     errors.clear();
   };
-  std::vector<std::string> paths =
-      opt.paths.empty() && !opt.kmsg ? std::vector<std::string>{"-"} : opt.paths;
+  std::vector<std::string> paths = opt.paths.empty() && !opt.kmsg && opt.journals.empty()
+                                       ? std::vector<std::string>{"-"}
+                                       : opt.paths;
   for (const std::string& path : paths) {
     pipeline.ReadPath(path, &errors);
+    report();
+  }
+  for (const std::string& journal : opt.journals) {
+    pipeline.ReadJournal(journal, &errors);
     report();
   }
   if (opt.kmsg) {
@@ -301,6 +307,7 @@ std::string CheckLiveUsage(const Options& opt, bool output_given) {
     return "";
   }
   if (opt.follow && opt.omprog) return "--omprog reads stdin: it does not take --follow";
+  if (!opt.journals.empty()) return "--journal is read whole: not with --follow or --omprog";
   if (!opt.emit.empty()) return "--emit needs the whole input: not with --follow or --omprog";
   if (output_given && opt.output != "ndjson") return "live modes write NDJSON (--output ndjson)";
   if (opt.omprog && opt.output_file.empty()) {
@@ -344,6 +351,9 @@ int Main(int argc, char** argv) {
                                 : "unknown format '" + f + "' (" + FormatNames() + ")";
       });
   app.add_flag("--records", opt.records, "With --output ndjson: also emit every record");
+  app.add_option("--journal", opt.journals,
+                 "Read a binary journal file, or every journal file below a directory (repeatable)")
+      ->allow_extra_args(false);
   app.add_flag("--kmsg", opt.kmsg,
                "Read the kernel ring buffer from /dev/kmsg to its current end (with --follow: "
                "keep reading)");

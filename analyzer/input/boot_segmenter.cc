@@ -10,7 +10,13 @@ constexpr int64_t kOneSecondUs = 1000000;
 }  // namespace
 
 void BootSegmenter::Assign(Record* record) {
-  if (!record->boot_id.empty()) {
+  if (record->boot_start) {
+    if (seen_any_) ++boot_;
+    boot_id_ = record->boot_id;
+    seen_version_ = record->boot_marker;
+    last_kernel_us_ = record->source == Source::kKernel ? record->time_us : std::nullopt;
+    max_kernel_us_ = last_kernel_us_.value_or(0);
+  } else if (!record->boot_id.empty()) {
     if (!boot_id_.empty() && record->boot_id != boot_id_) ++boot_;
     boot_id_ = record->boot_id;
   } else if (record->source == Source::kKernel && boot_id_.empty()) {

@@ -7,7 +7,9 @@
 // second below the previous kernel record's. Xen and guest records have clocks of their own and
 // neither start nor end boots. Formats that name the boot (the journal's _BOOT_ID) are exact:
 // a record whose boot_id differs from the previous named one starts a boot, and the guesses
-// above are not used while boot ids are present. Records pass through in order with `boot` set.
+// above are not used while boot ids are present. A record the framer marked boot_start (after
+// journalctl's "-- Boot <id> --" or "-- Reboot --" separator) starts a boot, except as the
+// input's first record. Records pass through in order with `boot` set.
 #ifndef KDIAG_INPUT_BOOT_SEGMENTER_H_
 #define KDIAG_INPUT_BOOT_SEGMENTER_H_
 

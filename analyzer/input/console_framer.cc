@@ -72,6 +72,19 @@ void ConsoleFramer::Line(std::string_view raw, uint64_t number, const RecordSink
     return;
   }
   Flush(sink);
+  if (line[0] == '-') {
+    std::string id;
+    switch (ParseJournalctlMarker(line, &id)) {
+      case JournalctlMarker::kBoot:
+        boot_start_ = true;
+        boot_id_ = std::move(id);
+        return;
+      case JournalctlMarker::kNote:
+        return;
+      case JournalctlMarker::kNone:
+        break;
+    }
+  }
   size_t width = 0;
   Record record = Frame(line, number, &width);
   // A serial console interleaves other writers with the kernel: a login prompt, or a kernel line
@@ -109,7 +122,7 @@ Record ConsoleFramer::Frame(std::string_view line, uint64_t number, size_t* cont
     seen_xen_line_ = true;
   } else if (ParseGuestLine(line, &record, &text)) {
     // relayed guest console: the text is the guest's, left as written
-  } else if (ParseSyslogLine(line, &record, &text, continuation_width)) {
+  } else if (ParseSyslogLine(line, &record, &text, continuation_width, &monotonic_headers_)) {
     // wall_time, host, and source from the tag
   } else if (!seen_xen_line_ && LooksLikeXenBanner(line)) {
     // xl dmesg and serial captures open with Xen's banner, written without "(XEN) ": a Xen record
@@ -122,6 +135,13 @@ Record ConsoleFramer::Frame(std::string_view line, uint64_t number, size_t* cont
   record.text.assign(line.substr(text));
   record.boot_marker =
       record.source == Source::kKernel && StartsWith(record.text, "Linux version ");
+  int month = 0, day = 0;
+  if (!record.wall_time.empty() && YearlessMonthDay(record.wall_time, &month, &day)) {
+    record.wall_year = year_.Year(month, day);
+  }
+  if (!boot_id_.empty()) record.boot_id = boot_id_;
+  record.boot_start = boot_start_;
+  boot_start_ = false;
   return record;
 }
 

@@ -12,6 +12,12 @@
 //     "2023-11-03T18:54:01.123456+01:00 host kernel: ...", RFC 5424 "<4>1 <ts> host kernel - - - ";
 //     the kernel's own "[time]" inside the message is parsed too; lines tagged with other programs
 //     become Source::kUserspace records with `program` set;
+//   - journalctl's short renderings (short, short-precise, short-iso, short-iso-precise,
+//     short-full, short-monotonic, short-unix) as syslog lines; its "-- Boot <id> --" and
+//     "-- Reboot --" separators start a boot (the records after one carry its id), and its
+//     "-- Logs begin at ... --" style notes are skipped;
+//   - stamps without a year (RFC 3164, journalctl short, dmesg reltime) get wall_year, inferred
+//     from the input's modification time (syslog_year.h);
 //   - CRLF line ends and ANSI escape sequences of serial captures (removed before parsing).
 // Formats: Linux kernel/printk/printk.c, util-linux sys-utils/dmesg.c, Xen
 // xen/drivers/char/console.c; see ../shared/docs/log-formats.md.
@@ -24,6 +30,7 @@
 #include <string_view>
 
 #include "analyzer/input/framer.h"
+#include "analyzer/input/syslog_year.h"
 
 namespace kdiag {
 
@@ -32,6 +39,7 @@ class ConsoleFramer : public Framer {
   explicit ConsoleFramer(std::string input_name);
   void Line(std::string_view line, uint64_t number, const RecordSink& sink) override;
   void Finish(const RecordSink& sink) override;
+  void SetReferenceTime(int64_t unix_seconds) override { year_ = SyslogYear(unix_seconds); }
 
  private:
   // One line's record, prefixes parsed; *continuation_width is 0 when the shape never indents
@@ -46,6 +54,10 @@ class ConsoleFramer : public Framer {
   size_t pending_prefix_width_ = 0;  // width of the pending record's prefix, for continuations
   uint32_t held_blank_lines_ = 0;    // blank lines after pending_, kept if a continuation follows
   bool seen_xen_line_ = false;       // the Xen banner only precedes the first "(XEN) " line
+  bool monotonic_headers_ = false;   // journalctl short-monotonic seen (ParseSyslogLine)
+  bool boot_start_ = false;          // a journalctl boot separator precedes the next record
+  std::string boot_id_;              // the id of the last "-- Boot <id> --", for later records
+  SyslogYear year_;                  // for RFC 3164 and journalctl short stamps
   std::string scratch_;              // the current line without ANSI escape sequences
 };
 

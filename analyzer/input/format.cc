@@ -4,6 +4,7 @@
 #include "analyzer/input/dmesg_json_framer.h"
 #include "analyzer/input/journal_export_framer.h"
 #include "analyzer/input/journal_json_framer.h"
+#include "analyzer/input/journal_verbose_framer.h"
 #include "analyzer/input/kmsg_framer.h"
 
 namespace kdiag {
@@ -22,6 +23,7 @@ const std::vector<InputFormat>& InputFormats() {
       {"kmsg", LooksLikeKmsg, Make<KmsgFramer>},
       {"journal-json", LooksLikeJournalJson, Make<JournalJsonFramer>},
       {"journal-export", LooksLikeJournalExport, Make<JournalExportFramer>},
+      {"journal-verbose", LooksLikeJournalVerbose, Make<JournalVerboseFramer>},
       {"dmesg-json", LooksLikeDmesgJson, Make<DmesgJsonFramer>},
       {"console", nullptr, Make<ConsoleFramer>},
   };

@@ -24,6 +24,9 @@ class Framer {
   virtual void Line(std::string_view line, uint64_t number, const RecordSink& sink) = 0;
   // End of input: emit anything held back.
   virtual void Finish(const RecordSink& sink) = 0;
+  // When the input was last written (seconds since the epoch, 0: now), for renderings whose
+  // stamps leave the year out (syslog_year.h). Called before the first line.
+  virtual void SetReferenceTime(int64_t /*unix_seconds*/) {}
 };
 
 }  // namespace kdiag

@@ -23,6 +23,8 @@ constexpr std::string_view kFieldNames[] = {
     "__REALTIME_TIMESTAMP",
     "_BOOT_ID",
     "_HOSTNAME",
+    "_KERNEL_SUBSYSTEM",
+    "_KERNEL_DEVICE",
 };
 
 // The whole of `s` as a decimal number in [0, max]; journald writes these unsigned, no sign.
@@ -81,6 +83,8 @@ Record JournalEntry::ToRecord(const std::string& input, uint64_t line, uint32_t 
   r.line_count = line_count;
   r.host = values_[kHostname];
   r.boot_id = values_[kBootId];
+  r.subsystem = values_[kKernelSubsystem];
+  r.device = values_[kKernelDevice];
   uint64_t v = 0;
   if (number(kPriority, 7, &v)) r.level = static_cast<int>(v);
   if (number(kFacility, 23, &v)) r.facility = static_cast<int>(v);

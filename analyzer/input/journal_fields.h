@@ -23,6 +23,9 @@
 //                                   ("2023-11-03T17:54:01.123456Z"); a Xen line's own date stamp
 //                                   replaces it, as it does for console input
 //   _BOOT_ID, _HOSTNAME          -> boot_id (BootSegmenter then counts boots exactly), host
+//   _KERNEL_SUBSYSTEM, _KERNEL_DEVICE -> subsystem, device: journald copies the kmsg dictionary's
+//                                   SUBSYSTEM= and DEVICE= into them (systemd
+//                                   src/journal/journald-kmsg.c dev_kmsg_record())
 //   a kernel record whose text starts "Linux version " is a boot marker.
 //
 // Input the framers cannot read (a line that is not JSON, an object cut at the end of the input,
@@ -68,6 +71,8 @@ class JournalEntry {
     kRealtime,
     kBootId,
     kHostname,
+    kKernelSubsystem,
+    kKernelDevice,
     kFieldCount,
   };
   static int FieldIndex(std::string_view name);

@@ -53,6 +53,22 @@ bool IsDictionaryLine(std::string_view line) {
 
 constexpr std::string_view kLineEnds("\n\0", 2);
 
+// drivers/base/core.c dev_printk_emit()/create_syslog_header(): "SUBSYSTEM=%s" and "DEVICE=%c..."
+// ('b'/'c' major:minor, 'n' ifindex, '+' subsystem:name). Values are escaped like the text.
+constexpr size_t kMaxDictionaryValue = 256;
+
+void KeepDictionaryValue(std::string_view line, Record* record) {
+  size_t eq = line.find('=');
+  std::string_view key = line.substr(1, eq - 1);
+  std::string* field = key == "SUBSYSTEM" ? &record->subsystem
+                       : key == "DEVICE"  ? &record->device
+                                          : nullptr;
+  if (field == nullptr || !field->empty()) return;
+  std::string_view value = line.substr(eq + 1);
+  while (!value.empty() && value.back() == '\r') value.remove_suffix(1);
+  AppendKmsgUnescaped(value.substr(0, kMaxDictionaryValue), field);
+}
+
 }  // namespace
 
 bool ParseKmsgHeader(std::string_view line, KmsgHeader* header) {
@@ -160,6 +176,7 @@ void KmsgFramer::Piece(std::string_view piece, uint64_t number, bool after_nul,
   }
   if (pending_ && pending_->line_count < kMaxRecordLines && IsDictionaryLine(piece)) {
     ++pending_->line_count;
+    KeepDictionaryValue(piece, &*pending_);
     return;
   }
   if (separator_ == Separator::kNul && CanAppend(piece)) {
@@ -185,7 +202,10 @@ void KmsgFramer::Start(std::string_view piece, uint64_t number) {
   pending_parsed_ = ParseKmsgHeader(piece, &header);
   if (pending_parsed_) {
     record.level = header.priority & 7;
-    record.facility = header.priority >> 3;
+    // devkmsg_write() takes facilities up to 127 from user space; syslog's stop at local7 (23),
+    // and Record keeps only those (found by fuzz/framer_fuzzer.cc).
+    int facility = header.priority >> 3;
+    record.facility = facility <= 23 ? facility : -1;
     record.time_us = header.usec;
     record.caller.assign(header.caller);
     AppendKmsgUnescaped(piece.substr(header.text), &record.text);

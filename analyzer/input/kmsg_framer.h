@@ -46,8 +46,9 @@ bool LooksLikeKmsg(std::string_view head);
 
 // Records keep the header's level, facility, time and caller and the decoded message. Continuation
 // fragments (flag 'c') stay records of their own: the kernel wrote them as separate records and
-// joining them would guess at intent. Dictionary lines are recognised and counted in line_count but
-// not kept: Record has no subsystem/device fields yet.
+// joining them would guess at intent. Dictionary lines are counted in line_count; SUBSYSTEM= and
+// DEVICE= (unescaped, the first of each, at most kMaxDictionaryValue bytes) become the record's
+// subsystem and device, other keys are ignored.
 //
 // A line that is not a kmsg header becomes a plain-text record (text as is), so no data is lost.
 // The one exception is a `dmesg -K` file: there a record runs from one NUL to the next, and lines

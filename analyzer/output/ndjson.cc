@@ -50,6 +50,10 @@ void AppendRecordJson(const Record& r, std::string* out) {
   Time(&w, "time", r.time_us);
   w.Key("wall_time");
   r.wall_time.empty() ? w.Null() : w.String(r.wall_time);
+  if (r.wall_year > 0) {
+    w.Key("wall_year");
+    w.Int(r.wall_year);
+  }
   w.Key("level");
   r.level < 0 ? w.Null() : w.Int(r.level);
   w.Key("facility");
@@ -64,6 +68,8 @@ void AppendRecordJson(const Record& r, std::string* out) {
   r.host.empty() ? w.Null() : w.String(r.host);
   OptionalString(&w, "program", r.program);
   OptionalString(&w, "caller", r.caller);
+  OptionalString(&w, "subsystem", r.subsystem);
+  OptionalString(&w, "device", r.device);
   w.Key("boot");
   w.Int(r.boot);
   w.Key("message");
