@@ -157,10 +157,12 @@ void CrashAnalyzer::Analyze(const std::vector<std::string_view>& lines, Event* e
     } else if (src.compare(0, 6, "field:") == 0) {
       std::string f = NormalizeFunction(FieldValue(event->fields, src.substr(6)));
       if (guilty(f)) frame = f;
-    } else if (const RE2* re = c.line_sources[s].get()) {
+    } else if (src.compare(0, 5, "line:") == 0) {
+      // The (?P<frame>) of the first matching line whose function is guilty.
+      const RE2& re = *c.line_sources[s];
       for (size_t i = 0; i < lines.size() && frame.empty(); ++i) {
         re2::StringPiece got;
-        if (RE2::PartialMatch(Piece(lines[i]), *re, &got)) {
+        if (RE2::PartialMatch(Piece(lines[i]), re, &got)) {
           std::string f = NormalizeFunction(std::string_view(got.data(), got.size()));
           if (guilty(f)) frame = f;
         }

@@ -135,8 +135,7 @@ void EventAssembler::CloseReport(const EventSink& sink) {
   report_.reset();
   std::vector<std::string_view> lines;
   lines.reserve(report_lines_.size() + 1);
-  std::string header = e.record.text;
-  lines.push_back(header);
+  lines.push_back(e.record.text);  // Analyze adds fields; the text changes only after it
   for (const std::string& l : report_lines_) lines.push_back(l);
   crashes_.Analyze(lines, &e);
   // The event's text is the whole report (bounded by kMaxReportBytes plus one line).

@@ -151,11 +151,10 @@ class RuleReader {
         if (src == "rip" || src == "stack" || src == "stall") continue;
         if (src.compare(0, 6, "field:") == 0) continue;
         if (src.compare(0, 5, "line:") == 0) {
-          RE2::Options opt;
-          opt.set_log_errors(false);
-          RE2 re(src.substr(5), opt);
-          if (!re.ok()) return Fail(*f, "frames line pattern is not valid RE2: " + re.error());
-          if (!re.NamedCapturingGroups().count("frame")) {
+          std::set<std::string> line_groups;
+          CompileCheck(*f, src.substr(5), "frames line pattern", &line_groups);
+          if (failed()) return;
+          if (!line_groups.count("frame")) {
             return Fail(*f, "frames line pattern needs a (?P<frame>...) group");
           }
           continue;
