@@ -125,9 +125,26 @@ void Pipeline::ReadSource(std::unique_ptr<ByteSource> raw, const std::string& na
   input_ = &state;
   RecordSink sink = [this](Record&& r) { OnRecord(std::move(r)); };
   LineReader reader(&replay, name);
-  auto err = reader.ForEach([&](std::string_view line, uint64_t number, bool truncated) {
-    if (truncated) ++summary_.truncated_lines;
-    state.framer->Line(line, number, sink);
+  const std::vector<std::string>* own = state.framer->PassOverLiterals();
+  const CandidateScanner* scanner = nullptr;
+  if (pass_over_ && own && !(observer_ && observer_->WantsEveryRecord())) {
+    scanner = matcher_->Scanner(*own);
+  }
+  if (scanner) {
+    reader.ScanWith([scanner] { return scanner->NewBlockScan(); }, scanner->lookback(),
+                    live ? 1 : threads_);
+  }
+  auto err = reader.ForEach([&](const Line& line) {
+    if (line.truncated) ++summary_.truncated_lines;
+    int64_t time_us = 0;
+    if (!line.candidate && scanner &&
+        state.framer->PlainKernelLine(line.text, line.next, sink, &time_us) && assembler_.Idle()) {
+      state.boots.AssignKernelTime(time_us);
+      ++summary_.records;
+      ++passed_over_;
+      return;
+    }
+    state.framer->Line(line.text, line.number, sink);
   });
   if (!live) summary_.bytes += reader.bytes();
   if (err) fail(*err);

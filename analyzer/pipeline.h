@@ -3,6 +3,13 @@
 //   bytes --LineReader--> lines --Framer--> records --BootSegmenter--> records with boots
 //         --EventAssembler(Matcher)--> events --> FindingTable, PciInventory
 //
+// The line reader scans blocks of input for the rules' required literals
+// (match/candidate_scanner.h). A line without any, which its framer can account for cheaply (a
+// plain kernel console line, framer.h PlainKernelLine) while no event waits for continuation lines
+// or crash-report lines, is passed over: it is counted and its time goes to the boot numbering, but
+// it never becomes a Record and is never matched. Its record would have matched no rule and changed
+// nothing else, so the output is the same as framing it; most lines of a log take this path.
+//
 // Records and events are handed to an observer as they appear (so NDJSON streams and a pipe
 // reader sees events at once); findings are complete only after Finish(). Memory stays bounded
 // whatever the input size: lines are capped, the finding table is capped, nothing else grows with
@@ -29,6 +36,9 @@ namespace kdiag {
 class PipelineObserver {
  public:
   virtual ~PipelineObserver() = default;
+  // Records no rule can match are passed over without being framed (see above) only when the
+  // observer does not need every record: one that watches events alone says so.
+  virtual bool WantsEveryRecord() const { return true; }
   virtual void OnRecord(const Record& /*record*/) {}
   virtual void OnEvent(const Event& /*event*/) {}
 };
@@ -67,6 +77,12 @@ class Pipeline {
   // Later records are matched with `matcher` (the old one must outlive the findings: they point
   // at its rules).
   void SetMatcher(Matcher* matcher);
+  // Threads that read and scan a batch input's blocks ahead (block_reader.h); 1 (the default)
+  // does everything in the caller's thread. The output is the same for every value.
+  void SetThreads(int threads) { threads_ = threads; }
+  // Whether lines no rule can match are passed over (the default) or framed like every other
+  // line. The output is the same either way; tests compare the two.
+  void SetPassOver(bool on) { pass_over_ = on; }
   // Text already in memory (tests, rule examples).
   void ReadText(std::string_view text, const std::string& name);
 
@@ -74,6 +90,8 @@ class Pipeline {
   std::vector<Finding*> Findings();
   PciInventory& inventory() { return inventory_; }
   const Summary& summary();
+  // Lines passed over so far (counted in summary().records too), for tests and benchmarks.
+  uint64_t passed_over() const { return passed_over_; }
 
  private:
   // Every input goes through here: decode, detect the format, split lines, frame.
@@ -90,11 +108,14 @@ class Pipeline {
   Matcher* matcher_;
   PipelineObserver* observer_;
   std::string format_;
+  int threads_ = 1;
+  bool pass_over_ = true;
   EventAssembler assembler_;
   EventSink event_sink_;
   FindingTable findings_;
   PciInventory inventory_;
   Summary summary_;
+  uint64_t passed_over_ = 0;
   class InputState;
   InputState* input_ = nullptr;  // the input being read
 };

@@ -9,6 +9,7 @@ namespace {
 
 class Collector : public PipelineObserver {
  public:
+  bool WantsEveryRecord() const override { return false; }
   void OnEvent(const Event& e) override { events.push_back(e); }
   std::vector<Event> events;
 };

@@ -27,6 +27,8 @@
 #      Wall time from `date +%s.%N`; user+sys CPU seconds and peak RSS ("Maximum resident set
 #      size") from GNU time (package `time`) when it is installed, else "n/a".
 #   4. The 100 KB slice: kdiag --output ndjson vs rg -c, alternately, SMALL_RUNS times each.
+#   Before the timed rounds, the NDJSON of default threads, --threads 1 and --threads 3 is
+#      compared byte for byte (reported as "NDJSON identical").
 #   5. Prints medians, GB/s (10^9 bytes per second of median wall time), the kdiag/rg ratio
 #      (kdiag GB/s over rg GB/s: below 1 means kdiag is slower), RSS, and the 100 KB medians in ms.
 #      Raw per-run numbers are kept in DIR/runs.tsv and DIR/small.tsv.
@@ -159,6 +161,16 @@ echo "e2e: corpus $corpus ($bytes bytes), $runs runs each" >&2
 cat "$corpus" >/dev/null  # page cache warm-up, untimed
 events=$("$kdiag" --output ndjson "$corpus" | tail -n 1 |
   sed -n 's/.*"events":\([0-9]*\).*/\1/p')  # untimed: the event count, and a warm binary
+# Untimed: the NDJSON of default threads, one thread and three threads must be byte-identical.
+identical=yes
+"$kdiag" --threads 1 --output ndjson "$corpus" >"$dir/out-t1.ndjson"
+for t in 0 3; do
+  if [ "$t" = 0 ]; then "$kdiag" --output ndjson "$corpus" >"$dir/out-t$t.ndjson"; else
+    "$kdiag" --threads "$t" --output ndjson "$corpus" >"$dir/out-t$t.ndjson"
+  fi
+  cmp -s "$dir/out-t1.ndjson" "$dir/out-t$t.ndjson" || identical="NO (threads $t differs)"
+done
+rm -f "$dir"/out-t*.ndjson
 results=$dir/runs.tsv
 : >"$results"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -206,6 +218,7 @@ rg_gbps=$(gbps "$bytes" "$rg_wall")
 echo
 echo "corpus: $bytes bytes ($corpus), $runs runs each, page cache warm"
 echo "matching lines: rg -c $rg_count; kdiag events $events"
+echo "NDJSON identical for default threads, --threads 1 and --threads 3: $identical"
 echo "load average (1/5/15 min): $load_before before, $load_after after ($(nproc) CPUs)"
 printf '%-34s %10s %10s %8s %10s %12s\n' "command" "wall s" "cpu s" "GB/s" "vs rg" "peak RSS MiB"
 for name in kdiag kdiag-t1 rg kdiag-pipe; do

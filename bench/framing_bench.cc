@@ -80,8 +80,8 @@ void BM_LineReader_File(benchmark::State& state) {
   for (auto _ : state) {
     int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
     LineReader reader(fd, path);
-    auto err = reader.ForEach([&lines](std::string_view line, uint64_t, bool) {
-      benchmark::DoNotOptimize(line.data());
+    auto err = reader.ForEach([&lines](const Line& line) {
+      benchmark::DoNotOptimize(line.text.data());
       ++lines;
     });
     if (err) state.SkipWithError(err->ToString().c_str());
@@ -112,8 +112,8 @@ void BM_LineReader_Pipe(benchmark::State& state) {
       close(wfd);
     });
     LineReader reader(fds[0], "pipe");
-    auto err = reader.ForEach([&lines](std::string_view line, uint64_t, bool) {
-      benchmark::DoNotOptimize(line.data());
+    auto err = reader.ForEach([&lines](const Line& line) {
+      benchmark::DoNotOptimize(line.text.data());
       ++lines;
     });
     writer.join();
@@ -134,8 +134,8 @@ void BM_LineReader_Framer(benchmark::State& state) {
     int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
     LineReader reader(fd, path);
     ConsoleFramer framer(path);
-    auto err = reader.ForEach([&](std::string_view line, uint64_t number, bool) {
-      framer.Line(line, number, sink);
+    auto err = reader.ForEach([&](const Line& line) {
+      framer.Line(line.text, line.number, sink);
       ++lines;
     });
     framer.Finish(sink);

@@ -41,9 +41,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Check(r.facility >= -1 && r.facility <= 23);
   };
   kdiag::LineReader reader(&source, "fuzz", 4096);
-  auto err = reader.ForEach([&](std::string_view line, uint64_t number, bool) {
-    lines = number;
-    framer->Line(line, number, sink);
+  auto err = reader.ForEach([&](const kdiag::Line& line) {
+    lines = line.number;
+    framer->Line(line.text, line.number, sink);
   });
   framer->Finish(sink);
   (void)err;

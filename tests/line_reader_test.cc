@@ -13,15 +13,15 @@
 namespace kdiag {
 namespace {
 
-struct Line {
+struct GotLine {
   std::string text;
   uint64_t number;
   bool truncated;
 };
 
 // Writes `data` to a temporary file and reads it back through a LineReader.
-std::vector<Line> ReadAll(const std::string& data, size_t max_line = LineReader::kDefaultMaxLine,
-                          uint64_t* bytes = nullptr) {
+std::vector<GotLine> ReadAll(const std::string& data, size_t max_line = LineReader::kDefaultMaxLine,
+                             uint64_t* bytes = nullptr) {
   char path[] = "/tmp/kdiag_line_reader_XXXXXX";
   int fd = mkstemp(path);
   EXPECT_GE(fd, 0);
@@ -29,9 +29,9 @@ std::vector<Line> ReadAll(const std::string& data, size_t max_line = LineReader:
   EXPECT_EQ(write(fd, data.data(), data.size()), static_cast<ssize_t>(data.size()));
   lseek(fd, 0, SEEK_SET);
   LineReader reader(fd, "tmp", max_line);
-  std::vector<Line> lines;
-  std::optional<Error> error = reader.ForEach([&](std::string_view text, uint64_t n, bool t) {
-    lines.push_back({std::string(text), n, t});
+  std::vector<GotLine> lines;
+  std::optional<Error> error = reader.ForEach([&](const ::kdiag::Line& line) {
+    lines.push_back({std::string(line.text), line.number, line.truncated});
   });
   EXPECT_FALSE(error.has_value());
   if (bytes != nullptr) *bytes = reader.bytes();
@@ -47,7 +47,7 @@ TEST(LineReader, EmptyInputDeliversNothing) {
 
 TEST(LineReader, SplitsAndNumbers) {
   uint64_t bytes = 0;
-  std::vector<Line> lines = ReadAll("a\n\nbc\n", LineReader::kDefaultMaxLine, &bytes);
+  std::vector<GotLine> lines = ReadAll("a\n\nbc\n", LineReader::kDefaultMaxLine, &bytes);
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_EQ(lines[0].text, "a");
   EXPECT_EQ(lines[1].text, "");
@@ -59,21 +59,21 @@ TEST(LineReader, SplitsAndNumbers) {
 
 TEST(LineReader, CrLfKeepsCarriageReturn) {
   // The reader splits on '\n' only; framers strip the '\r'.
-  std::vector<Line> lines = ReadAll("one\r\ntwo\r\n");
+  std::vector<GotLine> lines = ReadAll("one\r\ntwo\r\n");
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[0].text, "one\r");
   EXPECT_EQ(lines[1].text, "two\r");
 }
 
 TEST(LineReader, LastLineWithoutNewline) {
-  std::vector<Line> lines = ReadAll("first\nlast");
+  std::vector<GotLine> lines = ReadAll("first\nlast");
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[1].text, "last");
   EXPECT_EQ(lines[1].number, 2u);
 }
 
 TEST(LineReader, NulBytesAreOrdinary) {
-  std::vector<Line> lines = ReadAll(std::string("a\0b\n\0\n", 6));
+  std::vector<GotLine> lines = ReadAll(std::string("a\0b\n\0\n", 6));
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[0].text, std::string("a\0b", 3));
   EXPECT_EQ(lines[1].text, std::string(1, '\0'));
@@ -82,7 +82,7 @@ TEST(LineReader, NulBytesAreOrdinary) {
 TEST(LineReader, HugeLineIsTruncatedAndTheNextLineArrives) {
   std::string data = std::string(5 * 1024 * 1024, 'x') + "\nnormal line\n";
   uint64_t bytes = 0;
-  std::vector<Line> lines = ReadAll(data, 64 * 1024, &bytes);
+  std::vector<GotLine> lines = ReadAll(data, 64 * 1024, &bytes);
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[0].text.size(), 64u * 1024u);
   EXPECT_TRUE(lines[0].truncated);
@@ -93,14 +93,15 @@ TEST(LineReader, HugeLineIsTruncatedAndTheNextLineArrives) {
 }
 
 TEST(LineReader, HugeFinalLineWithoutNewline) {
-  std::vector<Line> lines = ReadAll("ok\n" + std::string(3 * 1024 * 1024, 'y'), 1000);
+  std::vector<GotLine> lines = ReadAll("ok\n" + std::string(3 * 1024 * 1024, 'y'), 1000);
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[1].text, std::string(1000, 'y'));
   EXPECT_TRUE(lines[1].truncated);
 }
 
 TEST(LineReader, LineOfExactlyMaxLineIsWhole) {
-  std::vector<Line> lines = ReadAll(std::string(10, 'z') + "\n" + std::string(11, 'w') + "\n", 10);
+  std::vector<GotLine> lines =
+      ReadAll(std::string(10, 'z') + "\n" + std::string(11, 'w') + "\n", 10);
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_FALSE(lines[0].truncated);
   EXPECT_EQ(lines[0].text.size(), 10u);
@@ -117,7 +118,7 @@ TEST(LineReader, LinesAcrossBlockBoundaries) {
         std::string(static_cast<size_t>(i * 7919 % 5000), static_cast<char>('a' + i % 26)));
     data += expected.back() + "\n";
   }
-  std::vector<Line> lines = ReadAll(data);
+  std::vector<GotLine> lines = ReadAll(data);
   ASSERT_EQ(lines.size(), expected.size());
   for (size_t i = 0; i < lines.size(); ++i) {
     ASSERT_EQ(lines[i].text, expected[i]) << i;
@@ -141,8 +142,8 @@ TEST(LineReader, PipeWithSmallWrites) {
   });
   LineReader reader(fds[0], "-");
   std::vector<std::string> lines;
-  EXPECT_FALSE(reader.ForEach([&](std::string_view t, uint64_t, bool) { lines.emplace_back(t); })
-                   .has_value());
+  EXPECT_FALSE(
+      reader.ForEach([&](const ::kdiag::Line& l) { lines.emplace_back(l.text); }).has_value());
   writer.join();
   close(fds[0]);
   EXPECT_EQ(lines, (std::vector<std::string>{"partial", "second", "third"}));
@@ -151,7 +152,7 @@ TEST(LineReader, PipeWithSmallWrites) {
 
 TEST(LineReader, ReadErrorNamesTheInput) {
   LineReader reader(-1, "broken.log");
-  std::optional<Error> error = reader.ForEach([](std::string_view, uint64_t, bool) {});
+  std::optional<Error> error = reader.ForEach([](const ::kdiag::Line&) {});
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->where.name, "broken.log");
   EXPECT_EQ(error->where.line, 1u);

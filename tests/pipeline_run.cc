@@ -26,12 +26,16 @@ namespace {
 
 class Collector : public PipelineObserver {
  public:
-  explicit Collector(PipelineRun* run) : run_(run) {}
-  void OnRecord(const Record& r) override { run_->records.push_back(r); }
+  Collector(PipelineRun* run, bool records) : run_(run), records_(records) {}
+  bool WantsEveryRecord() const override { return records_; }
+  void OnRecord(const Record& r) override {
+    if (records_) run_->records.push_back(r);
+  }
   void OnEvent(const Event& e) override { run_->events.push_back(e); }
 
  private:
   PipelineRun* run_;
+  bool records_;
 };
 
 // Events point at rules: the matcher must outlive every run's events.
@@ -49,11 +53,13 @@ Matcher* ShippedMatcher() {
 
 }  // namespace
 
-PipelineRun RunShippedRulesOnPath(const std::string& path, bool journal,
-                                  std::vector<Error>* errors) {
+PipelineRun RunShippedRulesOnPath(const std::string& path, bool journal, std::vector<Error>* errors,
+                                  const RunOptions& options) {
   PipelineRun run;
-  Collector collector(&run);
+  Collector collector(&run, options.records);
   Pipeline pipeline(ShippedMatcher(), &collector);
+  pipeline.SetPassOver(options.pass_over);
+  pipeline.SetThreads(options.threads);
   if (journal) {
     pipeline.ReadJournal(path, errors);
   } else {
@@ -61,18 +67,22 @@ PipelineRun RunShippedRulesOnPath(const std::string& path, bool journal,
   }
   pipeline.Findings();
   run.summary = pipeline.summary();
+  run.passed_over = pipeline.passed_over();
   for (const auto& [bdf, device] : pipeline.inventory().devices()) run.devices.push_back(device);
   return run;
 }
 
 PipelineRun RunShippedRules(std::string_view text, const std::string& name,
-                            const std::string& format) {
+                            const std::string& format, const RunOptions& options) {
   PipelineRun run;
-  Collector collector(&run);
+  Collector collector(&run, options.records);
   Pipeline pipeline(ShippedMatcher(), &collector, format);
+  pipeline.SetPassOver(options.pass_over);
+  pipeline.SetThreads(options.threads);
   pipeline.ReadText(text, name);
   pipeline.Findings();
   run.summary = pipeline.summary();
+  run.passed_over = pipeline.passed_over();
   return run;
 }
 

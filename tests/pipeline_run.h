@@ -24,16 +24,24 @@ struct PipelineRun {
   std::vector<Event> events;
   Summary summary;
   std::vector<PciDevice> devices;  // the PCI inventory (RunShippedRulesOnPath)
+  uint64_t passed_over = 0;        // Pipeline::passed_over()
+};
+
+// How a run is made. By default every record is collected, which frames every line.
+struct RunOptions {
+  bool records = true;    // collect every record (no line is passed over)
+  bool pass_over = true;  // Pipeline::SetPassOver
+  int threads = 1;        // Pipeline::SetThreads
 };
 
 // The text as one input through the whole pipeline with the embedded rules.
 PipelineRun RunShippedRules(std::string_view text, const std::string& name,
-                            const std::string& format = "auto");
+                            const std::string& format = "auto", const RunOptions& options = {});
 
 // A file or directory as ReadPath reads it (or, with `journal`, as --journal reads it) through
 // the whole pipeline with the embedded rules; read errors land in *errors.
-PipelineRun RunShippedRulesOnPath(const std::string& path, bool journal,
-                                  std::vector<Error>* errors);
+PipelineRun RunShippedRulesOnPath(const std::string& path, bool journal, std::vector<Error>* errors,
+                                  const RunOptions& options = {});
 
 }  // namespace kdiag::testing
 

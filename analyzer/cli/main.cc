@@ -13,6 +13,7 @@
 #include <cstring>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 
@@ -129,6 +130,7 @@ int RulesCheck(const Options& opt) {
 class NdjsonObserver : public PipelineObserver {
  public:
   NdjsonObserver(OutStream* out, bool records) : out_(out), records_(records) {}
+  bool WantsEveryRecord() const override { return records_; }
   void OnRecord(const Record& r) override {
     if (!records_) return;
     line_.clear();
@@ -170,6 +172,8 @@ int Analyze(const Options& opt) {
   bool ndjson = opt.output == "ndjson" && opt.emit.empty();
   NdjsonObserver observer(&out, opt.records);
   Pipeline pipeline(matcher.get(), ndjson ? &observer : nullptr, opt.format);
+  pipeline.SetThreads(opt.threads > 0 ? opt.threads
+                                      : static_cast<int>(std::thread::hardware_concurrency()));
 
   int status = 0;
   std::vector<Error> errors;

@@ -48,6 +48,9 @@ class EventAssembler {
   bool Add(const Record& record, const EventSink& sink);
   // End of an input: emit the open event and report, if any.
   void Flush(const EventSink& sink);
+  // No event waits for continuation lines and no report is open: a record that matches no rule
+  // changes nothing here (the pipeline may then pass over such records).
+  bool Idle() const { return !open_ && !report_; }
 
  private:
   bool Continue(const Record& record, const EventSink& sink);

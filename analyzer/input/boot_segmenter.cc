@@ -19,28 +19,37 @@ void BootSegmenter::Assign(Record* record) {
   } else if (!record->boot_id.empty()) {
     if (!boot_id_.empty() && record->boot_id != boot_id_) ++boot_;
     boot_id_ = record->boot_id;
-  } else if (record->source == Source::kKernel && boot_id_.empty()) {
-    const std::optional<int64_t>& t = record->time_us;
-    bool new_boot = false;
-    if (record->boot_marker) {
-      // A second "Linux version", or one after a dmesg that began mid-boot (ring-buffer wrap).
-      new_boot = seen_version_ || max_kernel_us_ > kOneSecondUs;
-    }
-    if (t && last_kernel_us_ && *t < *last_kernel_us_ - kOneSecondUs) new_boot = true;
-    if (new_boot) {
-      ++boot_;
-      seen_version_ = false;
-      last_kernel_us_.reset();
-      max_kernel_us_ = 0;
-    }
-    if (record->boot_marker) seen_version_ = true;
-    if (t) {
-      last_kernel_us_ = *t;
-      if (*t > max_kernel_us_) max_kernel_us_ = *t;
-    }
+  } else if (record->source == Source::kKernel) {
+    Kernel(record->boot_marker, record->time_us);
   }
   seen_any_ = true;
   record->boot = boot_;
+}
+
+void BootSegmenter::AssignKernelTime(int64_t time_us) {
+  Kernel(false, time_us);
+  seen_any_ = true;
+}
+
+void BootSegmenter::Kernel(bool boot_marker, const std::optional<int64_t>& t) {
+  if (!boot_id_.empty()) return;
+  bool new_boot = false;
+  if (boot_marker) {
+    // A second "Linux version", or one after a dmesg that began mid-boot (ring-buffer wrap).
+    new_boot = seen_version_ || max_kernel_us_ > kOneSecondUs;
+  }
+  if (t && last_kernel_us_ && *t < *last_kernel_us_ - kOneSecondUs) new_boot = true;
+  if (new_boot) {
+    ++boot_;
+    seen_version_ = false;
+    last_kernel_us_.reset();
+    max_kernel_us_ = 0;
+  }
+  if (boot_marker) seen_version_ = true;
+  if (t) {
+    last_kernel_us_ = *t;
+    if (*t > max_kernel_us_) max_kernel_us_ = *t;
+  }
 }
 
 }  // namespace kdiag

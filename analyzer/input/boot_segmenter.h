@@ -24,10 +24,14 @@ class BootSegmenter {
  public:
   // Sets record->boot (and may read record->boot_marker, time_us, source).
   void Assign(Record* record);
+  // The same for a kernel record that carries nothing but its time (a line passed over unframed:
+  // framer.h PlainKernelLine), without building it.
+  void AssignKernelTime(int64_t time_us);
   // Boots seen so far: 0 before any record, else the last index + 1.
   int boots() const { return seen_any_ ? boot_ + 1 : 0; }
 
  private:
+  void Kernel(bool boot_marker, const std::optional<int64_t>& t);
   int boot_ = 0;
   bool seen_any_ = false;
   bool seen_version_ = false;

@@ -112,6 +112,26 @@ void ConsoleFramer::Finish(const RecordSink& sink) {
   Flush(sink);
 }
 
+const std::vector<std::string>* ConsoleFramer::PassOverLiterals() const {
+  static const std::vector<std::string> literals{"\x1b", "Linux version "};
+  return &literals;
+}
+
+bool ConsoleFramer::PlainKernelLine(std::string_view line, int next, const RecordSink& sink,
+                                    int64_t* time_us) {
+  // The next line must start a record of its own: not indented (a continuation), not blank (held
+  // in case a continuation follows), not one whose escape sequences could hide either.
+  if (next < 0 || next == ' ' || next == '\n' || next == '\r' || next == '\x1b') return false;
+  // Frame() would set a boot id or boot start, or try the line as short-monotonic syslog.
+  if (monotonic_headers_ || boot_start_ || !boot_id_.empty()) return false;
+  if (line.empty() || line.back() == '\r') return false;
+  // Kernel text with the console stamp: Frame() tries Xen, guest and syslog shapes first, none of
+  // which starts with '[' unless it is short-monotonic (checked like TakeStampedHeader does).
+  if (!TakeConsoleStamp(line, time_us) || LooksLikeMonotonicHeader(line)) return false;
+  Flush(sink);
+  return true;
+}
+
 Record ConsoleFramer::Frame(std::string_view line, uint64_t number, size_t* continuation_width) {
   Record record;
   record.input = input_name_;

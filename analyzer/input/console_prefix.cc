@@ -537,17 +537,7 @@ bool TakeStampedHeader(std::string_view s, size_t* pos, SyslogHeader* h, Record*
   if (p < s.size() && s[p] == '[') {
     // Every kernel console line starts with a monotonic-looking stamp: until the input showed
     // short-monotonic, look for "] host kernel:" (two memchr and a compare) before parsing.
-    if (!*monotonic_mode) {
-      size_t close = s.find(']', p);
-      if (close == std::string_view::npos || close + 2 >= s.size() || s[close + 1] != ' ') {
-        return false;
-      }
-      size_t space = s.find(' ', close + 2);
-      if (space == std::string_view::npos || space == close + 2 ||
-          s.compare(space + 1, 7, "kernel:") != 0) {
-        return false;
-      }
-    }
+    if (!*monotonic_mode && !LooksLikeMonotonicHeader(s.substr(p))) return false;
     if (!TakeMonotonicStamp(s, &p, &usec)) return false;
     monotonic = needs_host = true;
   } else if (TakeUnixStamp(s, &p)) {
@@ -630,6 +620,36 @@ std::string_view CleanConsoleLine(std::string_view line, std::string* scratch) {
   }
   while (!scratch->empty() && scratch->back() == '\r') scratch->pop_back();
   return *scratch;
+}
+
+bool LooksLikeMonotonicHeader(std::string_view s) {
+  size_t close = s.find(']');
+  if (close == std::string_view::npos || close + 2 >= s.size() || s[close + 1] != ' ') {
+    return false;
+  }
+  size_t space = s.find(' ', close + 2);
+  return space != std::string_view::npos && space != close + 2 &&
+         s.compare(space + 1, 7, "kernel:") == 0;
+}
+
+bool TakeConsoleStamp(std::string_view line, int64_t* time_us) {
+  size_t p = 0;
+  int64_t usec = 0;
+  if (!TakeChar(line, &p, '[') || !TakeSeconds(line, &p, &usec) || !TakeChar(line, &p, ']')) {
+    return false;
+  }
+  if (p < line.size() && line[p] != ' ' && line[p] != '[') return false;
+  // ParseKernelPrefix goes on with more util-linux stamps: reltime's "[%b%e %H:%M]" would give
+  // the record a wall time without a year (syslog_year.h), so a line whose text starts with a
+  // bracket ("[drm] ...", a caller id, another stamp) is parsed in full to be sure.
+  size_t q = p < line.size() && line[p] == ' ' ? p + 1 : p;
+  if (q < line.size() && line[q] == '[') {
+    Record probe;
+    ParseKernelPrefix(line, &probe);
+    if (!probe.wall_time.empty() || probe.time_us != usec) return false;
+  }
+  *time_us = usec;
+  return true;
 }
 
 size_t ParseKernelPrefix(std::string_view line, Record* record) {

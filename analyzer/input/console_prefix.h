@@ -36,6 +36,17 @@ int LevelByName(std::string_view name);
 // facility, time_us, wall_time, caller. Returns the text offset (0 when the line has no prefix).
 size_t ParseKernelPrefix(std::string_view line, Record* record);
 
+// The kernel console stamp "[%5lu.%06lu] " (kernel/printk/printk.c print_time) at the start of
+// `line`, with 1 to 12 digits of seconds, followed by the end, a space or '['; false when
+// ParseKernelPrefix would find a wall-clock stamp after it. On the lines it accepts,
+// ParseKernelPrefix finds the same *time_us and no wall time; this is cheaper, for lines passed
+// over (ConsoleFramer::PlainKernelLine).
+bool TakeConsoleStamp(std::string_view line, int64_t* time_us);
+
+// "[stamp] host kernel:": how journalctl short-monotonic looks (see ParseSyslogLine). A cheap
+// test on the shape, not a parse.
+bool LooksLikeMonotonicHeader(std::string_view line);
+
 // The kernel's own "[time] " and caller id at the start of a message relayed by syslog.
 size_t ParseKernelStampInMessage(std::string_view message, Record* record);
 

@@ -9,7 +9,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "analyzer/input/record.h"
 
@@ -27,6 +29,20 @@ class Framer {
   // When the input was last written (seconds since the epoch, 0: now), for renderings whose
   // stamps leave the year out (syslog_year.h). Called before the first line.
   virtual void SetReferenceTime(int64_t /*unix_seconds*/) {}
+
+  // Passing over lines no rule can match (line_reader.h's Line::candidate false). A framer that
+  // can returns the literals that make a line a candidate for its own reasons, in addition to the
+  // rules' (a line it must frame to keep its own state right); null when it never passes over.
+  virtual const std::vector<std::string>* PassOverLiterals() const { return nullptr; }
+  // Before a line without any candidate literal: true when the line starts a kernel record that
+  // ends with it (`next`, Line::next, shows that no continuation follows) and whose record would
+  // carry nothing but its kernel time, *time_us; the record held back is then emitted first, as
+  // Line() would. The caller may then pass over the line (account for a kernel record with that
+  // time) or frame it with Line() as usual. False leaves everything unchanged.
+  virtual bool PlainKernelLine(std::string_view /*line*/, int /*next*/, const RecordSink& /*sink*/,
+                               int64_t* /*time_us*/) {
+    return false;
+  }
 };
 
 }  // namespace kdiag

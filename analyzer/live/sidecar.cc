@@ -26,6 +26,8 @@ double UnixNow() {
 class LiveObserver : public PipelineObserver {
  public:
   LiveObserver(LineOutput* out, bool records) : out_(out), records_(records) {}
+  // Unparsed records (EventCounts) come from journal framers, which never pass over records.
+  bool WantsEveryRecord() const override { return records_; }
   void OnRecord(const Record& r) override {
     counts_.AddRecord(r);
     if (!records_) return;

@@ -126,6 +126,7 @@ std::optional<Error> Matcher::Build(std::vector<Rule> rules, const DatabaseCache
   for (unsigned i = 0; i < exprs.size(); ++i) ids.push_back(i);
   Sha256::Digest key = DatabaseKey(exprs, flags, ids, HS_MODE_BLOCK);
   if (cache && cache->dir().empty()) cache = nullptr;
+  if (cache) m->cache_dir_ = cache->dir();
   std::optional<std::string> miss = "no cache";
   if (cache) miss = cache->Load(key, exprs.size(), &impl.prefilter);
   if (!miss) {
@@ -192,6 +193,18 @@ void Matcher::Match(const Record& record, std::vector<RuleMatch>* out) {
     out->push_back(std::move(match));
     last_rule = v.rule;
   }
+}
+
+const CandidateScanner* Matcher::Scanner(const std::vector<std::string>& extra) {
+  if (scanner_extra_ && *scanner_extra_ == extra) return scanner_.get();
+  std::vector<const std::string*> patterns;
+  for (const Impl::Variant& v : impl_->variants) patterns.push_back(v.pattern);
+  DatabaseCache cache(cache_dir_);
+  std::string why_not;
+  scanner_ = CandidateScanner::Build(patterns, extra, &cache, &why_not);
+  scanner_extra_ = extra;
+  scanner_note_ = scanner_ ? scanner_->origin() : why_not;
+  return scanner_.get();
 }
 
 bool Matcher::Excluded(size_t rule, std::string_view text) const {

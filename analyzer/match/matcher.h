@@ -24,6 +24,7 @@
 
 #include "analyzer/input/location.h"
 #include "analyzer/input/record.h"
+#include "analyzer/match/candidate_scanner.h"
 #include "analyzer/match/database_cache.h"
 #include "analyzer/match/rule.h"
 
@@ -58,6 +59,13 @@ class Matcher {
   // Does the record continue an event of `rule` (its `continuation` pattern)?
   bool Continues(const Rule& rule, const Record& record) const;
 
+  // The candidate scanner for these rules' patterns plus a framer's own literals
+  // (candidate_scanner.h), built on the first call (from the compiled-database cache when it has
+  // it) and kept for later calls with the same literals. Null when some pattern has no required
+  // literal; scanner_note() says why, or where the scanner came from.
+  const CandidateScanner* Scanner(const std::vector<std::string>& extra);
+  const std::string& scanner_note() const { return scanner_note_; }
+
   // Variants Vectorscan could not compile (run in RE2 for every record).
   size_t always_candidates() const { return always_.size(); }
 
@@ -76,6 +84,10 @@ class Matcher {
   std::vector<size_t> always_;  // variant indexes
   std::string origin_;
   std::unique_ptr<Impl> impl_;
+  std::string cache_dir_;  // of the cache Build used; empty: none
+  std::unique_ptr<CandidateScanner> scanner_;
+  std::optional<std::vector<std::string>> scanner_extra_;  // what scanner_ was built for
+  std::string scanner_note_;
 };
 
 }  // namespace kdiag

@@ -1,0 +1,163 @@
+// Passing over lines no rule can match (pipeline.h) and reading with worker threads
+// (block_reader.h) change how the output is computed, never what it is: every input here gives
+// the same events and summary when every line is framed, when lines are passed over, and when
+// they are passed over with several threads. The inputs are the project's corpus, the shared
+// conformance data (util-linux renderings, 560 syzkaller crash logs; skipped loudly when
+// ../shared is missing) and a large log made of them that spans several blocks.
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "analyzer/output/ndjson.h"
+#include "pipeline_run.h"
+#include "run_kdiag.h"
+
+namespace kdiag {
+namespace {
+
+using testing::PipelineRun;
+using testing::RunOptions;
+using testing::RunShippedRulesOnPath;
+
+// Regular files below `dir`, sorted; empty when it does not exist.
+std::vector<std::string> FilesBelow(const std::string& dir) {
+  std::vector<std::string> out;
+  DIR* d = opendir(dir.c_str());
+  if (!d) return out;
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    if (name == "." || name == "..") continue;
+    std::string path = dir + "/" + name;
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) continue;
+    if (S_ISDIR(st.st_mode)) {
+      for (std::string& f : FilesBelow(path)) out.push_back(std::move(f));
+    } else if (S_ISREG(st.st_mode)) {
+      out.push_back(path);
+    }
+  }
+  closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The corpus's logs: every input file, not the expected outputs, run lists or quirk files.
+std::vector<std::string> CorpusLogs() {
+  std::vector<std::string> out;
+  for (const std::string& f : FilesBelow(KDIAG_CORPUS_DIR)) {
+    if (f.find("/expected/") != std::string::npos) continue;
+    std::string base = f.substr(f.rfind('/') + 1);
+    if (base == "runs" || base == "README.md" || base.find("lspci") == 0 ||
+        base.find(".sxp") != std::string::npos) {
+      continue;
+    }
+    out.push_back(f);
+  }
+  return out;
+}
+
+std::string Fingerprint(const PipelineRun& run) {
+  std::string out;
+  for (const Event& e : run.events) AppendEventJson(e, &out);
+  AppendSummaryJson(run.summary, &out);
+  return out;
+}
+
+// Runs `path` framed, passed over, and passed over on `threads` threads; returns the lines passed
+// over.
+uint64_t ExpectSameOutput(const std::string& path, int threads = 3) {
+  std::vector<Error> framed_errors, passed_errors, threaded_errors;
+  PipelineRun framed = RunShippedRulesOnPath(path, false, &framed_errors, RunOptions{true, false});
+  PipelineRun passed = RunShippedRulesOnPath(path, false, &passed_errors, RunOptions{false, true});
+  PipelineRun threaded =
+      RunShippedRulesOnPath(path, false, &threaded_errors, RunOptions{false, true, threads});
+  EXPECT_EQ(framed.passed_over, 0u) << path;
+  EXPECT_EQ(Fingerprint(passed), Fingerprint(framed)) << path;
+  EXPECT_EQ(Fingerprint(threaded), Fingerprint(framed))
+      << path << " with " << threads << " threads";
+  EXPECT_EQ(threaded.passed_over, passed.passed_over) << path;
+  EXPECT_EQ(passed_errors.size(), framed_errors.size()) << path;
+  return passed.passed_over;
+}
+
+std::vector<std::string> SharedFiles(const std::string& relative) {
+  std::string dir = std::string(KDIAG_SHARED_DIR) + "/conformance/" + relative;
+  std::vector<std::string> files = FilesBelow(dir);
+  if (files.empty()) {
+    std::fprintf(stderr, "\n*** conformance data missing: %s -- SKIPPING ***\n\n", dir.c_str());
+  }
+  return files;
+}
+
+TEST(PassOver, CorpusGivesTheSameOutput) {
+  std::vector<std::string> logs = CorpusLogs();
+  ASSERT_GE(logs.size(), 10u);
+  uint64_t passed = 0;
+  for (const std::string& log : logs) passed += ExpectSameOutput(log);
+  EXPECT_GT(passed, 0u) << "no line of the corpus was passed over";
+}
+
+TEST(PassOver, UtilLinuxRenderingsGiveTheSameOutput) {
+  std::vector<std::string> files = SharedFiles("util-linux-dmesg");
+  if (files.empty()) GTEST_SKIP() << "../shared/conformance/util-linux-dmesg missing";
+  for (const std::string& f : files) ExpectSameOutput(f);
+}
+
+TEST(PassOver, SyzkallerLogsGiveTheSameOutput) {
+  std::vector<std::string> files = SharedFiles("syzkaller/report");
+  if (files.empty()) GTEST_SKIP() << "../shared/conformance/syzkaller/report missing";
+  uint64_t passed = 0;
+  for (const std::string& f : files) passed += ExpectSameOutput(f, 2);
+  EXPECT_GT(passed, 0u);
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Several megabytes of every corpus console log and syzkaller log, so blocks end inside records,
+// crash reports and continuation lines, and worker threads read ahead.
+TEST(PassOver, LargeLogAcrossBlocksGivesTheSameOutput) {
+  std::string parts;
+  for (const std::string& log : CorpusLogs()) {
+    if (log.size() > 4 && log.compare(log.size() - 4, 4, ".log") == 0) parts += ReadFile(log);
+  }
+  std::vector<std::string> syz = SharedFiles("syzkaller/report");
+  for (size_t i = 0; i < syz.size(); i += 7) parts += ReadFile(syz[i]);
+  ASSERT_FALSE(parts.empty());
+  std::string path = ::testing::TempDir() + "/kdiag_pass_over_large.log";
+  {
+    std::ofstream out(path, std::ios::binary);
+    for (size_t size = 0; size < (size_t{5} << 20); size += parts.size()) out << parts;
+  }
+  uint64_t passed = 0;
+  for (int threads : {2, 4}) passed = ExpectSameOutput(path, threads);
+  EXPECT_GT(passed, 1000u);
+  unlink(path.c_str());
+}
+
+// The command line: --threads 1 and --threads 2 write identical NDJSON for every corpus log.
+TEST(PassOver, ThreadsGiveIdenticalNdjson) {
+  for (const std::string& log : CorpusLogs()) {
+    auto one = testing::RunKdiag({"--threads", "1", "--output", "ndjson", log});
+    auto two = testing::RunKdiag({"--threads", "2", "--output", "ndjson", log});
+    EXPECT_EQ(one.status, two.status) << log;
+    EXPECT_EQ(one.out, two.out) << log;
+    EXPECT_NE(one.out.find("\"type\":\"summary\""), std::string::npos) << log << one.err;
+  }
+}
+
+}  // namespace
+}  // namespace kdiag
