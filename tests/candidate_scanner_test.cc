@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "analyzer/input/console_framer.h"
@@ -11,31 +12,41 @@
 namespace kdiag {
 namespace {
 
-std::vector<std::string> Literals(const std::string& pattern) {
-  std::vector<std::string> out;
-  EXPECT_TRUE(RequiredLiterals(pattern, &out)) << pattern;
-  std::sort(out.begin(), out.end());
+using Clauses = std::vector<std::vector<std::string>>;
+
+Clauses Of(const std::string& pattern) {
+  Clauses out;
+  EXPECT_TRUE(RequiredClauses(pattern, &out)) << pattern;
+  for (auto& c : out) std::sort(c.begin(), c.end());
   return out;
 }
 
-TEST(RequiredLiterals, KeepsOneLongLiteralOfAConcatenation) {
-  // Both words are required; the longer one is enough.
-  EXPECT_EQ(Literals(R"(pciback (\S+): Driver tried to write)"),
-            (std::vector<std::string>{": driver tried to write"}));
+TEST(RequiredClauses, ALongLiteralIsClauseEnough) {
+  // "pciback " is required too, but the long literal is rare enough on its own.
+  EXPECT_EQ(Of(R"(pciback (\S+): Driver tried to write)"), (Clauses{{": driver tried to write"}}));
 }
 
-TEST(RequiredLiterals, AlternativesNeedOneLiteralEach) {
-  EXPECT_EQ(Literals(R"((?:soft|hard) lockup - CPU#\d+ stuck|watchdog: BUG: hung)"),
-            (std::vector<std::string>{"hard lockup - cpu#", "soft lockup - cpu#",
-                                      "watchdog: bug: hung"}));
+TEST(RequiredClauses, ShortLiteralsTakeFurtherClauses) {
+  EXPECT_EQ(Of(R"(^(\S+): link (?:is )?down)"), (Clauses{{": link "}, {"down"}}));
 }
 
-TEST(RequiredLiterals, PatternsWithoutALiteralHaveNone) {
-  std::vector<std::string> out;
-  EXPECT_FALSE(RequiredLiterals(R"(^\S+$)", &out));
-  EXPECT_FALSE(RequiredLiterals(R"(a|b\d+)", &out));  // "a" is shorter than any literal kept
-  EXPECT_FALSE(RequiredLiterals("(unclosed", &out));
-  EXPECT_FALSE(RequiredLiterals("caf\xc3\xa9 au lait|\xc3\xa9t\xc3\xa9", &out));
+TEST(RequiredClauses, AlternativesShareAClause) {
+  EXPECT_EQ(Of(R"((?:soft|hard) lockup - CPU#\d+ stuck|watchdog: BUG: hung)"),
+            (Clauses{{"hard lockup - cpu#", "soft lockup - cpu#", "watchdog: bug: hung"}}));
+}
+
+TEST(RequiredClauses, LinkDownNeedsBothWords) {
+  Clauses c = Of(R"((\S+): (?:NIC )?Link (?:is )?[Dd]own)");
+  ASSERT_EQ(c.size(), 2u);
+  EXPECT_EQ(c[1], (std::vector<std::string>{"down"}));
+}
+
+TEST(RequiredClauses, PatternsWithoutALiteralHaveNone) {
+  Clauses out;
+  EXPECT_FALSE(RequiredClauses(R"(^\S+$)", &out));
+  EXPECT_FALSE(RequiredClauses(R"(a|b\d+)", &out));  // "a" is shorter than any literal kept
+  EXPECT_FALSE(RequiredClauses("(unclosed", &out));
+  EXPECT_FALSE(RequiredClauses("caf\xc3\xa9 au lait|\xc3\xa9t\xc3\xa9", &out));
 }
 
 std::vector<uint32_t> Ends(const CandidateScanner& s, std::string_view data, size_t skip = 0) {
@@ -45,22 +56,31 @@ std::vector<uint32_t> Ends(const CandidateScanner& s, std::string_view data, siz
   return ends;
 }
 
-TEST(CandidateScanner, FindsLiteralsIgnoringCaseAndSkipsTheTail) {
-  std::string p1 = "Kernel panic - not syncing: (.*)", p2 = R"(segfault at [0-9a-f]+ ip)";
+TEST(CandidateScanner, ALineIsACandidateWhenItSatisfiesEveryClause) {
+  std::string p1 = "Kernel panic - not syncing: (.*)", p2 = R"((\S+): NIC Link is Down)";
   std::string why;
   auto s = CandidateScanner::Build({&p1, &p2}, {"\x1b"}, nullptr, &why);
   ASSERT_NE(s, nullptr) << why;
-  std::string text = "xx KERNEL PANIC - NOT SYNCING: x\nfoo[1]: segfault at 0 ip\n\x1b[0m";
+  std::string text =
+      "xx KERNEL PANIC - NOT SYNCING: x\n"  // 0..32: a candidate, ignoring case
+      "eth0: NIC Link is Up\n"              // 33..53: "link" without "down"
+      "eth0: NIC Link is Down\n"            // 54..76: both clauses
+      "down, then link\n"                   // 77..92: both words, not the literals' order
+      "\x1b[0m\n"                           // an extra literal
+      "wlan0: nic link is down";            // no '\n': the end of the data
   std::vector<uint32_t> ends = Ends(*s, text);
-  ASSERT_EQ(ends.size(), 3u);
-  EXPECT_EQ(text.substr(0, ends[0]), "xx KERNEL PANIC - NOT SYNCING: ");
-  EXPECT_EQ(text[ends[2] - 1], '\x1b');
-  // With the first 10 bytes a tail: the panic literal ends after it and counts, offsets move.
-  std::vector<uint32_t> tail = Ends(*s, text, 10);
+  std::vector<uint32_t> want;
+  for (size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 1)) {
+    want.push_back(static_cast<uint32_t>(at));
+  }
+  // Lines 1, 3, 5 and the last one; line 4 has neither "nic link is down" nor ": ".
+  EXPECT_EQ(ends,
+            (std::vector<uint32_t>{want[0], want[2], want[4], static_cast<uint32_t>(text.size())}));
+  // With the first 40 bytes a tail: the panic line's literal ends inside it and is not counted;
+  // offsets are relative to the end of the tail.
+  std::vector<uint32_t> tail = Ends(*s, text, 40);
   ASSERT_EQ(tail.size(), 3u);
-  EXPECT_EQ(tail[0] + 10, ends[0]);
-  // A literal that ends inside the tail belongs to the block before.
-  EXPECT_EQ(Ends(*s, "segfault at ", 12).size(), 0u);
+  EXPECT_EQ(tail[0] + 40, want[2]);
 }
 
 TEST(CandidateScanner, APatternWithoutLiteralsMeansNoScanner) {

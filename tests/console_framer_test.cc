@@ -1,4 +1,6 @@
 #include "analyzer/input/console_framer.h"
+#include "analyzer/input/console_prefix.h"
+#include "analyzer/input/syslog_year.h"
 
 #include <gtest/gtest.h>
 
@@ -767,6 +769,60 @@ TEST(ConsoleFramerKernel, TextRunningIntoAKernelLineIsTwoRecords) {
   EXPECT_EQ(records[3].text, "next");
   EXPECT_EQ(records[4].text, "no stamp here [12.5] or [x.123456]");
   EXPECT_EQ(records[5].text, "<999>[    1.000000] x");  // a bad priority keeps the line whole
+}
+
+// Lines passed over are never framed, so the cheap stamp parser must agree with the real one on
+// every line it accepts: the same time, and no wall time that would move the year inference.
+TEST(ConsoleFramer, ConsoleStampAgreesWithParseKernelPrefix) {
+  const std::vector<std::string> pieces = {"[",
+                                           "]",
+                                           " ",
+                                           "  ",
+                                           "1",
+                                           "12",
+                                           "0",
+                                           "999999999999",
+                                           "9999999999999",
+                                           ".",
+                                           "000000",
+                                           "123456",
+                                           "1234567",
+                                           "[T1]",
+                                           "[    T42]",
+                                           "[C3]",
+                                           "[Nov 3 10:00]",
+                                           "[Mon Nov  3 10:00:00 2025]",
+                                           "[<    7.000000>]",
+                                           "[  +0.000100]",
+                                           " <    0.000001>",
+                                           "[drm]",
+                                           "x",
+                                           "kernel:",
+                                           "host ",
+                                           "2025-11-03T10:00:00,123456+00:00",
+                                           "\t",
+                                           "-",
+                                           "+"};
+  std::mt19937 rng(1);
+  size_t accepted = 0;
+  for (int i = 0; i < 200000; ++i) {
+    std::string line = "[";
+    int n = 1 + static_cast<int>(rng() % 9);
+    for (int k = 0; k < n; ++k) line += pieces[rng() % pieces.size()];
+    if (i % 3 == 0)
+      line = "[" + std::string(rng() % 4, ' ') + std::to_string(rng() % 100000) + "." +
+             std::to_string(100000 + rng() % 900000) + "]" + line.substr(1);
+    int64_t t = -1;
+    if (!TakeConsoleStamp(line, &t)) continue;
+    ++accepted;
+    Record r;
+    ParseKernelPrefix(line, &r);
+    ASSERT_TRUE(r.time_us.has_value()) << line;
+    EXPECT_EQ(*r.time_us, t) << line;
+    int month = 0, day = 0;
+    EXPECT_FALSE(YearlessMonthDay(r.wall_time, &month, &day)) << line;
+  }
+  EXPECT_GT(accepted, 10000u);
 }
 
 }  // namespace

@@ -231,9 +231,14 @@ TEST(DatabaseCache, GarbageBytesAreRebuilt) {
 // Rewrites the Vectorscan part of an entry and seals it with a correct checksum, so that the
 // checks behind the checksum are exercised.
 void ResealWithDatabase(std::string* b, const std::function<void(std::string*)>& edit) {
-  uint32_t n = 0;
-  for (int i = 0; i < 4; ++i) n |= uint32_t{static_cast<unsigned char>((*b)[40 + i])} << (8 * i);
-  size_t db_at = 44 + 4 * n + 8;
+  auto u32 = [&](size_t at) {
+    uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) v |= uint32_t{static_cast<unsigned char>((*b)[at + i])} << (8 * i);
+    return v;
+  };
+  uint32_t n = u32(40);          // refused ids
+  uint32_t t = u32(44 + 4 * n);  // the table
+  size_t db_at = 44 + 4 * n + 4 + 4 * t + 8;
   std::string db = b->substr(db_at, b->size() - 4 - db_at);
   edit(&db);
   std::string body = b->substr(0, db_at - 8);

@@ -38,9 +38,10 @@ size_t ParseKernelPrefix(std::string_view line, Record* record);
 
 // The kernel console stamp "[%5lu.%06lu] " (kernel/printk/printk.c print_time) at the start of
 // `line`, with 1 to 12 digits of seconds, followed by the end, a space or '['; false when
-// ParseKernelPrefix would find a wall-clock stamp after it. On the lines it accepts,
-// ParseKernelPrefix finds the same *time_us and no wall time; this is cheaper, for lines passed
-// over (ConsoleFramer::PlainKernelLine).
+// ParseKernelPrefix would find a bracketed wall-clock stamp after it. On the lines it accepts,
+// ParseKernelPrefix finds the same *time_us and no wall time without a year (the only kind that
+// changes the framer's state, syslog_year.h); this is much cheaper, for lines passed over
+// (ConsoleFramer::PlainKernelLine).
 bool TakeConsoleStamp(std::string_view line, int64_t* time_us);
 
 // "[stamp] host kernel:": how journalctl short-monotonic looks (see ParseSyslogLine). A cheap

@@ -2,22 +2,28 @@
 //
 // Most lines of a log match no rule. Framing a line (parsing its prefix, building a Record) and
 // running the matcher's per-record scan cost several hundred nanoseconds each; the scanner lets
-// the pipeline skip both for lines that cannot match. For every rule pattern it derives a set of
-// *required literals*: strings of which at least one occurs in any text the pattern matches
-// (RE2's FilteredRE2 analysis of the pattern, reduced to a minimal set that keeps the longest
-// literals). All those literals go into one Vectorscan literal database (caseless, since RE2's
-// analysis folds case), which is scanned over whole blocks of input at about a gigabyte per second.
-// A line in which no literal ends is no candidate: no rule can match it, so only its count and
-// its time stamp matter to later stages (the framer decides what else it needs: console_framer.h).
+// the pipeline skip both for lines that cannot match. From every rule pattern it derives up to
+// kMaxClauses *clauses*: sets of literals such that any text the pattern matches holds at least
+// one literal of every clause (RE2's FilteredRE2 analysis of the pattern: the first clause keeps
+// the longest literals, each further one uses none of the literals before it). "NIC Link is Down"
+// gives one clause for "link " and one for "down", so a "Link is Up" line is no candidate.
+//
+// All literals go into one Vectorscan literal database (caseless, since RE2's analysis folds
+// case), scanned over whole blocks of input at about a gigabyte per second. The few lines in which
+// a literal ends are then checked clause by clause: a line is a candidate when it satisfies every
+// clause of some pattern (or holds one of the caller's extra literals). Any other line matches no
+// rule, so only its count and its time stamp matter to later stages (the framer decides what else
+// it needs: console_framer.h).
 //
 // Literals are cut to kMaxLiteral bytes (a prefix of a required literal is required too), so a
 // literal that straddles two blocks is found by scanning each block together with the last
-// lookback() bytes of the one before.
+// lookback() bytes of the one before. A line that itself straddles blocks is always a candidate
+// (line_reader.h), so a line's clauses are always checked on all of its bytes.
 //
 // A pattern with no required literal (it can match text made of anything, like "^\S+$") makes the
-// scanner unavailable: Build says why, and every line is then a candidate. The database comes from
-// the compiled-database cache like the matcher's (database_cache.h); the literal derivation and
-// compile (about 40 ms for the shipped rules) run only on a miss.
+// scanner unavailable: Build says why, and every line is then a candidate. The database and the
+// clause table come from the compiled-database cache like the matcher's (database_cache.h); the
+// analysis and compile (about 40 ms for the shipped rules) run only on a miss.
 #ifndef KDIAG_MATCH_CANDIDATE_SCANNER_H_
 #define KDIAG_MATCH_CANDIDATE_SCANNER_H_
 
@@ -34,14 +40,15 @@
 
 namespace kdiag {
 
-// At least one of *literals (lowercase) occurs, ignoring ASCII case, in every text `pattern`
-// matches. False when there is no such set: the pattern has no literal it requires, a literal
-// holds a byte outside ASCII, or RE2 rejects it.
-bool RequiredLiterals(const std::string& pattern, std::vector<std::string>* literals);
+// The clauses of `pattern` (lowercase literals): every text it matches holds, ignoring ASCII case,
+// at least one literal of each. False when there is none: the pattern requires no literal, a
+// literal holds a byte outside ASCII, or RE2 rejects it.
+bool RequiredClauses(const std::string& pattern, std::vector<std::vector<std::string>>* clauses);
 
 class CandidateScanner {
  public:
   static constexpr size_t kMaxLiteral = 32;
+  static constexpr size_t kMaxClauses = 3;
 
   // Per-thread scanning state.
   class Scratch {
@@ -54,14 +61,17 @@ class CandidateScanner {
     friend class CandidateScanner;
     Scratch() = default;
     hs_scratch_t* hs = nullptr;
+    std::vector<std::pair<uint32_t, uint32_t>> hits;  // (end, literal id) of the current scan
+    std::vector<uint8_t> satisfied;                   // by group: clauses seen on the line
+    std::vector<uint32_t> touched;                    // groups with bits to clear
   };
 
   ~CandidateScanner();
   CandidateScanner(const CandidateScanner&) = delete;
   CandidateScanner& operator=(const CandidateScanner&) = delete;
 
-  // A scanner for `patterns` plus `extra` literals (any case), or null with *why_not saying which
-  // pattern has no required literal. `cache` may be null.
+  // A scanner for `patterns` plus `extra` literals (any case: a line holding one is a candidate),
+  // or null with *why_not saying which pattern has no required literal. `cache` may be null.
   static std::unique_ptr<CandidateScanner> Build(const std::vector<const std::string*>& patterns,
                                                  const std::vector<std::string>& extra,
                                                  const DatabaseCache* cache, std::string* why_not);
@@ -71,10 +81,11 @@ class CandidateScanner {
 
   std::unique_ptr<Scratch> NewScratch() const;
 
-  // Scans `data` and appends, in increasing order, the end offset (exclusive, relative to
-  // data + skip) of every literal occurrence that ends after data + skip. `skip` bytes at the
-  // front are the previous block's tail (at most lookback()). False when the scan failed (no
-  // scratch, a Vectorscan error): then nothing is known and every line is a candidate.
+  // Scans `data` and appends, in increasing order, one offset (relative to data + skip) inside
+  // every candidate line: its '\n', or the end of `data` for a last line without one. `skip` bytes
+  // at the front are the previous block's tail (at most lookback()): literals ending there are
+  // not counted. False when the scan failed (no scratch, a Vectorscan error): then nothing is
+  // known and every line is a candidate.
   bool Scan(std::string_view data, size_t skip, Scratch* scratch,
             std::vector<uint32_t>* ends) const;
 
@@ -86,7 +97,14 @@ class CandidateScanner {
 
  private:
   CandidateScanner() = default;
+  // Fills uses_ and full_ from db_.table; false when the table is malformed.
+  bool ReadTable(size_t literals);
+
+  // db_.table: for every literal, its count of uses, then each use as group << 2 | clause; then
+  // for every group the bit mask of all its clauses. A group is a pattern or an extra literal.
   PrefilterDatabase db_;
+  std::vector<std::vector<uint32_t>> uses_;  // by literal id: group << 2 | clause
+  std::vector<uint8_t> full_;                // by group
   std::string origin_;
 };
 

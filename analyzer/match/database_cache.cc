@@ -22,14 +22,15 @@ namespace kdiag {
 namespace {
 
 // File layout (integers little-endian):
-//   "kdiaghs1"                      magic and format version
+//   "kdiaghs3"                      magic and format version
 //   32 bytes                        the key
 //   u32 n, n x u32                  ids of the expressions Vectorscan refused
+//   u32 t, t x u32                  the compiler's table (PrefilterDatabase::table)
 //   u64 m, m bytes                  hs_serialize_database output (m = 0: no database)
 //   u32                             CRC-32 (zlib's, as in gzip) of everything above
 // The CRC catches damage, not malice (the directory is the user's own, see CheckOwnDirectory):
 // at several hundred kilobytes a file, SHA-256 here cost more than the rest of loading it.
-constexpr std::string_view kMagic = "kdiaghs2";
+constexpr std::string_view kMagic = "kdiaghs3";
 constexpr std::string_view kSuffix = ".hsdb";
 constexpr std::string_view kTempSuffix = ".tmp";
 constexpr time_t kStaleTempSeconds = 3600;
@@ -131,6 +132,7 @@ PrefilterDatabase& PrefilterDatabase::operator=(PrefilterDatabase&& o) noexcept 
     if (db) hs_free_database(db);
     db = std::exchange(o.db, nullptr);
     always = std::move(o.always);
+    table = std::move(o.table);
   }
   return *this;
 }
@@ -216,6 +218,10 @@ std::optional<std::string> DatabaseCache::Load(const Sha256::Digest& key, size_t
     if (id >= expressions) return path + ": refused id out of range";
     entry.always.push_back(id);
   }
+  uint32_t t = 0;
+  if (!in.U32(&t) || t > in.left() / 4) return path + ": bad table size";
+  entry.table.resize(t);
+  for (uint32_t& v : entry.table) in.U32(&v);
   if (!in.U64(&m) || m != in.left() || !in.Bytes(m, &bytes)) return path + ": bad database size";
   // No database is stored only when Vectorscan refused every expression.
   if (m == 0 && n != expressions) return path + ": no database but not every expression refused";
@@ -261,6 +267,8 @@ std::optional<std::string> DatabaseCache::Store(const Sha256::Digest& key,
   file += KeyBytes(key);
   PutU32(static_cast<uint32_t>(entry.always.size()), &file);
   for (unsigned id : entry.always) PutU32(id, &file);
+  PutU32(static_cast<uint32_t>(entry.table.size()), &file);
+  for (uint32_t v : entry.table) PutU32(v, &file);
   if (entry.db) {
     char* bytes = nullptr;
     size_t length = 0;

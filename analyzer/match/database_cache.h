@@ -28,6 +28,7 @@
 #include <hs/hs.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,11 +42,15 @@ namespace kdiag {
 struct PrefilterDatabase {
   hs_database_t* db = nullptr;
   std::vector<unsigned> always;
+  // Numbers the compiler of the database keeps with it, opaque here (the candidate scanner's
+  // literal-to-pattern table).
+  std::vector<uint32_t> table;
 
   PrefilterDatabase() = default;
   PrefilterDatabase(const PrefilterDatabase&) = delete;
   PrefilterDatabase& operator=(const PrefilterDatabase&) = delete;
-  PrefilterDatabase(PrefilterDatabase&& o) noexcept : db(o.db), always(std::move(o.always)) {
+  PrefilterDatabase(PrefilterDatabase&& o) noexcept
+      : db(o.db), always(std::move(o.always)), table(std::move(o.table)) {
     o.db = nullptr;
   }
   PrefilterDatabase& operator=(PrefilterDatabase&& o) noexcept;
