@@ -13,6 +13,8 @@ namespace {
 // Literals shorter than this are not worth scanning for (RE2 drops them from its analysis, which
 // then treats that part of the pattern as matching anything).
 constexpr int kMinLiteral = 3;
+// Literals are first sought this long, then shorter down to kMinLiteral (RequiredClauses).
+constexpr int kLongLiteral = 4;
 
 // A clause whose literals all have at least this many bytes is selective enough on its own.
 constexpr size_t kSelectiveLiteral = 10;
@@ -22,11 +24,15 @@ constexpr char kKeyMarker[] = "kdiag candidate clauses v3";
 
 }  // namespace
 
-bool RequiredClauses(const std::string& pattern, std::vector<std::vector<std::string>>* clauses) {
+namespace {
+
+// The clauses made of literals of at least `min_literal` bytes.
+bool ClausesOfLength(const std::string& pattern, int min_literal,
+                     std::vector<std::vector<std::string>>* clauses) {
   clauses->clear();
   RE2::Options options;
   options.set_log_errors(false);
-  re2::FilteredRE2 filter(kMinLiteral);
+  re2::FilteredRE2 filter(min_literal);
   int id = 0;
   if (filter.Add(pattern, options, &id) != RE2::NoError) return false;
   std::vector<std::string> atoms;
@@ -76,6 +82,17 @@ bool RequiredClauses(const std::string& pattern, std::vector<std::vector<std::st
   return !clauses->empty();
 }
 
+}  // namespace
+
+bool RequiredClauses(const std::string& pattern, std::vector<std::vector<std::string>>* clauses) {
+  // Short literals are common words and slow the scan of every byte: take the longest minimum
+  // length that still leaves the pattern a clause.
+  for (int min_literal = kLongLiteral; min_literal >= kMinLiteral; --min_literal) {
+    if (ClausesOfLength(pattern, min_literal, clauses)) return true;
+  }
+  return false;
+}
+
 CandidateScanner::Scratch::~Scratch() {
   if (hs) hs_free_scratch(hs);
 }
@@ -86,9 +103,10 @@ std::unique_ptr<CandidateScanner> CandidateScanner::Build(
     const std::vector<const std::string*>& patterns, const std::vector<std::string>& extra,
     const DatabaseCache* cache, std::string* why_not) {
   // The key covers how the clauses are derived, not only the patterns.
-  std::string marker = std::string(kKeyMarker) + " min " + std::to_string(kMinLiteral) + " max " +
-                       std::to_string(kMaxLiteral) + " clauses " + std::to_string(kMaxClauses) +
-                       " selective " + std::to_string(kSelectiveLiteral);
+  std::string marker = std::string(kKeyMarker) + " min " + std::to_string(kMinLiteral) + "-" +
+                       std::to_string(kLongLiteral) + " max " + std::to_string(kMaxLiteral) +
+                       " clauses " + std::to_string(kMaxClauses) + " selective " +
+                       std::to_string(kSelectiveLiteral);
   std::vector<const char*> key_parts{marker.c_str()};
   for (const std::string* p : patterns) key_parts.push_back(p->c_str());
   key_parts.push_back("");  // patterns end, extra literals begin
