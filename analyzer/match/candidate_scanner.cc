@@ -255,7 +255,13 @@ bool CandidateScanner::Scan(std::string_view data, size_t skip, Scratch* scratch
                               scratch->hs, OnLiteral, &state) != HS_SUCCESS) {
     return false;
   }
-  if (!std::is_sorted(hits.begin(), hits.end())) std::sort(hits.begin(), hits.end());
+  // Vectorscan reports in order of end offset; only the ends matter for grouping by line.
+  auto by_end = [](const std::pair<uint32_t, uint32_t>& a, const std::pair<uint32_t, uint32_t>& b) {
+    return a.first < b.first;
+  };
+  if (!std::is_sorted(hits.begin(), hits.end(), by_end)) {
+    std::sort(hits.begin(), hits.end(), by_end);
+  }
   // Hits come line by line: gather each line's, and see whether they satisfy every clause of
   // some group.
   const char* d = data.data();

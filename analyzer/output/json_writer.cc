@@ -6,9 +6,30 @@
 
 namespace kdiag {
 
+namespace {
+
+// Bytes copied as they are: printable ASCII other than '"' and '\\'.
+struct PlainBytes {
+  bool plain[256] = {};
+  constexpr PlainBytes() {
+    for (int c = 0x20; c < 0x7f; ++c) plain[c] = c != '"' && c != '\\';
+  }
+};
+constexpr PlainBytes kPlain;
+
+}  // namespace
+
 void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
   for (size_t i = 0; i < s.size();) {
+    // Most text is plain: copy a whole run at once.
+    size_t run = i;
+    while (run < s.size() && kPlain.plain[static_cast<unsigned char>(s[run])]) ++run;
+    if (run > i) {
+      out->append(s.data() + i, run - i);
+      i = run;
+      continue;
+    }
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c == '"' || c == '\\') {
       out->push_back('\\');
