@@ -13,11 +13,11 @@
 #   1. bench/gen_corpus.py writes DIR/corpus-<MB>mb-<hash>.log, the same file bench/e2e.sh uses
 #      (reused when present), and a 100 KB slice of it.
 #   2. bench/gen_rules.py writes DIR/rules-<M>x/: the shipped rule files and M-1 variants of every
-#      rule, each with one letter of a literal word changed, so that they match none of the
-#      corpus's lines (see its header).
+#      rule, each with one letter of a literal word changed, so that they match (almost) none of
+#      the corpus's lines (see its header).
 #   3. Both rule sets run with --no-embedded-rules, the 1x one with `--rules rules/`, the Mx one
-#      with `--rules DIR/rules-<M>x`; the event counts must be equal (the variants match
-#      nothing), else the script stops.
+#      with `--rules DIR/rules-<M>x`; the Mx event count may exceed the 1x one by at most 1% (a
+#      variant whose changed word is optional still matches), else the script stops.
 #   4. hyperfine -N times, with a warm compiled-database cache (KDIAG_CACHE_DIR=DIR/cache):
 #      the corpus with 1x and Mx rules, then the 100 KB slice with a warm cache and with
 #      KDIAG_NO_CACHE=1 (start-up, where the compile of the larger database shows).
@@ -84,8 +84,12 @@ events() { "$kdiag" "$@" | tail -n 1 | sed -n 's/.*"events":\([0-9]*\).*/\1/p'; 
 e1=$(events "${one[@]}" "$corpus")  # untimed; also fills the cache for both rule sets
 em=$(events "${more[@]}" "$corpus")
 echo "rule_scaling: events 1x $e1, ${mult}x $em" >&2
-if [ -z "$e1" ] || [ "$e1" != "$em" ]; then
-  die "the ${mult}x rules found $em events, 1x found $e1"
+[ -n "$e1" ] && [ -n "$em" ] || die "no event count from kdiag"
+# A variant with one letter changed can still match where the changed word sits in an optional
+# part or an alternative; more than 1% more events would no longer measure the cost of rules.
+if [ "$e1" != "$em" ]; then
+  echo "rule_scaling: note: the ${mult}x rules found $em events, 1x found $e1" >&2
+  [ "$em" -le $((e1 + e1 / 100)) ] || die "the ${mult}x rules found too many more events"
 fi
 patterns1=$("$kdiag" --no-embedded-rules --rules "$root/rules" rules patterns | wc -l)
 patternsm=$("$kdiag" --no-embedded-rules --rules "$many" rules patterns | wc -l)
@@ -104,7 +108,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 echo
 echo "corpus: $(stat -c %s "$corpus") bytes ($corpus); slice $(stat -c %s "$slice") bytes"
-echo "events: $e1 with either rule set; load average $load_before before, $load_after after"
+echo "events: $e1 with 1x, $em with ${mult}x; load average $load_before before, $load_after after"
 python3 - "$dir/scaling-corpus.json" "$dir/scaling-startup.json" <<'PY'
 import json, sys
 for path in sys.argv[1:]:
