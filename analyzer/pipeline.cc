@@ -130,6 +130,7 @@ void Pipeline::ReadSource(std::unique_ptr<ByteSource> raw, const std::string& na
   if (pass_over_ && own && !(observer_ && observer_->WantsEveryRecord())) {
     scanner = matcher_->Scanner(*own);
   }
+  const Matcher* scanned_for = matcher_;
   if (scanner) {
     reader.ScanWith([scanner] { return scanner->NewBlockScan(); }, scanner->lookback(),
                     live ? 1 : threads_);
@@ -137,6 +138,9 @@ void Pipeline::ReadSource(std::unique_ptr<ByteSource> raw, const std::string& na
   auto err = reader.ForEach([&](const Line& line) {
     if (line.truncated) ++summary_.truncated_lines;
     int64_t time_us = 0;
+    // After a rule reload (SetMatcher) the blocks are still scanned for the old rules' literals:
+    // frame every line from then on.
+    if (scanner && matcher_ != scanned_for) scanner = nullptr;
     if (!line.candidate && scanner &&
         state.framer->PlainKernelLine(line.text, line.next, sink, &time_us) && assembler_.Idle()) {
       state.boots.AssignKernelTime(time_us);

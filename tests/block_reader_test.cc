@@ -127,6 +127,20 @@ TEST(BlockReader, ReadErrorComesAfterTheBlocksBeforeIt) {
   }
 }
 
+TEST(BlockReader, AfterTheEndEveryCallSaysSo) {
+  for (int threads : {1, 3}) {
+    StringSource source("abc\n", SIZE_MAX);
+    BlockReader reader(&source, NaiveScan(), 2, threads, 2);
+    ScannedBlock b;
+    std::string error;
+    while (reader.Next(&b, &error)) {
+    }
+    EXPECT_FALSE(reader.Next(&b, &error));
+    EXPECT_FALSE(reader.Next(&b, &error));
+    EXPECT_TRUE(error.empty());
+  }
+}
+
 TEST(BlockReader, StoppingEarlyJoinsTheWorkers) {
   StringSource source(RandomText(100000, 3), SIZE_MAX);
   BlockReader reader(&source, NaiveScan(), 2, 4, 10);

@@ -13,11 +13,16 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "analyzer/input/byte_source.h"
+#include "analyzer/match/matcher.h"
+#include "analyzer/match/rule_file.h"
 #include "analyzer/output/ndjson.h"
+#include "analyzer/pipeline.h"
 #include "pipeline_run.h"
 #include "run_kdiag.h"
 
@@ -157,6 +162,60 @@ TEST(PassOver, ThreadsGiveIdenticalNdjson) {
     EXPECT_EQ(one.out, two.out) << log;
     EXPECT_NE(one.out.find("\"type\":\"summary\""), std::string::npos) << log << one.err;
   }
+}
+
+std::unique_ptr<Matcher> RuleMatcher(const std::string& id, const std::string& pattern) {
+  std::string text = "[[rule]]\nid = \"" + id +
+                     "\"\nseverity = \"warning\"\nsource = \"kernel\"\npattern = \"" + pattern +
+                     "\"\nsummary = \"s\"\n  [[rule.example]]\n  line = \"" + pattern + "\"\n";
+  std::vector<Rule> rules;
+  EXPECT_FALSE(ParseRuleFile(text, "t.toml", &rules));
+  std::unique_ptr<Matcher> m;
+  EXPECT_FALSE(Matcher::Build(std::move(rules), nullptr, &m));
+  return m;
+}
+
+class EventIds : public PipelineObserver {
+ public:
+  bool WantsEveryRecord() const override { return false; }
+  void OnEvent(const Event& e) override { ids.push_back(e.rule->id); }
+  std::vector<std::string> ids;
+};
+
+// Hands out one chunk per read, and reloads the rules before the second.
+class ReloadingChunks : public ByteSource {
+ public:
+  ReloadingChunks(Pipeline* p, Matcher* m) : pipeline_(p), matcher_(m) {}
+  long Read(char* buf, size_t n, std::string*) override {
+    static const char* const kChunks[] = {
+        "[    1.000000] before rule fires\n[    1.100000] plain\n",
+        "[    2.000000] plain\n[    2.100000] after rule fires\n[    2.200000] plain\n"};
+    if (next_ == 2) return 0;
+    if (next_ == 1) pipeline_->SetMatcher(matcher_);
+    std::string chunk = kChunks[next_++];
+    size_t take = std::min(n, chunk.size());
+    chunk.copy(buf, take);
+    return static_cast<long>(take);
+  }
+
+ private:
+  Pipeline* pipeline_;
+  Matcher* matcher_;
+  int next_ = 0;
+};
+
+// A live input's blocks were scanned for the rules it started with. After a reload (SIGHUP:
+// Pipeline::SetMatcher), lines holding only the new rules' literals must still be matched.
+TEST(PassOver, ReloadedRulesSeeTheRestOfALiveInput) {
+  auto before = RuleMatcher("t.before", "before rule fires");
+  auto after = RuleMatcher("t.after", "after rule fires");
+  EventIds observer;
+  Pipeline pipeline(before.get(), &observer);
+  ReloadingChunks source(&pipeline, after.get());
+  std::vector<Error> errors;
+  pipeline.Follow(&source, "live", &errors);
+  pipeline.Findings();
+  EXPECT_EQ(observer.ids, (std::vector<std::string>{"t.before", "t.after"}));
 }
 
 }  // namespace

@@ -95,6 +95,7 @@ void BlockReader::Work() {
 bool BlockReader::Hand(Slot* slot, ScannedBlock* out, std::string* error) {
   if (slot->size == 0) {
     if (!slot->error.empty()) *error = slot->error;
+    done_ = true;  // no later block will ever be filled
     return false;
   }
   out->data = std::string_view(slot->buffer.get() + lookback_, slot->size);
@@ -103,6 +104,7 @@ bool BlockReader::Hand(Slot* slot, ScannedBlock* out, std::string* error) {
 }
 
 bool BlockReader::Next(ScannedBlock* out, std::string* error) {
+  if (done_) return false;
   if (workers_.empty()) {
     Fill(&single_);
     Scan(&single_, scan_);

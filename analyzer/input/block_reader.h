@@ -58,7 +58,8 @@ class BlockReader {
   BlockReader& operator=(const BlockReader&) = delete;
 
   // The next block in input order (valid until the next call). False at the end of the input, or
-  // on a read error with *error set (the blocks before it were all handed out).
+  // on a read error with *error set (the blocks before it were all handed out); false again on
+  // every later call.
   bool Next(ScannedBlock* out, std::string* error);
 
  private:
@@ -83,8 +84,9 @@ class BlockReader {
   BlockScanFactory factory_;
   size_t lookback_;
   size_t block_size_;
-  std::string tail_;  // the last lookback bytes read so far
-  bool end_ = false;  // the source reported its end or an error
+  std::string tail_;   // the last lookback bytes read so far
+  bool end_ = false;   // the source reported its end or an error (set by the reader)
+  bool done_ = false;  // the consumer was told the input ended
 
   // One thread: a single slot, filled and scanned by the caller.
   BlockScan scan_;
