@@ -3,7 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
+
+#include <zlib.h>
 
 #include "analyzer/input/console_framer.h"
 #include "analyzer/match/matcher.h"
@@ -100,6 +105,50 @@ TEST(CandidateScanner, ShippedRulesHaveAScanner) {
   ConsoleFramer framer("x");
   EXPECT_NE(m->Scanner(*framer.PassOverLiterals()), nullptr) << m->scanner_note();
   EXPECT_EQ(m->scanner_note(), "compiled (no cache)");
+}
+
+// A cache file is input too: a table that claims four billion literals, sealed with a correct
+// checksum, is a miss and a rebuild, not an allocation that kills the process.
+TEST(CandidateScanner, ForgedCacheTableIsAMiss) {
+  char tmpl[] = "/tmp/kdiag_scanner_cache_XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  std::string dir = tmpl;
+  DatabaseCache cache(dir);
+  std::string p1 = R"((\S+): NIC Link is Down)";
+  std::string why;
+  ASSERT_NE(CandidateScanner::Build({&p1}, {}, &cache, &why), nullptr) << why;
+  std::string path;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) path = e.path();
+  std::string b;
+  {
+    std::ifstream in(path, std::ios::binary);
+    b.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  auto u32 = [&](size_t at) {
+    uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) v |= uint32_t{static_cast<unsigned char>(b[at + i])} << (8 * i);
+    return v;
+  };
+  auto put = [](uint32_t v, std::string* out) {
+    for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>(v >> (8 * i)));
+  };
+  size_t table_at = 44 + 4 * size_t{u32(40)};
+  size_t rest_at = table_at + 4 + 4 * size_t{u32(table_at)};
+  std::string forged = b.substr(0, table_at);
+  put(4, &forged);
+  for (uint32_t v : {0xFFFFFFF0u, 1u, 0u, 1u}) put(v, &forged);
+  forged += b.substr(rest_at, b.size() - 4 - rest_at);
+  put(static_cast<uint32_t>(
+          crc32_z(0, reinterpret_cast<const Bytef*>(forged.data()), forged.size())),
+      &forged);
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << forged;
+  }
+  auto again = CandidateScanner::Build({&p1}, {}, &cache, &why);
+  ASSERT_NE(again, nullptr) << why;
+  EXPECT_NE(again->origin().find("malformed table"), std::string::npos) << again->origin();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

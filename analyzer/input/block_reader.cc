@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <system_error>
 
 namespace kdiag {
 
@@ -26,7 +27,16 @@ BlockReader::BlockReader(ByteSource* source, BlockScanFactory scan, size_t lookb
   }
   slots_.resize(static_cast<size_t>(threads) + 2);
   for (Slot& s : slots_) s.buffer.reset(new char[lookback_ + block_size_]);
-  for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(); });
+  try {
+    for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(); });
+  } catch (const std::system_error&) {
+    // No thread to be had: with at least one, go on with fewer; with none, read in this thread.
+    if (workers_.empty()) {
+      slots_.clear();
+      single_.buffer.reset(new char[lookback_ + block_size_]);
+      if (factory_) scan_ = factory_();
+    }
+  }
 }
 
 BlockReader::~BlockReader() {

@@ -125,7 +125,10 @@ std::unique_ptr<CandidateScanner> CandidateScanner::Build(
     scanner->origin_ = "cache hit: " + cache->PathFor(key);
     return scanner;
   }
-  if (!miss) miss = "malformed table";
+  if (!miss) {
+    miss = "malformed table";
+    scanner->db_ = PrefilterDatabase();  // frees the database loaded with it
+  }
 
   // Literal ids in first-seen order; table parts per literal and per group.
   std::map<std::string, uint32_t> ids;
@@ -203,7 +206,12 @@ bool CandidateScanner::ReadTable(size_t literals) {
   const std::vector<uint32_t>& t = db_.table;
   uses_.clear();
   full_.clear();
-  if (t.size() < 2 || t[0] != literals || t[1] == 0 || t[1] > t.size()) return false;
+  // Every literal takes at least its count, every group its mask: bounds before any allocation
+  // (a cache file is input too).
+  if (t.size() < 2 || t[0] != literals || literals > t.size() - 2 || t[1] == 0 ||
+      t[1] > t.size() - 2 - literals) {
+    return false;
+  }
   uint32_t groups = t[1];
   size_t at = 2;
   uses_.resize(literals);
