@@ -4,21 +4,20 @@
 // they are passed over with several threads. The inputs are the project's corpus, the shared
 // conformance data (util-linux renderings, 560 syzkaller crash logs; skipped loudly when
 // ../shared is missing) and a large log made of them that spans several blocks.
-#include <dirent.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "analyzer/input/byte_source.h"
+#include "analyzer/input/file_text.h"
 #include "analyzer/match/matcher.h"
 #include "analyzer/match/rule_file.h"
 #include "analyzer/output/ndjson.h"
@@ -36,21 +35,11 @@ using testing::RunShippedRulesOnPath;
 // Regular files below `dir`, sorted; empty when it does not exist.
 std::vector<std::string> FilesBelow(const std::string& dir) {
   std::vector<std::string> out;
-  DIR* d = opendir(dir.c_str());
-  if (!d) return out;
-  while (dirent* e = readdir(d)) {
-    std::string name = e->d_name;
-    if (name == "." || name == "..") continue;
-    std::string path = dir + "/" + name;
-    struct stat st;
-    if (stat(path.c_str(), &st) != 0) continue;
-    if (S_ISDIR(st.st_mode)) {
-      for (std::string& f : FilesBelow(path)) out.push_back(std::move(f));
-    } else if (S_ISREG(st.st_mode)) {
-      out.push_back(path);
-    }
+  std::error_code ec;
+  for (std::filesystem::recursive_directory_iterator it(dir, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    if (it->is_regular_file()) out.push_back(it->path().string());
   }
-  closedir(d);
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -126,10 +115,9 @@ TEST(PassOver, SyzkallerLogsGiveTheSameOutput) {
 }
 
 std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  std::string text;
+  EXPECT_FALSE(ReadFileText(path, &text)) << path;
+  return text;
 }
 
 // Several megabytes of every corpus console log and syzkaller log, so blocks end inside records,

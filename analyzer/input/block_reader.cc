@@ -20,23 +20,20 @@ BlockReader::BlockReader(ByteSource* source, BlockScanFactory scan, size_t lookb
       lookback_(factory_ ? lookback : 0),
       block_size_(std::max<size_t>(block_size, 1)) {
   threads = std::clamp(threads, 1, kMaxThreads);
-  if (threads == 1) {
-    single_.buffer.reset(new char[lookback_ + block_size_]);
-    if (factory_) scan_ = factory_();
-    return;
-  }
-  slots_.resize(static_cast<size_t>(threads) + 2);
-  for (Slot& s : slots_) s.buffer.reset(new char[lookback_ + block_size_]);
-  try {
-    for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(); });
-  } catch (const std::system_error&) {
-    // No thread to be had: with at least one, go on with fewer; with none, read in this thread.
-    if (workers_.empty()) {
-      slots_.clear();
-      single_.buffer.reset(new char[lookback_ + block_size_]);
-      if (factory_) scan_ = factory_();
+  if (threads > 1) {
+    slots_.resize(static_cast<size_t>(threads) + 2);
+    for (Slot& s : slots_) s.buffer.reset(new char[lookback_ + block_size_]);
+    try {
+      for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(); });
+    } catch (const std::system_error&) {
+      // Fewer threads than asked for: go on with those there are.
     }
+    if (!workers_.empty()) return;
+    slots_.clear();
   }
+  // One thread: everything happens in Next().
+  single_.buffer.reset(new char[lookback_ + block_size_]);
+  if (factory_) scan_ = factory_();
 }
 
 BlockReader::~BlockReader() {

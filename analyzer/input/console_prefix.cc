@@ -650,12 +650,12 @@ bool TakeConsoleStamp(std::string_view line, int64_t* time_us) {
   if (line[p] != ']') return false;
   ++p;
   int64_t usec = sec * kUsecPerSec + frac;
-  if (p < line.size() && line[p] != ' ' && line[p] != '[') return false;
+  if (p < n && line[p] != ' ' && line[p] != '[') return false;
   // ParseKernelPrefix goes on with more util-linux stamps: reltime's "[%b%e %H:%M]" would give
   // the record a wall time without a year (syslog_year.h), so a line whose text starts with a
   // bracket ("[drm] ...", a caller id, another stamp) is parsed in full to be sure.
-  size_t q = p < line.size() && line[p] == ' ' ? p + 1 : p;
-  if (q < line.size() && line[q] == '[') {
+  size_t q = p < n && line[p] == ' ' ? p + 1 : p;
+  if (q < n && line[q] == '[') {
     Record probe;
     ParseKernelPrefix(line, &probe);
     if (!probe.wall_time.empty() || probe.time_us != usec) return false;

@@ -30,7 +30,7 @@ std::optional<Error> LineReader::ForEach(const std::function<void(const Line&)>&
     out.text = text;
     ++out.number;
     out.truncated = truncated;
-    out.candidate = candidate || truncated;
+    out.candidate = candidate;
     out.next = next;
     line(out);
   };

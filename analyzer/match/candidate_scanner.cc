@@ -22,10 +22,6 @@ constexpr size_t kSelectiveLiteral = 10;
 // Part of the cache key: a new derivation or layout must not reuse old entries.
 constexpr char kKeyMarker[] = "kdiag candidate clauses v3";
 
-}  // namespace
-
-namespace {
-
 // The clauses made of literals of at least `min_literal` bytes.
 bool ClausesOfLength(const std::string& pattern, int min_literal,
                      std::vector<std::vector<std::string>>* clauses) {
@@ -121,7 +117,7 @@ std::unique_ptr<CandidateScanner> CandidateScanner::Build(
     *why_not = "a rule pattern has no required literal (cached)";
     return nullptr;
   }
-  if (!miss && scanner->ReadTable(scanner->db_.table.empty() ? 0 : scanner->db_.table[0])) {
+  if (!miss && scanner->ReadTable()) {
     scanner->origin_ = "cache hit: " + cache->PathFor(key);
     return scanner;
   }
@@ -191,7 +187,7 @@ std::unique_ptr<CandidateScanner> CandidateScanner::Build(
     if (err) hs_free_compile_error(err);
     return nullptr;
   }
-  if (!scanner->ReadTable(list.size())) {
+  if (!scanner->ReadTable()) {
     *why_not = "internal: clause table";
     return nullptr;
   }
@@ -202,16 +198,16 @@ std::unique_ptr<CandidateScanner> CandidateScanner::Build(
   return scanner;
 }
 
-bool CandidateScanner::ReadTable(size_t literals) {
+bool CandidateScanner::ReadTable() {
   const std::vector<uint32_t>& t = db_.table;
   uses_.clear();
   full_.clear();
   // Every literal takes at least its count, every group its mask: bounds before any allocation
   // (a cache file is input too).
-  if (t.size() < 2 || t[0] != literals || literals > t.size() - 2 || t[1] == 0 ||
-      t[1] > t.size() - 2 - literals) {
+  if (t.size() < 2 || t[0] > t.size() - 2 || t[1] == 0 || t[1] > t.size() - 2 - t[0]) {
     return false;
   }
+  uint32_t literals = t[0];
   uint32_t groups = t[1];
   size_t at = 2;
   uses_.resize(literals);

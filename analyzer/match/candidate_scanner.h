@@ -5,7 +5,9 @@
 // the pipeline skip both for lines that cannot match. From every rule pattern it derives up to
 // kMaxClauses *clauses*: sets of literals such that any text the pattern matches holds at least
 // one literal of every clause (RE2's FilteredRE2 analysis of the pattern: the first clause keeps
-// the longest literals, each further one uses none of the literals before it). "NIC Link is Down"
+// the longest literals, each further one uses none of the literals before it; a further clause is
+// sought only while the clauses so far hold a short literal, and literals of four bytes or more
+// are preferred to three, since short literals slow the scan of every byte). "NIC Link is Down"
 // gives one clause for "link " and one for "down", so a "Link is Up" line is no candidate.
 //
 // All literals go into one Vectorscan literal database (caseless, since RE2's analysis folds
@@ -98,7 +100,7 @@ class CandidateScanner {
  private:
   CandidateScanner() = default;
   // Fills uses_ and full_ from db_.table; false when the table is malformed.
-  bool ReadTable(size_t literals);
+  bool ReadTable();
 
   // db_.table: for every literal, its count of uses, then each use as group << 2 | clause; then
   // for every group the bit mask of all its clauses. A group is a pattern or an extra literal.

@@ -18,6 +18,8 @@
 
 #include "analyzer/input/file_text.h"
 
+#include "analyzer/output/write_all.h"
+
 namespace kdiag {
 namespace {
 
@@ -113,16 +115,6 @@ std::optional<std::string> MakeDirectories(const std::string& dir) {
     }
     if (slash == std::string::npos) return std::nullopt;
   }
-}
-
-bool WriteAll(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
 }
 
 }  // namespace
@@ -290,7 +282,9 @@ std::optional<std::string> DatabaseCache::Store(const Sha256::Digest& key,
                      std::string(kTempSuffix);
   int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) return temp + ": " + std::strerror(errno);
-  bool ok = WriteAll(fd, file) && fsync(fd) == 0;
+  int write_error = WriteAll(fd, file);
+  if (write_error) errno = write_error;
+  bool ok = write_error == 0 && fsync(fd) == 0;
   std::string why = ok ? "" : temp + ": " + std::strerror(errno);
   if (close(fd) != 0 && ok) {
     ok = false;

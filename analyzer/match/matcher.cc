@@ -126,7 +126,7 @@ std::optional<Error> Matcher::Build(std::vector<Rule> rules, const DatabaseCache
   for (unsigned i = 0; i < exprs.size(); ++i) ids.push_back(i);
   Sha256::Digest key = DatabaseKey(exprs, flags, ids, HS_MODE_BLOCK);
   if (cache && cache->dir().empty()) cache = nullptr;
-  if (cache) m->cache_dir_ = cache->dir();
+  if (cache) m->cache_ = *cache;
   std::optional<std::string> miss = "no cache";
   if (cache) miss = cache->Load(key, exprs.size(), &impl.prefilter);
   if (!miss) {
@@ -199,9 +199,8 @@ const CandidateScanner* Matcher::Scanner(const std::vector<std::string>& extra) 
   if (scanner_extra_ && *scanner_extra_ == extra) return scanner_.get();
   std::vector<const std::string*> patterns;
   for (const Impl::Variant& v : impl_->variants) patterns.push_back(v.pattern);
-  DatabaseCache cache(cache_dir_);
   std::string why_not;
-  scanner_ = CandidateScanner::Build(patterns, extra, &cache, &why_not);
+  scanner_ = CandidateScanner::Build(patterns, extra, &cache_, &why_not);
   scanner_extra_ = extra;
   scanner_note_ = scanner_ ? scanner_->origin() : why_not;
   return scanner_.get();

@@ -84,7 +84,7 @@ class Matcher {
   std::vector<size_t> always_;  // variant indexes
   std::string origin_;
   std::unique_ptr<Impl> impl_;
-  std::string cache_dir_;  // of the cache Build used; empty: none
+  DatabaseCache cache_{""};  // the cache Build used (no directory: none), for Scanner()
   std::unique_ptr<CandidateScanner> scanner_;
   std::optional<std::vector<std::string>> scanner_extra_;  // what scanner_ was built for
   std::string scanner_note_;

@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "analyzer/output/write_all.h"
+
 namespace kdiag {
 
 std::optional<Error> WriteFileAtomically(const std::string& path, std::string_view text) {
@@ -15,17 +17,12 @@ std::optional<Error> WriteFileAtomically(const std::string& path, std::string_vi
   };
   int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return fail("create " + temp);
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      Error e = fail("write " + temp);
-      close(fd);
-      unlink(temp.c_str());
-      return e;
-    }
-    done += static_cast<size_t>(n);
+  if (int err = WriteAll(fd, text)) {
+    errno = err;
+    Error e = fail("write " + temp);
+    close(fd);
+    unlink(temp.c_str());
+    return e;
   }
   if (fsync(fd) != 0 || close(fd) != 0) {
     Error e = fail("sync " + temp);

@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "analyzer/output/write_all.h"
+
 namespace kdiag {
 
 LineOutput::~LineOutput() {
@@ -34,16 +36,10 @@ void LineOutput::Sync() {
 }
 
 void LineOutput::Write(std::string_view lines) {
-  size_t done = 0;
-  while (!closed_ && done < lines.size()) {
-    ssize_t n = write(fd_, lines.data() + done, lines.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno != EPIPE) error_ = errno;
-      closed_ = true;
-      break;
-    }
-    done += static_cast<size_t>(n);
+  if (closed_) return;
+  if (int e = WriteAll(fd_, lines)) {
+    if (e != EPIPE) error_ = e;
+    closed_ = true;
   }
 }
 

@@ -1,8 +1,8 @@
 #include "analyzer/output/out_stream.h"
 
-#include <unistd.h>
-
 #include <cerrno>
+
+#include "analyzer/output/write_all.h"
 
 namespace kdiag {
 
@@ -13,16 +13,11 @@ void OutStream::Write(std::string_view s) {
 }
 
 void OutStream::Flush() {
-  size_t done = 0;
-  while (!closed_ && done < buffer_.size()) {
-    ssize_t n = write(fd_, buffer_.data() + done, buffer_.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno != EPIPE) error_ = errno;
+  if (!closed_ && !buffer_.empty()) {
+    if (int e = WriteAll(fd_, buffer_)) {
+      if (e != EPIPE) error_ = e;
       closed_ = true;
-      break;
     }
-    done += static_cast<size_t>(n);
   }
   buffer_.clear();
 }
