@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <deque>
 
 #include "analyzer/correlate/enumeration.h"
 #include "analyzer/input/boot_segmenter.h"
@@ -20,6 +21,12 @@
 #include "analyzer/input/line_reader.h"
 
 namespace kdiag {
+namespace {
+
+// Candidate line numbers kept for records still held by the framer (InputState::candidates).
+constexpr size_t kMaxHeldCandidates = 16384;
+
+}  // namespace
 
 bool IsKnownFormat(const std::string& name) {
   return name == "auto" || FindFormat(name);
@@ -31,6 +38,17 @@ class Pipeline::InputState {
   explicit InputState(std::unique_ptr<Framer> f) : framer(std::move(f)) {}
   std::unique_ptr<Framer> framer;
   BootSegmenter boots;
+  // While the lines are scanned for the rules' literals: the numbers of the candidate lines not
+  // yet behind a record. A record none of whose lines is among them matches no rule.
+  bool scanned = false;
+  std::deque<uint64_t> candidates;
+
+  // Could a rule match `record` (lines record.line to record.line + line_count - 1)?
+  bool MayMatch(const Record& record) {
+    if (!scanned) return true;
+    while (!candidates.empty() && candidates.front() < record.line) candidates.pop_front();
+    return !candidates.empty() && candidates.front() - record.line < record.line_count;
+  }
 };
 
 Pipeline::Pipeline(Matcher* matcher, PipelineObserver* observer, std::string format)
@@ -44,7 +62,7 @@ void Pipeline::OnRecord(Record&& record) {
   input_->boots.Assign(&record);
   ++summary_.records;
   if (observer_) observer_->OnRecord(record);
-  assembler_.Add(record, event_sink_);
+  assembler_.Add(record, event_sink_, input_->MayMatch(record));
 }
 
 void Pipeline::OnEvent(Event&& event) {
@@ -141,6 +159,13 @@ void Pipeline::ReadSource(std::unique_ptr<ByteSource> raw, const std::string& na
     // After a rule reload (SetMatcher) the blocks are still scanned for the old rules' literals:
     // frame every line from then on.
     if (scanner && matcher_ != scanned_for) scanner = nullptr;
+    state.scanned = scanner != nullptr;
+    if (scanner && line.candidate) {
+      // A held record spans at most the framer's record bound (console_framer.cc, 10,000 lines),
+      // so older entries are never needed: lines a framer skips cannot pile up.
+      if (state.candidates.size() >= kMaxHeldCandidates) state.candidates.pop_front();
+      state.candidates.push_back(line.number);
+    }
     if (!line.candidate && scanner &&
         state.framer->PlainKernelLine(line.text, line.next, sink, &time_us) && assembler_.Idle()) {
       state.boots.AssignKernelTime(time_us);

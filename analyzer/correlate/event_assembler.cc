@@ -40,7 +40,7 @@ bool EventAssembler::Continue(const Record& record, const EventSink& sink) {
   return true;
 }
 
-bool EventAssembler::Add(const Record& record, const EventSink& sink) {
+bool EventAssembler::Add(const Record& record, const EventSink& sink, bool may_match) {
   if (open_ && Continue(record, sink)) return true;
 
   // Is the record a line of the open report's task?
@@ -56,7 +56,7 @@ bool EventAssembler::Add(const Record& record, const EventSink& sink) {
   }
 
   matches_.clear();
-  matcher_->Match(record, &matches_);
+  if (may_match) matcher_->Match(record, &matches_);
   // One line opens at most one report: the first crash rule (in rule order) that matched.
   const RuleMatch* header = nullptr;
   for (const RuleMatch& m : matches_) {

@@ -44,8 +44,9 @@ class EventAssembler {
   explicit EventAssembler(Matcher* matcher) : matcher_(matcher), crashes_(matcher->rules()) {}
 
   // Returns true when the record was consumed as a continuation line of an open event or a line
-  // of an open crash report.
-  bool Add(const Record& record, const EventSink& sink);
+  // of an open crash report. `may_match` false: the caller knows no rule can match the record
+  // (candidate_scanner.h found none of the rules' literals in its lines), so it is not matched.
+  bool Add(const Record& record, const EventSink& sink, bool may_match = true);
   // End of an input: emit the open event and report, if any.
   void Flush(const EventSink& sink);
   // No event waits for continuation lines and no report is open: a record that matches no rule
