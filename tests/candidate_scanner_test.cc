@@ -19,16 +19,23 @@ namespace {
 
 using Clauses = std::vector<std::vector<std::string>>;
 
-Clauses Of(const std::string& pattern) {
+// The clauses a scan needs for `pattern` (the further ones only when *all is set).
+Clauses Of(const std::string& pattern, Clauses* all = nullptr) {
   Clauses out;
-  EXPECT_TRUE(RequiredClauses(pattern, &out)) << pattern;
+  size_t needed = 0;
+  EXPECT_TRUE(RequiredClauses(pattern, &out, &needed)) << pattern;
   for (auto& c : out) std::sort(c.begin(), c.end());
+  if (all) *all = out;
+  out.resize(needed);
   return out;
 }
 
 TEST(RequiredClauses, ALongLiteralIsClauseEnough) {
   // "pciback " is required too, but the long literal is rare enough on its own.
-  EXPECT_EQ(Of(R"(pciback (\S+): Driver tried to write)"), (Clauses{{": driver tried to write"}}));
+  Clauses all;
+  EXPECT_EQ(Of(R"(pciback (\S+): Driver tried to write)", &all),
+            (Clauses{{": driver tried to write"}}));
+  EXPECT_EQ(all, (Clauses{{": driver tried to write"}, {"pciback "}}));
 }
 
 TEST(RequiredClauses, ShortLiteralsTakeFurtherClauses) {
@@ -48,10 +55,11 @@ TEST(RequiredClauses, LinkDownNeedsBothWords) {
 
 TEST(RequiredClauses, PatternsWithoutALiteralHaveNone) {
   Clauses out;
-  EXPECT_FALSE(RequiredClauses(R"(^\S+$)", &out));
-  EXPECT_FALSE(RequiredClauses(R"(a|b\d+)", &out));  // "a" is shorter than any literal kept
-  EXPECT_FALSE(RequiredClauses("(unclosed", &out));
-  EXPECT_FALSE(RequiredClauses("caf\xc3\xa9 au lait|\xc3\xa9t\xc3\xa9", &out));
+  size_t needed = 0;
+  EXPECT_FALSE(RequiredClauses(R"(^\S+$)", &out, &needed));
+  EXPECT_FALSE(RequiredClauses(R"(a|b\d+)", &out, &needed));  // "a" is shorter than any kept
+  EXPECT_FALSE(RequiredClauses("(unclosed", &out, &needed));
+  EXPECT_FALSE(RequiredClauses("caf\xc3\xa9 au lait|\xc3\xa9t\xc3\xa9", &out, &needed));
 }
 
 std::vector<uint32_t> Ends(const CandidateScanner& s, std::string_view data, size_t skip = 0) {
@@ -86,6 +94,25 @@ TEST(CandidateScanner, ALineIsACandidateWhenItSatisfiesEveryClause) {
   std::vector<uint32_t> tail = Ends(*s, text, 40);
   ASSERT_EQ(tail.size(), 3u);
   EXPECT_EQ(tail[0] + 40, want[2]);
+}
+
+// netback's "Guest Rx stalled" needs only its long literal, but "vif vif-" is scanned for anyway
+// (the xenbus error pattern needs it), so it is checked too: the line of another shape is no
+// candidate.
+TEST(CandidateScanner, AFurtherClauseIsCheckedWhenItsLiteralsAreScannedAnyway) {
+  std::string stalled = R"(^vif vif-(\d+)-(\d+) ([\w.@-]+): Guest Rx stalled)";
+  std::string xenbus = R"(^vif vif-(\d+)-(\d+): (-?\d+) ([^\n]+))";
+  std::string text =
+      "xen-netback: vif1.0: Guest Rx stalled\n"
+      "vif vif-1-0 vif1.0: Guest Rx stalled\n";
+  std::string why;
+  auto both = CandidateScanner::Build({&stalled, &xenbus}, {}, nullptr, &why);
+  ASSERT_NE(both, nullptr) << why;
+  EXPECT_EQ(Ends(*both, text), (std::vector<uint32_t>{static_cast<uint32_t>(text.size() - 1)}));
+  // Alone, "vif vif-" would be one more literal to scan for: the long literal is enough.
+  auto alone = CandidateScanner::Build({&stalled}, {}, nullptr, &why);
+  ASSERT_NE(alone, nullptr) << why;
+  EXPECT_EQ(Ends(*alone, text).size(), 2u);
 }
 
 TEST(CandidateScanner, APatternWithoutLiteralsMeansNoScanner) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <set>
 
 #include <re2/filtered_re2.h>
 #include <re2/re2.h>
@@ -20,12 +21,13 @@ constexpr int kLongLiteral = 4;
 constexpr size_t kSelectiveLiteral = 10;
 
 // Part of the cache key: a new derivation or layout must not reuse old entries.
-constexpr char kKeyMarker[] = "kdiag candidate clauses v3";
+constexpr char kKeyMarker[] = "kdiag candidate clauses v4";
 
-// The clauses made of literals of at least `min_literal` bytes.
+// The clauses made of literals of at least `min_literal` bytes; *needed as RequiredClauses says.
 bool ClausesOfLength(const std::string& pattern, int min_literal,
-                     std::vector<std::vector<std::string>>* clauses) {
+                     std::vector<std::vector<std::string>>* clauses, size_t* needed) {
   clauses->clear();
+  *needed = 0;
   RE2::Options options;
   options.set_log_errors(false);
   re2::FilteredRE2 filter(min_literal);
@@ -73,18 +75,20 @@ bool ClausesOfLength(const std::string& pattern, int min_literal,
     clauses->push_back(std::move(clause));
     // A clause of long literals already makes the pattern rare; more clauses would only add
     // literals (often short, common words) that slow the scan of every byte down.
-    if (shortest >= kSelectiveLiteral) break;
+    if (*needed == 0 && shortest >= kSelectiveLiteral) *needed = clauses->size();
   }
+  if (*needed == 0) *needed = clauses->size();
   return !clauses->empty();
 }
 
 }  // namespace
 
-bool RequiredClauses(const std::string& pattern, std::vector<std::vector<std::string>>* clauses) {
+bool RequiredClauses(const std::string& pattern, std::vector<std::vector<std::string>>* clauses,
+                     size_t* needed) {
   // Short literals are common words and slow the scan of every byte: take the longest minimum
   // length that still leaves the pattern a clause.
   for (int min_literal = kLongLiteral; min_literal >= kMinLiteral; --min_literal) {
-    if (ClausesOfLength(pattern, min_literal, clauses)) return true;
+    if (ClausesOfLength(pattern, min_literal, clauses, needed)) return true;
   }
   return false;
 }
@@ -140,9 +144,14 @@ std::unique_ptr<CandidateScanner> CandidateScanner::Build(
     }
     uses[it->second].push_back(group << 2 | clause);
   };
-  std::vector<std::vector<std::string>> clauses;
+  // Every pattern's clauses; the literals of the clauses it needs are scanned for, and a further
+  // clause is checked too when all its literals are among them: it filters for free.
+  std::vector<std::vector<std::vector<std::string>>> clauses(patterns.size());
+  std::vector<size_t> needed(patterns.size());
+  std::set<std::string> scanned;
+  for (const std::string& x : extra) scanned.insert(x.substr(0, kMaxLiteral));
   for (size_t i = 0; i < patterns.size(); ++i) {
-    if (!RequiredClauses(*patterns[i], &clauses)) {
+    if (!RequiredClauses(*patterns[i], &clauses[i], &needed[i])) {
       *why_not = "no required literal in pattern \"" + *patterns[i] + "\"";
       if (cache) {
         // Remember the verdict: every pattern "refused", no database.
@@ -152,11 +161,22 @@ std::unique_ptr<CandidateScanner> CandidateScanner::Build(
       }
       return nullptr;
     }
-    auto group = static_cast<uint32_t>(full.size());
-    for (uint32_t c = 0; c < clauses.size(); ++c) {
-      for (const std::string& l : clauses[c]) add(l, group, c);
+    for (size_t c = 0; c < needed[i]; ++c) {
+      for (const std::string& l : clauses[i][c]) scanned.insert(l.substr(0, kMaxLiteral));
     }
-    full.push_back((1u << clauses.size()) - 1);
+  }
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    auto group = static_cast<uint32_t>(full.size());
+    uint32_t used = 0;
+    for (size_t c = 0; c < clauses[i].size(); ++c) {
+      bool free = std::all_of(
+          clauses[i][c].begin(), clauses[i][c].end(),
+          [&](const std::string& l) { return scanned.count(l.substr(0, kMaxLiteral)); });
+      if (c >= needed[i] && !free) continue;
+      for (const std::string& l : clauses[i][c]) add(l, group, used);
+      ++used;
+    }
+    full.push_back((1u << used) - 1);
   }
   for (const std::string& x : extra) {
     add(x, static_cast<uint32_t>(full.size()), 0);

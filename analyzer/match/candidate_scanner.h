@@ -6,8 +6,9 @@
 // kMaxClauses *clauses*: sets of literals such that any text the pattern matches holds at least
 // one literal of every clause (RE2's FilteredRE2 analysis of the pattern: the first clause keeps
 // the longest literals, each further one uses none of the literals before it; a further clause is
-// sought only while the clauses so far hold a short literal, and literals of four bytes or more
-// are preferred to three, since short literals slow the scan of every byte). "NIC Link is Down"
+// scanned for only while the clauses so far hold a short literal, or when its literals are scanned
+// for anyway; literals of four bytes or more are preferred to three, since short literals slow the
+// scan of every byte). "NIC Link is Down"
 // gives one clause for "link " and one for "down", so a "Link is Up" line is no candidate.
 //
 // All literals go into one Vectorscan literal database (caseless, since RE2's analysis folds
@@ -44,8 +45,11 @@ namespace kdiag {
 
 // The clauses of `pattern` (lowercase literals): every text it matches holds, ignoring ASCII case,
 // at least one literal of each. False when there is none: the pattern requires no literal, a
-// literal holds a byte outside ASCII, or RE2 rejects it.
-bool RequiredClauses(const std::string& pattern, std::vector<std::vector<std::string>>* clauses);
+// literal holds a byte outside ASCII, or RE2 rejects it. The first *needed clauses make the
+// pattern rare enough to scan for; the others would add literals to the scan, and Build checks
+// one only when its literals are scanned for anyway (another pattern needs them).
+bool RequiredClauses(const std::string& pattern, std::vector<std::vector<std::string>>* clauses,
+                     size_t* needed);
 
 class CandidateScanner {
  public:
