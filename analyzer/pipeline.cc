@@ -90,6 +90,8 @@ void Pipeline::FlushHeld(bool events) {
 
 void Pipeline::SetMatcher(Matcher* matcher) {
   assembler_.Flush(event_sink_);
+  // The candidate lines were found for the old rules: a record still held may match a new one.
+  if (input_) input_->scanned = false;
   matcher_ = matcher;
   assembler_ = EventAssembler(matcher);
 }
