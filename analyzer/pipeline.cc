@@ -90,7 +90,8 @@ void Pipeline::FlushHeld(bool events) {
 
 void Pipeline::SetMatcher(Matcher* matcher) {
   assembler_.Flush(event_sink_);
-  // The candidate lines were found for the old rules: a record still held may match a new one.
+  // The lines were scanned for the old rules' literals: from now on every record is matched and
+  // every line framed (ReadSource), a record still held too.
   if (input_) input_->scanned = false;
   matcher_ = matcher;
   assembler_ = EventAssembler(matcher);
@@ -150,7 +151,7 @@ void Pipeline::ReadSource(std::unique_ptr<ByteSource> raw, const std::string& na
   if (pass_over_ && own && !(observer_ && observer_->WantsEveryRecord())) {
     scanner = matcher_->Scanner(*own);
   }
-  const Matcher* scanned_for = matcher_;
+  state.scanned = scanner != nullptr;
   if (scanner) {
     reader.ScanWith([scanner] { return scanner->NewBlockScan(); }, scanner->lookback(),
                     live ? 1 : threads_);
@@ -160,8 +161,7 @@ void Pipeline::ReadSource(std::unique_ptr<ByteSource> raw, const std::string& na
     int64_t time_us = 0;
     // After a rule reload (SetMatcher) the blocks are still scanned for the old rules' literals:
     // frame every line from then on.
-    if (scanner && matcher_ != scanned_for) scanner = nullptr;
-    state.scanned = scanner != nullptr;
+    if (!state.scanned) scanner = nullptr;
     if (scanner && line.candidate) {
       // A held record spans at most the framer's record bound (console_framer.cc, 10,000 lines),
       // so older entries are never needed: lines a framer skips cannot pile up.
