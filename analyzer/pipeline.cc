@@ -95,6 +95,7 @@ void Pipeline::SetMatcher(Matcher* matcher) {
   if (input_) input_->scanned = false;
   matcher_ = matcher;
   assembler_ = EventAssembler(matcher);
+  findings_.Rebind(matcher->rules());
 }
 
 // Counts a live source's bytes as they arrive (the summary and metrics are read meanwhile).

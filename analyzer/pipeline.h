@@ -74,8 +74,9 @@ class Pipeline {
   // `events` false: only the framer's records (an event held open for continuation lines stays
   // open), for inputs that deliver whole records, like /dev/kmsg.
   void FlushHeld(bool events = true);
-  // Later records are matched with `matcher` (the old one must outlive the findings: they point
-  // at its rules).
+  // Later records are matched with `matcher`. The findings move to its rules (FindingTable::
+  // Rebind); the old matcher must still outlive the input being read when it was the one the
+  // input started with (its literal scanner may still scan that input's blocks).
   void SetMatcher(Matcher* matcher);
   // Threads that read and scan a batch input's blocks ahead (block_reader.h); 1 (the default)
   // does everything in the caller's thread. The output is the same for every value.

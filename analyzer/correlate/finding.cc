@@ -1,6 +1,7 @@
 #include "analyzer/correlate/finding.h"
 
 #include <algorithm>
+#include <string_view>
 
 namespace kdiag {
 
@@ -53,6 +54,24 @@ void FindingTable::Add(const Event& event) {
   ++f.count;
   if (r.time_us) f.last_us = r.time_us;
   f.last_line = r.line;
+}
+
+void FindingTable::Rebind(const std::vector<Rule>& rules) {
+  std::map<std::string_view, const Rule*> by_id;
+  for (const Rule& r : rules) by_id.emplace(r.id, &r);
+  std::map<std::string, Rule> retired;
+  for (auto& [key, f] : findings_) {
+    auto now = by_id.find(f.rule->id);
+    if (now != by_id.end()) {
+      f.rule = now->second;
+      continue;
+    }
+    // One copy per id: the findings of a retired rule all had the one rule of that id.
+    auto kept = retired.try_emplace(f.rule->id, *f.rule).first;
+    f.rule = &kept->second;
+  }
+  // Only the copies a finding points at stay: the table holds at most one rule per finding.
+  retired_.swap(retired);  // the copies stay where they are
 }
 
 std::vector<Finding*> FindingTable::Sorted() {

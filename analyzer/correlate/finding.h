@@ -42,6 +42,11 @@ class FindingTable {
   // Adds an event of a non-fact rule (fact rules are ignored).
   void Add(const Event& event);
 
+  // After a rule reload: every finding points at the rule of its id in `rules` (which must
+  // outlive the table or the next Rebind), or, when `rules` has none, at a copy of the rule it
+  // had, kept here. The rules the findings pointed at before are not used again.
+  void Rebind(const std::vector<Rule>& rules);
+
   // Findings by boot, then severity (highest first), then first appearance.
   std::vector<Finding*> Sorted();
   size_t size() const { return findings_.size(); }
@@ -52,6 +57,7 @@ class FindingTable {
   size_t max_;
   uint64_t dropped_ = 0;
   std::map<Key, Finding> findings_;
+  std::map<std::string, Rule> retired_;  // by id: rules no longer in the rule set (Rebind)
 };
 
 // The values of the rule's key fields (all fields when the rule names none), '\x1f'-joined.

@@ -78,10 +78,12 @@ int RunSidecar(const SidecarOptions& opt, std::unique_ptr<Matcher> matcher,
     }
   }
 
+  // The rules the input started with (its literal scanner stays in use: Pipeline::SetMatcher)
+  // and the rules reloaded last; a reload frees the ones before it, so memory stays bounded
+  // however often the sidecar is told to reload.
+  std::unique_ptr<Matcher> first = std::move(matcher), reloaded;
   LiveObserver observer(&out, opt.records);
-  Pipeline pipeline(matcher.get(), &observer, opt.format);
-  std::vector<std::unique_ptr<Matcher>> matchers;  // findings point at every one's rules
-  matchers.push_back(std::move(matcher));
+  Pipeline pipeline(first.get(), &observer, opt.format);
 
   // What the checkpoint knows of the input; filled by the input below.
   std::function<void(Checkpoint*)> position = [](Checkpoint*) {};
@@ -103,7 +105,7 @@ int RunSidecar(const SidecarOptions& opt, std::unique_ptr<Matcher> matcher,
       return;
     }
     pipeline.SetMatcher(fresh.get());
-    matchers.push_back(std::move(fresh));
+    reloaded = std::move(fresh);
   };
 
   SignalPipe signals;
