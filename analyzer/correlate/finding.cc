@@ -70,8 +70,8 @@ void FindingTable::Rebind(const std::vector<Rule>& rules) {
     auto kept = retired.try_emplace(f.rule->id, *f.rule).first;
     f.rule = &kept->second;
   }
-  // Only the copies a finding points at stay: the table holds at most one rule per finding.
-  retired_.swap(retired);  // the copies stay where they are
+  // Only the copies a finding points at stay (swapped, not moved: their addresses do not change).
+  retired_.swap(retired);
 }
 
 std::vector<Finding*> FindingTable::Sorted() {
