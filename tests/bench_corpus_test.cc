@@ -8,7 +8,6 @@
 #include <cstdlib>
 #include <map>
 #include <regex>
-#include <sstream>
 
 #include "tests/run_kdiag.h"
 
@@ -37,12 +36,10 @@ TEST(BenchCorpus, SteadyChatterMatchesNoRule) {
   ASSERT_EQ(r.status, 0) << r.err;
   std::map<std::string, int> by_rule;
   int events = 0;
-  std::istringstream lines(r.out);
-  std::regex rule(R"re(^\{"type":"event","rule":"([^"]+)")re");
-  for (std::string line; std::getline(lines, line);) {
-    if (!std::regex_search(line, m, rule)) continue;
+  for (const testing::NdjsonLine& l : testing::ParseNdjson(r.out)) {
+    if (l.type != "event") continue;
     ++events;
-    ++by_rule[m[1]];
+    ++by_rule[l.rule];
   }
   std::string found;
   for (const auto& [id, n] : by_rule) found += " " + id + "=" + std::to_string(n);

@@ -9,6 +9,8 @@
 namespace kdiag {
 namespace {
 
+using testing::NdjsonLine;
+using testing::ParseNdjson;
 using testing::RunKdiag;
 
 const std::string kCorpus = std::string(KDIAG_CORPUS_DIR) + "/founding-case/";
@@ -22,34 +24,6 @@ size_t Count(const std::string& hay, const std::string& needle) {
   size_t n = 0;
   for (size_t at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + 1)) ++n;
   return n;
-}
-
-// Every line must be a JSON object; returns them parsed as (type, rule, raw line).
-struct Line {
-  std::string type, rule, raw;
-};
-std::vector<Line> ParseNdjson(const std::string& text) {
-  std::vector<Line> out;
-  simdjson::dom::parser parser;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t nl = text.find('\n', start);
-    EXPECT_NE(nl, std::string::npos) << "NDJSON must end every line with a newline";
-    if (nl == std::string::npos) break;
-    std::string raw = text.substr(start, nl - start);
-    start = nl + 1;
-    simdjson::dom::element doc;
-    auto error = parser.parse(raw).get(doc);
-    EXPECT_FALSE(error) << "not JSON: " << raw;
-    if (error) continue;
-    Line l;
-    l.raw = raw;
-    std::string_view sv;
-    if (!doc["type"].get(sv)) l.type = std::string(sv);
-    if (!doc["rule"].get(sv)) l.rule = std::string(sv);
-    out.push_back(l);
-  }
-  return out;
 }
 
 std::string Field(const std::string& raw, const char* path) {
@@ -96,7 +70,7 @@ TEST(Cli, XenLinesBecomeContractEvents) {
   auto r = RunKdiag({"--output", "ndjson", kCorpus + "xl-dmesg.log"});
   ASSERT_EQ(r.status, 0) << r.err;
   bool bad_mfn = false, pae = false, summary = false;
-  for (const Line& l : ParseNdjson(r.out)) {
+  for (const NdjsonLine& l : ParseNdjson(r.out)) {
     if (l.type == "event" && l.rule == "xen.mm.bad_mfn") {
       bad_mfn = true;
       EXPECT_EQ(Field(l.raw, "/fields/domain"), "10");
@@ -122,7 +96,7 @@ TEST(Cli, EventAndSummaryCarryEveryContractKey) {
   ASSERT_EQ(r.status, 0) << r.err;
   simdjson::dom::parser parser;
   int events = 0, findings = 0;
-  for (const Line& l : ParseNdjson(r.out)) {
+  for (const NdjsonLine& l : ParseNdjson(r.out)) {
     simdjson::dom::element doc = parser.parse(l.raw);
     std::vector<const char*> keys;
     if (l.type == "event") {
@@ -212,7 +186,7 @@ TEST(Cli, HostileInputNeverHidesTheNextEvent) {
   auto r = RunKdiag({"--output", "ndjson"}, "", log);
   EXPECT_EQ(r.status, 0) << r.err;
   int events = 0;
-  for (const Line& l : ParseNdjson(r.out)) {
+  for (const NdjsonLine& l : ParseNdjson(r.out)) {
     events += l.type == "event" && l.rule == "xen.pciback.ro_config_write";
   }
   EXPECT_EQ(events, 1) << r.out.substr(0, 2000);
@@ -241,7 +215,7 @@ namespace {
 std::vector<std::string> EventKeys(const std::string& ndjson) {
   std::vector<std::string> keys;
   simdjson::dom::parser parser;
-  for (const Line& l : ParseNdjson(ndjson)) {
+  for (const NdjsonLine& l : ParseNdjson(ndjson)) {
     if (l.type != "event") continue;
     simdjson::dom::element doc = parser.parse(l.raw);
     keys.push_back(l.rule + " " + simdjson::to_string(doc["fields"]) + " boot " +

@@ -13,6 +13,9 @@
 #include <sstream>
 #include <thread>
 
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
 namespace kdiag::testing {
 
 std::string ReadFile(const std::string& path) {
@@ -136,6 +139,30 @@ bool WaitFor(const std::function<bool()>& done, double seconds) {
     if (std::chrono::steady_clock::now() >= end) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+}
+
+std::vector<NdjsonLine> ParseNdjson(const std::string& text) {
+  std::vector<NdjsonLine> out;
+  simdjson::dom::parser parser;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    EXPECT_NE(nl, std::string::npos) << "NDJSON must end every line with a newline";
+    if (nl == std::string::npos) break;
+    std::string raw = text.substr(start, nl - start);
+    start = nl + 1;
+    simdjson::dom::element doc;
+    auto error = parser.parse(raw).get(doc);
+    EXPECT_FALSE(error) << "not JSON: " << raw;
+    if (error) continue;
+    NdjsonLine l;
+    l.raw = raw;
+    std::string_view sv;
+    if (!doc["type"].get(sv)) l.type = std::string(sv);
+    if (!doc["rule"].get(sv)) l.rule = std::string(sv);
+    out.push_back(l);
+  }
+  return out;
 }
 
 }  // namespace kdiag::testing

@@ -20,6 +20,13 @@ struct RunResult {
 RunResult RunKdiag(const std::vector<std::string>& args, const std::string& cwd = "",
                    const std::string& stdin_data = "", const std::vector<std::string>& env = {});
 
+// One line of kdiag's NDJSON: its "type" and "rule" (empty when absent) and the whole line.
+struct NdjsonLine {
+  std::string type, rule, raw;
+};
+// Every line must be a JSON object ending with a newline (a gtest failure otherwise).
+std::vector<NdjsonLine> ParseNdjson(const std::string& text);
+
 std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& text);
 // A fresh directory under $TMPDIR (or /tmp).
