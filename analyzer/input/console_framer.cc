@@ -1,9 +1,10 @@
 // ConsoleFramer: which shape each line has, and which lines belong to one record.
 //
-// Prefix parsing lives in console_prefix.cc; this file decides the order in which shapes are
-// tried and joins continuation lines. The order matters only where shapes share a first byte:
-// "(XEN) " and "(dN) " are unambiguous; a syslog header needs a month name or an RFC 3339 stamp
-// followed by "host tag: "; everything else is kernel text with an optional dmesg/console prefix.
+// Prefix parsing lives in console_prefix.cc, xen_prefix.cc and syslog_prefix.cc; this file decides
+// the order in which shapes are tried and joins continuation lines. The order matters only where
+// shapes share a first byte: "(XEN) " and "(dN) " are unambiguous; a syslog header needs a month
+// name or an RFC 3339 stamp followed by "host tag: "; everything else is kernel text with an
+// optional dmesg/console prefix.
 //
 // Continuation lines (util-linux dmesg print_record(), journalctl short modes): a message with
 // embedded newlines is printed with every later line indented by as many spaces as the first
@@ -22,6 +23,8 @@
 #include <utility>
 
 #include "analyzer/input/console_prefix.h"
+#include "analyzer/input/syslog_prefix.h"
+#include "analyzer/input/xen_prefix.h"
 
 namespace kdiag {
 namespace {

@@ -1,15 +1,14 @@
-// Console prefixes: the per-line parsers behind ConsoleFramer.
+// Console prefixes: the per-line parsers of kernel console text and util-linux dmesg renderings
+// behind ConsoleFramer (xen_prefix.h and syslog_prefix.h parse the other shapes it meets).
 //
 // Each parser looks at the start of one physical line (already stripped of '\r' and ANSI escape
 // sequences), and either recognises its shape completely or leaves the record untouched: a message
 // that merely starts like a prefix ("[mem 0x...]", "<unknown>", a guest writing anything) is never
-// half-consumed. They return the offset where the message text begins. No regex: these run on
-// every line of multi-gigabyte logs, and the shapes are fixed printf formats.
+// half-consumed. They return the offset where the message text begins. They are made of the
+// scanners in prefix_scan.h, without regex: these run on every line of multi-gigabyte logs.
 //
 // Sources of the shapes: Linux kernel/printk/printk.c (info_print_prefix), util-linux
-// sys-utils/dmesg.c (print_record), Xen xen/drivers/char/console.c (printk_start_of_line,
-// guest_printk), RFC 3164, RFC 3339, RFC 5424, systemd src/shared/logs-show.c. See
-// ../shared/docs/log-formats.md.
+// sys-utils/dmesg.c (print_record). See ../shared/docs/log-formats.md.
 #ifndef KDIAG_INPUT_CONSOLE_PREFIX_H_
 #define KDIAG_INPUT_CONSOLE_PREFIX_H_
 
@@ -44,41 +43,8 @@ size_t ParseKernelPrefix(std::string_view line, Record* record);
 // (ConsoleFramer::PlainKernelLine).
 bool TakeConsoleStamp(std::string_view line, int64_t* time_us);
 
-// "[stamp] host kernel:": how journalctl short-monotonic looks (see ParseSyslogLine). A cheap
-// test on the shape, not a parse.
-bool LooksLikeMonotonicHeader(std::string_view line);
-
 // The kernel's own "[time] " and caller id at the start of a message relayed by syslog.
 size_t ParseKernelStampInMessage(std::string_view message, Record* record);
-
-// Xen console lines: "(XEN) " [stamp] text, "(XEN) (dN) " / "(XEN) HVMn: " guest output.
-// Sets source (kXen or kGuest), domain, time_us / wall_time. False when not a "(XEN)" line.
-bool ParseXenLine(std::string_view line, Record* record, size_t* text_begin);
-
-// Guest console relayed by Xen without "(XEN)": "(dN) " [stamp] text (Xen 4.4+), "HVMn: " text
-// (before 4.4). False when the line is neither.
-bool ParseGuestLine(std::string_view line, Record* record, size_t* text_begin);
-
-// The start-of-day banner Xen writes without "(XEN) " (figlet art, or " Xen 4.17.5").
-bool LooksLikeXenBanner(std::string_view line);
-
-// Syslog-wrapped lines: RFC 3164 / journalctl short and short-precise, RFC 3339 (rsyslog,
-// journalctl short-iso and short-iso-precise), journalctl short-full, short-unix and
-// short-monotonic, RFC 5424. Sets wall_time (time_us for short-monotonic), host, level/facility
-// (5424), source and program from the tag; parses the kernel's "[time]" inside kernel messages
-// and "(XEN) " inside others. *header_width is the syslog header's width (journalctl indents
-// continuations by it). *monotonic_mode is the input's state for short-monotonic, which looks
-// like kernel console text: false until a "[time] host kernel: " line is seen (see
-// console_prefix.cc). False when the line is not syslog-wrapped.
-bool ParseSyslogLine(std::string_view line, Record* record, size_t* text_begin,
-                     size_t* header_width, bool* monotonic_mode);
-
-// journalctl's lines between entries (systemd src/journal/journalctl.c, logs-show.c):
-// "-- Boot <32 hex> --" (systemd 246+) and "-- Reboot --" (older) where the boot changes, and the
-// notes "-- Logs begin at ... --", "-- Journal begins at ... --", "-- No entries --".
-enum class JournalctlMarker { kNone, kBoot, kNote };
-// *boot_id is the separator's id ("-- Boot <id> --"), else left alone.
-JournalctlMarker ParseJournalctlMarker(std::string_view line, std::string* boot_id);
 
 }  // namespace kdiag
 

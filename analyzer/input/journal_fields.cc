@@ -6,7 +6,7 @@
 #include <ctime>
 #include <limits>
 
-#include "analyzer/input/console_prefix.h"
+#include "analyzer/input/xen_prefix.h"
 
 namespace kdiag {
 namespace {

@@ -3,8 +3,8 @@
 
 #include <utility>
 
-#include "analyzer/input/console_prefix.h"
 #include "analyzer/input/hex.h"
+#include "analyzer/input/syslog_prefix.h"
 
 namespace kdiag {
 namespace {
