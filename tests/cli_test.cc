@@ -9,6 +9,7 @@
 namespace kdiag {
 namespace {
 
+using testing::Count;
 using testing::NdjsonLine;
 using testing::ParseNdjson;
 using testing::RunKdiag;
@@ -19,12 +20,6 @@ constexpr char kPciback[] =
     "[   43.052271] pciback 0000:13:04.0: Driver tried to write to a read-only configuration space "
     "field at offset 0xe0, size 2. This may be harmless, but if you have problems with your "
     "device:\n";
-
-size_t Count(const std::string& hay, const std::string& needle) {
-  size_t n = 0;
-  for (size_t at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + 1)) ++n;
-  return n;
-}
 
 std::string Field(const std::string& raw, const char* path) {
   simdjson::dom::parser parser;

@@ -20,6 +20,7 @@
 namespace kdiag {
 namespace {
 
+using testing::Count;
 using testing::ReadFile;
 using testing::TempDir;
 using testing::WaitFor;
@@ -37,12 +38,6 @@ summary  = "tick {n}"
   line   = "kdiagtest-abc: tick 1"
   fields = { tag = "abc", n = "1" }
 )";
-
-size_t Count(const std::string& hay, const std::string& needle) {
-  size_t n = 0;
-  for (size_t at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + 1)) ++n;
-  return n;
-}
 
 bool SendDatagram(const std::string& socket_path, const std::string& message) {
   int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);

@@ -2,9 +2,12 @@
 #include <gtest/gtest.h>
 
 #include "analyzer/remedy/quirk.h"
+#include "run_kdiag.h"
 
 namespace kdiag {
 namespace {
+
+using testing::Count;
 
 QuirkNeed Need(const char* bdf, const char* offset, const char* size, const char* by = "-:1",
                const char* name = "") {
@@ -13,12 +16,6 @@ QuirkNeed Need(const char* bdf, const char* offset, const char* size, const char
   n.field = *QuirkField::Parse(offset, size);
   n.reported_by = by;
   n.device_name = name;
-  return n;
-}
-
-size_t Count(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) ++n;
   return n;
 }
 

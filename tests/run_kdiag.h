@@ -27,6 +27,9 @@ struct NdjsonLine {
 // Every line must be a JSON object ending with a newline (a gtest failure otherwise).
 std::vector<NdjsonLine> ParseNdjson(const std::string& text);
 
+// How often `needle` occurs in `hay`, overlaps included.
+size_t Count(const std::string& hay, const std::string& needle);
+
 std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& text);
 // A fresh directory under $TMPDIR (or /tmp).

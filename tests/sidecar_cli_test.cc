@@ -25,6 +25,7 @@ namespace kdiag {
 namespace {
 
 using testing::Background;
+using testing::Count;
 using testing::ReadFile;
 using testing::RunKdiag;
 using testing::TempDir;
@@ -90,12 +91,6 @@ std::vector<int> Range(int from, int to) {
   std::vector<int> v;
   for (int i = from; i <= to; ++i) v.push_back(i);
   return v;
-}
-
-size_t Count(const std::string& hay, const std::string& needle) {
-  size_t n = 0;
-  for (size_t at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + 1)) ++n;
-  return n;
 }
 
 // Prometheus text exposition format, version 0.0.4: "# HELP name text", "# TYPE name type", and
