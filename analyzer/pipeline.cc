@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <deque>
+#include <optional>
 
 #include "analyzer/correlate/enumeration.h"
 #include "analyzer/input/boot_segmenter.h"
@@ -42,10 +43,18 @@ class Pipeline::InputState {
   // yet behind a record. A record none of whose lines is among them matches no rule.
   bool scanned = false;
   std::deque<uint64_t> candidates;
+  // A live input's blocks are scanned for the literals of the rules of the moment: the rules
+  // generation (Pipeline::generation_) the block being read was scanned for, the last line
+  // handed on, and the last line read before the latest reload (a record starting there or
+  // before was judged by older rules' literals, so it is matched whatever they said).
+  bool live = false;
+  uint64_t block_generation = 0;
+  uint64_t last_line = 0;
+  uint64_t matched_through = 0;
 
   // Could a rule match `record` (lines record.line to record.line + line_count - 1)?
   bool MayMatch(const Record& record) {
-    if (!scanned) return true;
+    if (!scanned || record.line <= matched_through) return true;
     while (!candidates.empty() && candidates.front() < record.line) candidates.pop_front();
     return !candidates.empty() && candidates.front() - record.line < record.line_count;
   }
@@ -90,9 +99,16 @@ void Pipeline::FlushHeld(bool events) {
 
 void Pipeline::SetMatcher(Matcher* matcher) {
   assembler_.Flush(event_sink_);
-  // The lines were scanned for the old rules' literals: from now on every record is matched and
-  // every line framed (ReadSource), a record still held too.
-  if (input_) input_->scanned = false;
+  if (input_ && input_->live) {
+    // The next blocks are scanned for the new rules' literals (ReadSource); what was read before
+    // is matched in full, a record still held too.
+    input_->matched_through = input_->last_line;
+  } else if (input_) {
+    // A batch input's blocks may be scanned ahead on other threads, for the old rules' literals:
+    // from now on every record is matched and every line framed.
+    input_->scanned = false;
+  }
+  ++generation_;
   matcher_ = matcher;
   assembler_ = EventAssembler(matcher);
   findings_.Rebind(matcher->rules());
@@ -148,28 +164,44 @@ void Pipeline::ReadSource(std::unique_ptr<ByteSource> raw, const std::string& na
   RecordSink sink = [this](Record&& r) { OnRecord(std::move(r)); };
   LineReader reader(&replay, name);
   const std::vector<std::string>* own = state.framer->PassOverLiterals();
-  const CandidateScanner* scanner = nullptr;
+  state.live = live;
   if (pass_over_ && own && !(observer_ && observer_->WantsEveryRecord())) {
-    scanner = matcher_->Scanner(*own);
-  }
-  state.scanned = scanner != nullptr;
-  if (scanner) {
-    reader.ScanWith([scanner] { return scanner->NewBlockScan(); }, scanner->lookback(),
-                    live ? 1 : threads_);
+    if (live) {
+      // One thread, which also runs SetMatcher (from the source's reads): each block is scanned
+      // for the literals of the rules of the moment, built again after a reload.
+      state.scanned = true;
+      reader.ScanWith(
+          [this, own, &state] {
+            return [this, own, &state, generation = std::optional<uint64_t>(), scan = BlockScan()](
+                       std::string_view data, size_t skip, std::vector<uint32_t>* ends) mutable {
+              if (generation != generation_) {
+                const CandidateScanner* scanner = matcher_->Scanner(*own);
+                scan = scanner ? scanner->NewBlockScan() : BlockScan();
+                generation = generation_;
+              }
+              state.block_generation = generation_;
+              return scan && scan(data, skip, ends);
+            };
+          },
+          CandidateScanner::lookback(), 1);
+    } else if (const CandidateScanner* scanner = matcher_->Scanner(*own)) {
+      state.scanned = true;
+      reader.ScanWith([scanner] { return scanner->NewBlockScan(); }, scanner->lookback(), threads_);
+    }
   }
   auto err = reader.ForEach([&](const Line& line) {
     if (line.truncated) ++summary_.truncated_lines;
     int64_t time_us = 0;
-    // After a rule reload (SetMatcher) the blocks are still scanned for the old rules' literals:
-    // frame every line from then on.
-    if (!state.scanned) scanner = nullptr;
-    if (scanner && line.candidate) {
+    state.last_line = line.number;
+    // A live input's line read after a reload from a block scanned for the old rules' literals.
+    bool candidate = line.candidate || (live && state.block_generation != generation_);
+    if (state.scanned && candidate) {
       // A held record spans at most the framer's record bound (console_framer.cc, 10,000 lines),
       // so older entries are never needed: lines a framer skips cannot pile up.
       if (state.candidates.size() >= kMaxHeldCandidates) state.candidates.pop_front();
       state.candidates.push_back(line.number);
     }
-    if (!line.candidate && scanner &&
+    if (!candidate && state.scanned &&
         state.framer->PlainKernelLine(line.text, line.next, sink, &time_us) && assembler_.Idle()) {
       state.boots.AssignKernelTime(time_us);
       ++summary_.records;

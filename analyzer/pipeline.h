@@ -74,9 +74,10 @@ class Pipeline {
   // `events` false: only the framer's records (an event held open for continuation lines stays
   // open), for inputs that deliver whole records, like /dev/kmsg.
   void FlushHeld(bool events = true);
-  // Later records are matched with `matcher`. The findings move to its rules (FindingTable::
-  // Rebind); the old matcher must still outlive the input being read when it was the one the
-  // input started with (its literal scanner may still scan that input's blocks).
+  // Later records are matched with `matcher`, and a live input's next blocks are scanned for its
+  // rules' literals; the findings move to its rules (FindingTable::Rebind). The old matcher may be
+  // freed once this returns. Call it from the live input's own thread (its source's Read, as the
+  // live loop does); a batch input being read is framed and matched in full from then on.
   void SetMatcher(Matcher* matcher);
   // Threads that read and scan a batch input's blocks ahead (block_reader.h); 1 (the default)
   // does everything in the caller's thread. The output is the same for every value.
@@ -117,6 +118,7 @@ class Pipeline {
   PciInventory inventory_;
   Summary summary_;
   uint64_t passed_over_ = 0;
+  uint64_t generation_ = 0;  // SetMatcher calls so far
   class InputState;
   InputState* input_ = nullptr;  // the input being read
 };

@@ -78,12 +78,10 @@ int RunSidecar(const SidecarOptions& opt, std::unique_ptr<Matcher> matcher,
     }
   }
 
-  // The rules the input started with (its literal scanner stays in use: Pipeline::SetMatcher)
-  // and the rules reloaded last; a reload frees the ones before it, so memory stays bounded
-  // however often the sidecar is told to reload.
-  std::unique_ptr<Matcher> first = std::move(matcher), reloaded;
+  // The rules of the moment: a reload frees the ones before it (Pipeline::SetMatcher), so memory
+  // stays bounded however often the sidecar is told to reload.
   LiveObserver observer(&out, opt.records);
-  Pipeline pipeline(first.get(), &observer, opt.format);
+  Pipeline pipeline(matcher.get(), &observer, opt.format);
 
   // What the checkpoint knows of the input; filled by the input below.
   std::function<void(Checkpoint*)> position = [](Checkpoint*) {};
@@ -105,7 +103,7 @@ int RunSidecar(const SidecarOptions& opt, std::unique_ptr<Matcher> matcher,
       return;
     }
     pipeline.SetMatcher(fresh.get());
-    reloaded = std::move(fresh);
+    matcher = std::move(fresh);
   };
 
   SignalPipe signals;
