@@ -7,22 +7,7 @@
 namespace kdiag {
 namespace {
 
-using scan::IsDigit;
-using scan::IsLowerAlnum;
-using scan::kUsecPerSec;
-using scan::kWeekdays;
-using scan::SkipSpaces;
-using scan::TakeChar;
-using scan::TakeClock;
-using scan::TakeDay;
-using scan::TakeDeltaSuffix;
-using scan::TakeIso8601;
-using scan::TakeMonth;
-using scan::TakeName;
-using scan::TakeNumber;
-using scan::TakePriority;
-using scan::TakeSeconds;
-using scan::TakeSeparator;
+using namespace scan;  // the scanners of prefix_scan.h
 
 // util-linux sys-utils/dmesg.c facility_names[] and level_names[], indexed by number.
 constexpr std::string_view kFacilityNames[] = {

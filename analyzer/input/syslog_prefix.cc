@@ -9,20 +9,7 @@
 namespace kdiag {
 namespace {
 
-using scan::kWeekdays;
-using scan::Take;
-using scan::TakeChar;
-using scan::TakeClock;
-using scan::TakeDay;
-using scan::TakeDeltaSuffix;
-using scan::TakeHex;
-using scan::TakeIso8601;
-using scan::TakeMonth;
-using scan::TakeName;
-using scan::TakeNumber;
-using scan::TakePriority;
-using scan::TakeSeconds;
-using scan::TakeSeparator;
+using namespace scan;  // the scanners of prefix_scan.h
 
 // RFC 3164 / journalctl short: "%b %e %H:%M:%S" (journalctl zero-pads the day, short-precise
 // adds ".%06u"), then a space.

@@ -8,16 +8,7 @@
 namespace kdiag {
 namespace {
 
-using scan::IsDigit;
-using scan::IsLowerAlnum;
-using scan::SkipSpaces;
-using scan::Take;
-using scan::TakeChar;
-using scan::TakeClock;
-using scan::TakeHex;
-using scan::TakeNumber;
-using scan::TakeSeconds;
-using scan::TakeSeparator;
+using namespace scan;  // the scanners of prefix_scan.h
 
 // Xen xen/drivers/char/console.c printk_start_of_line(), console_timestamps=:
 //   date "[%04u-%02u-%02u %02u:%02u:%02u] ", datems the same with ".%03u", boot "[%5lu.%06lu] ",
