@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <deque>
 #include <optional>
@@ -44,11 +45,12 @@ class Pipeline::InputState {
   bool scanned = false;
   std::deque<uint64_t> candidates;
   // A live input's blocks are scanned for the literals of the rules of the moment: the rules
-  // generation (Pipeline::generation_) the block being read was scanned for, the last line
-  // handed on, and the last line read before the latest reload (a record starting there or
-  // before was judged by older rules' literals, so it is matched whatever they said).
+  // generation (Pipeline::generation_) the block being read was scanned for (none yet: never
+  // equal to it), the last line handed on, and the last line read before the latest reload (a
+  // record starting there or before was judged by older rules' literals, so it is matched
+  // whatever they said).
   bool live = false;
-  uint64_t block_generation = 0;
+  uint64_t block_generation = UINT64_MAX;
   uint64_t last_line = 0;
   uint64_t matched_through = 0;
 
@@ -172,14 +174,13 @@ void Pipeline::ReadSource(std::unique_ptr<ByteSource> raw, const std::string& na
       state.scanned = true;
       reader.ScanWith(
           [this, own, &state] {
-            return [this, own, &state, generation = std::optional<uint64_t>(), scan = BlockScan()](
-                       std::string_view data, size_t skip, std::vector<uint32_t>* ends) mutable {
-              if (generation != generation_) {
+            return [this, own, &state, scan = BlockScan()](std::string_view data, size_t skip,
+                                                           std::vector<uint32_t>* ends) mutable {
+              if (state.block_generation != generation_) {
                 const CandidateScanner* scanner = matcher_->Scanner(*own);
                 scan = scanner ? scanner->NewBlockScan() : BlockScan();
-                generation = generation_;
+                state.block_generation = generation_;
               }
-              state.block_generation = generation_;
               return scan && scan(data, skip, ends);
             };
           },
