@@ -12,15 +12,15 @@
 
 #include "analyzer/correlate/enumeration.h"
 #include "analyzer/input/boot_segmenter.h"
-#include "analyzer/input/bundle.h"
-#include "analyzer/input/byte_source.h"
-#include "analyzer/input/decompress.h"
-#include "analyzer/input/file_text.h"
-#include "analyzer/input/format.h"
-#include "analyzer/input/journal_file.h"
-#include "analyzer/input/kmsg_device.h"
-#include "analyzer/input/kmsg_framer.h"
-#include "analyzer/input/line_reader.h"
+#include "analyzer/input/framers/format.h"
+#include "analyzer/input/framers/kmsg_framer.h"
+#include "analyzer/input/sources/bundle.h"
+#include "analyzer/input/sources/byte_source.h"
+#include "analyzer/input/sources/decompress.h"
+#include "analyzer/input/sources/file_text.h"
+#include "analyzer/input/sources/journal_file.h"
+#include "analyzer/input/sources/kmsg_device.h"
+#include "analyzer/input/sources/line_reader.h"
 
 namespace kdiag {
 namespace {

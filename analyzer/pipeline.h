@@ -26,9 +26,9 @@
 #include "analyzer/correlate/finding.h"
 #include "analyzer/correlate/pci_inventory.h"
 #include "analyzer/correlate/summary.h"
-#include "analyzer/input/byte_source.h"
-#include "analyzer/input/kmsg_device.h"
 #include "analyzer/input/location.h"
+#include "analyzer/input/sources/byte_source.h"
+#include "analyzer/input/sources/kmsg_device.h"
 #include "analyzer/match/matcher.h"
 
 namespace kdiag {
@@ -53,7 +53,7 @@ class Pipeline {
 
   // A file, a directory (the logs below it, recursively, in name order; in a sosreport or
   // xen-bugtool bundle only the kernel and Xen logs, and its lspci output goes into the
-  // inventory: input/bundle.h) or "-" (stdin).
+  // inventory: input/sources/bundle.h) or "-" (stdin).
   // An unreadable path adds an error naming it; the caller goes on with the other inputs.
   void ReadPath(const std::string& path, std::vector<Error>* errors);
   // An open descriptor (not closed here).
@@ -101,7 +101,8 @@ class Pipeline {
   // source that blocks for more (detect the format on the first bytes, count bytes as they come).
   void ReadSource(std::unique_ptr<ByteSource> raw, const std::string& name,
                   std::vector<Error>* errors, int64_t mtime = 0, bool live = false);
-  // A directory or support bundle: the logs below it (input/bundle.h), and a bundle's lspci.
+  // A directory or support bundle: the logs below it (input/sources/bundle.h), and a bundle's
+  // lspci.
   void ReadDirectory(const std::string& path, std::vector<Error>* errors);
   void OnRecord(Record&& record);
   void OnEvent(Event&& event);

@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "analyzer/input/console_framer.h"
+#include "analyzer/input/framers/console_framer.h"
 #include "analyzer/input/record.h"
 #include "analyzer/match/rule_file.h"
 

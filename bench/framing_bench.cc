@@ -14,8 +14,8 @@
 #include <string>
 #include <thread>
 
-#include "analyzer/input/console_framer.h"
-#include "analyzer/input/line_reader.h"
+#include "analyzer/input/framers/console_framer.h"
+#include "analyzer/input/sources/line_reader.h"
 #include "bench/bench_data.h"
 
 namespace kdiag::bench {

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "analyzer/input/console_framer.h"
+#include "analyzer/input/framers/console_framer.h"
 #include "analyzer/match/matcher.h"
 #include "analyzer/match/rule_file.h"
 #include "analyzer/pipeline.h"

@@ -1,5 +1,6 @@
-// Timestamp parsing: the "[%5lu.%06lu] " console prefix, as analyzer/input/console_prefix.h
-// exposes it (ParseKernelPrefix fills Record::time_us and returns the text offset).
+// Timestamp parsing: the "[%5lu.%06lu] " console prefix, as
+// analyzer/input/prefixes/console_prefix.h exposes it (ParseKernelPrefix fills Record::time_us and
+// returns the text offset).
 //
 //   BM_ParseKernelPrefix        typical "[ 1234.567890] message" lines
 //   BM_ParseKernelPrefix_None   lines without any prefix (the parser's early-out)
@@ -11,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "analyzer/input/console_prefix.h"
+#include "analyzer/input/prefixes/console_prefix.h"
 #include "analyzer/input/record.h"
 #include "bench/bench_data.h"
 

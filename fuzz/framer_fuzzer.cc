@@ -1,5 +1,5 @@
 // libFuzzer target for one input format's framer (KDIAG_FUZZ_FORMAT, a name from
-// input/format.cc), built once per format by fuzz/CMakeLists.txt.
+// input/framers/format.cc), built once per format by fuzz/CMakeLists.txt.
 //
 // The input goes the way a file's bytes go in the pipeline: the line reader (with a small line
 // limit, so truncation is exercised too) splits it, the framer turns lines into records. Records
@@ -11,9 +11,9 @@
 #include <memory>
 #include <string>
 
-#include "analyzer/input/byte_source.h"
-#include "analyzer/input/format.h"
-#include "analyzer/input/line_reader.h"
+#include "analyzer/input/framers/format.h"
+#include "analyzer/input/sources/byte_source.h"
+#include "analyzer/input/sources/line_reader.h"
 
 #ifndef KDIAG_FUZZ_FORMAT
 #error "KDIAG_FUZZ_FORMAT names the format to fuzz"

@@ -1,4 +1,4 @@
-#include "analyzer/input/block_reader.h"
+#include "analyzer/input/sources/block_reader.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "analyzer/input/line_reader.h"
+#include "analyzer/input/sources/line_reader.h"
 
 namespace kdiag {
 namespace {

@@ -1,4 +1,4 @@
-#include "analyzer/input/bundle.h"
+#include "analyzer/input/sources/bundle.h"
 
 #include <sys/stat.h>
 #include <unistd.h>

@@ -10,7 +10,7 @@
 
 #include <zlib.h>
 
-#include "analyzer/input/console_framer.h"
+#include "analyzer/input/framers/console_framer.h"
 #include "analyzer/match/matcher.h"
 #include "analyzer/match/rule_file.h"
 

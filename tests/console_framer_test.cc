@@ -1,6 +1,6 @@
-#include "analyzer/input/console_framer.h"
-#include "analyzer/input/console_prefix.h"
-#include "analyzer/input/syslog_year.h"
+#include "analyzer/input/framers/console_framer.h"
+#include "analyzer/input/prefixes/console_prefix.h"
+#include "analyzer/input/prefixes/syslog_year.h"
 
 #include <gtest/gtest.h>
 

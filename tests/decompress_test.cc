@@ -1,6 +1,6 @@
 // Compressed inputs: every test builds its data with zlib, liblzma and libzstd themselves, so there
 // are no binary fixtures to trust.
-#include "analyzer/input/decompress.h"
+#include "analyzer/input/sources/decompress.h"
 
 #include <gtest/gtest.h>
 

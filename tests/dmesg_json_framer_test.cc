@@ -1,4 +1,4 @@
-#include "analyzer/input/dmesg_json_framer.h"
+#include "analyzer/input/framers/dmesg_json_framer.h"
 
 #include <gtest/gtest.h>
 
@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "analyzer/input/console_framer.h"
-#include "analyzer/input/format.h"
-#include "analyzer/input/journal_fields.h"
-#include "analyzer/input/kmsg_framer.h"
+#include "analyzer/input/framers/console_framer.h"
+#include "analyzer/input/framers/format.h"
+#include "analyzer/input/framers/journal_fields.h"
+#include "analyzer/input/framers/kmsg_framer.h"
 #include "conformance.h"
 #include "pipeline_run.h"
 

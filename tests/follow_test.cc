@@ -1,7 +1,7 @@
 // FollowSource (tail -F) and StreamSource, driven in-process: a scripted LiveControl runs one step
 // of the test (append, rotate, truncate...) every time the source has nothing to read, and stops
 // the source when the script is done. Deterministic: no threads, no sleeps.
-#include "analyzer/input/follow_source.h"
+#include "analyzer/input/sources/follow_source.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -13,7 +13,7 @@
 #include <functional>
 #include <string>
 
-#include "analyzer/input/stream_source.h"
+#include "analyzer/input/sources/stream_source.h"
 #include "run_kdiag.h"
 
 namespace kdiag {

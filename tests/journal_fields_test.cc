@@ -1,4 +1,4 @@
-#include "analyzer/input/journal_fields.h"
+#include "analyzer/input/framers/journal_fields.h"
 
 #include <gtest/gtest.h>
 

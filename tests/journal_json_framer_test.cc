@@ -1,4 +1,4 @@
-#include "analyzer/input/journal_json_framer.h"
+#include "analyzer/input/framers/journal_json_framer.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "analyzer/input/format.h"
+#include "analyzer/input/framers/format.h"
 #include "analyzer/match/rule_file.h"
 #include "analyzer/pipeline.h"
 #include "pipeline_run.h"

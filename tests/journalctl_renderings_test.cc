@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "analyzer/input/boot_segmenter.h"
-#include "analyzer/input/console_framer.h"
-#include "analyzer/input/format.h"
-#include "analyzer/input/journal_fields.h"
-#include "analyzer/input/journal_verbose_framer.h"
+#include "analyzer/input/framers/console_framer.h"
+#include "analyzer/input/framers/format.h"
+#include "analyzer/input/framers/journal_fields.h"
+#include "analyzer/input/framers/journal_verbose_framer.h"
 #include "pipeline_run.h"
 
 namespace kdiag {

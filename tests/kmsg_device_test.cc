@@ -1,5 +1,5 @@
 // ReadKmsgDevice against the real /dev/kmsg (tests run as root) and against regular files.
-#include "analyzer/input/kmsg_device.h"
+#include "analyzer/input/sources/kmsg_device.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "analyzer/input/kmsg_framer.h"
+#include "analyzer/input/framers/kmsg_framer.h"
 #include "analyzer/match/rule_file.h"
 #include "analyzer/pipeline.h"
 

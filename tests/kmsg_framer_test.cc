@@ -1,4 +1,4 @@
-#include "analyzer/input/kmsg_framer.h"
+#include "analyzer/input/framers/kmsg_framer.h"
 #include "analyzer/output/ndjson.h"
 
 #include <gtest/gtest.h>
@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "analyzer/input/console_framer.h"
-#include "analyzer/input/format.h"
+#include "analyzer/input/framers/console_framer.h"
+#include "analyzer/input/framers/format.h"
 #include "analyzer/match/rule_file.h"
 #include "analyzer/pipeline.h"
 #include "conformance.h"

@@ -1,4 +1,4 @@
-#include "analyzer/input/line_reader.h"
+#include "analyzer/input/sources/line_reader.h"
 
 #include <gtest/gtest.h>
 

@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "analyzer/input/byte_source.h"
-#include "analyzer/input/file_text.h"
+#include "analyzer/input/sources/byte_source.h"
+#include "analyzer/input/sources/file_text.h"
 #include "analyzer/match/matcher.h"
 #include "analyzer/match/rule_file.h"
 #include "analyzer/output/ndjson.h"

@@ -10,7 +10,7 @@
 #include "analyzer/correlate/event.h"
 #include "analyzer/correlate/pci_inventory.h"
 #include "analyzer/correlate/summary.h"
-#include "analyzer/input/framer.h"
+#include "analyzer/input/framers/framer.h"
 #include "analyzer/input/location.h"
 
 namespace kdiag::testing {

@@ -1,4 +1,4 @@
-#include "analyzer/input/syslog_year.h"
+#include "analyzer/input/prefixes/syslog_year.h"
 
 #include <sys/time.h>
 
@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "analyzer/input/console_framer.h"
+#include "analyzer/input/framers/console_framer.h"
 #include "pipeline_run.h"
 #include "run_kdiag.h"
 

@@ -18,8 +18,8 @@
 #include <CLI/CLI.hpp>
 
 #include "analyzer/correlate/pci_ids.h"
-#include "analyzer/input/file_text.h"
-#include "analyzer/input/format.h"
+#include "analyzer/input/framers/format.h"
+#include "analyzer/input/sources/file_text.h"
 #include "analyzer/live/sidecar.h"
 #include "analyzer/match/rule_file.h"
 #include "analyzer/output/ndjson.h"

@@ -12,7 +12,7 @@
 // indexes the vendor lines once and asks each distinct ID only once.
 #include "analyzer/correlate/pci_ids.h"
 
-#include "analyzer/input/file_text.h"
+#include "analyzer/input/sources/file_text.h"
 
 #include <unistd.h>
 

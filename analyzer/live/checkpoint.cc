@@ -7,8 +7,8 @@
 
 #include <fmt/format.h>
 
-#include "analyzer/input/file_text.h"
 #include "analyzer/input/hex.h"
+#include "analyzer/input/sources/file_text.h"
 #include "analyzer/output/atomic_file.h"
 
 namespace kdiag {

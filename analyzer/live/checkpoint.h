@@ -19,8 +19,8 @@
 #include <optional>
 #include <string>
 
-#include "analyzer/input/follow_source.h"
 #include "analyzer/input/location.h"
+#include "analyzer/input/sources/follow_source.h"
 
 namespace kdiag {
 

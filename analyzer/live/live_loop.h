@@ -14,7 +14,7 @@
 #include <chrono>
 #include <functional>
 
-#include "analyzer/input/live_control.h"
+#include "analyzer/input/sources/live_control.h"
 #include "analyzer/live/signals.h"
 
 namespace kdiag {

@@ -6,8 +6,8 @@
 #include <cstring>
 #include <vector>
 
-#include "analyzer/input/follow_source.h"
-#include "analyzer/input/stream_source.h"
+#include "analyzer/input/sources/follow_source.h"
+#include "analyzer/input/sources/stream_source.h"
 #include "analyzer/live/checkpoint.h"
 #include "analyzer/output/atomic_file.h"
 #include "analyzer/output/line_output.h"

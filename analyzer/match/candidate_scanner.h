@@ -38,7 +38,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analyzer/input/block_reader.h"
+#include "analyzer/input/sources/block_reader.h"
 #include "analyzer/match/database_cache.h"
 
 namespace kdiag {

@@ -16,7 +16,7 @@
 
 #include <zlib.h>
 
-#include "analyzer/input/file_text.h"
+#include "analyzer/input/sources/file_text.h"
 
 #include "analyzer/output/write_all.h"
 

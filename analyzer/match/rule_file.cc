@@ -10,7 +10,7 @@
 #include <re2/re2.h>
 #include <toml++/toml.h>
 
-#include "analyzer/input/file_text.h"
+#include "analyzer/input/sources/file_text.h"
 #include "analyzer/match/embedded_rules.h"
 
 namespace kdiag {

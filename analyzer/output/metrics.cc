@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "analyzer/input/journal_fields.h"
+#include "analyzer/input/framers/journal_fields.h"
 
 namespace kdiag {
 namespace {

@@ -1,0 +1,201 @@
+// ConsoleFramer: which shape each line has, and which lines belong to one record.
+//
+// Prefix parsing lives in console_prefix.cc, xen_prefix.cc and syslog_prefix.cc; this file decides
+// the order in which shapes are tried and joins continuation lines. The order matters only where
+// shapes share a first byte: "(XEN) " and "(dN) " are unambiguous; a syslog header needs a month
+// name or an RFC 3339 stamp followed by "host tag: "; everything else is kernel text with an
+// optional dmesg/console prefix.
+//
+// Continuation lines (util-linux dmesg print_record(), journalctl short modes): a message with
+// embedded newlines is printed with every later line indented by as many spaces as the first
+// line's prefix took. So a line that starts with at least that many spaces, right after a record
+// whose prefix had that width, continues it; exactly the indentation is removed. Blank lines
+// never make records: util-linux writes an empty continuation line as indentation only, and tools
+// that trim trailing spaces reduce that to nothing, so a blank line is held and becomes an empty
+// continuation line only if a continuation line follows it; otherwise it is dropped. Xen repeats
+// "(XEN) " on every line and the kernel console repeats its prefix, so Xen and guest records, and
+// records without any prefix, never take continuation lines. A record stops taking continuation
+// lines at kMaxRecordLines lines or kMaxRecordBytes of text, so hostile input (a million indented
+// lines after one prefixed line) cannot grow one record without bound; the lines past the limit
+// become records of their own.
+#include "analyzer/input/framers/console_framer.h"
+
+#include <utility>
+
+#include "analyzer/input/prefixes/console_prefix.h"
+#include "analyzer/input/prefixes/syslog_prefix.h"
+#include "analyzer/input/prefixes/xen_prefix.h"
+
+namespace kdiag {
+namespace {
+
+constexpr uint32_t kMaxRecordLines = 10000;
+constexpr size_t kMaxRecordBytes = 1 << 20;
+
+bool IsBlank(std::string_view line) {
+  return line.find_first_not_of(' ') == line.npos;
+}
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
+}
+
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// Where a kernel console stamp "[%5lu.%06lu]" (kernel/printk/printk.c print_time) starts after
+// other text on the line, or 0.
+size_t KernelStampAfterText(std::string_view line) {
+  for (size_t p = line.find('[', 1); p != std::string_view::npos; p = line.find('[', p + 1)) {
+    size_t i = p + 1;
+    while (i < line.size() && line[i] == ' ') ++i;
+    size_t digits = i;
+    while (i < line.size() && IsDigit(line[i])) ++i;
+    if (i == digits || i >= line.size() || line[i] != '.') continue;
+    size_t frac = ++i;
+    while (i < line.size() && IsDigit(line[i])) ++i;
+    if (i - frac == 6 && i < line.size() && line[i] == ']') return p;
+  }
+  return 0;
+}
+
+}  // namespace
+
+ConsoleFramer::ConsoleFramer(std::string input_name) : input_name_(std::move(input_name)) {}
+
+void ConsoleFramer::Line(std::string_view raw, uint64_t number, const RecordSink& sink) {
+  std::string_view line = CleanConsoleLine(raw, &scratch_);
+  if (IsContinuation(line)) {
+    AppendContinuation(line);
+    return;
+  }
+  if (IsBlank(line)) {
+    if (pending_) ++held_blank_lines_;
+    return;
+  }
+  Flush(sink);
+  if (line[0] == '-') {
+    std::string id;
+    switch (ParseJournalctlMarker(line, &id)) {
+      case JournalctlMarker::kBoot:
+        boot_start_ = true;
+        boot_id_ = std::move(id);
+        return;
+      case JournalctlMarker::kNote:
+        return;
+      case JournalctlMarker::kNone:
+        break;
+    }
+  }
+  size_t width = 0;
+  Record record = Frame(line, number, &width);
+  // A serial console interleaves other writers with the kernel: a login prompt, or a kernel line
+  // printed without its newline ("** 3601 printk messages dropped **"), runs into the next kernel
+  // line: "syzkaller login: [  417.725670] rcu: INFO: ...". A line with no prefix of its own that
+  // holds a kernel stamp later on is two records: the text before the stamp, and the kernel line.
+  // (A line starting with '<' is a malformed priority prefix, kept whole as text.)
+  if (width == 0 && record.source == Source::kKernel && record.text.size() == line.size() &&
+      line[0] != '<') {
+    if (size_t at = KernelStampAfterText(line)) {
+      record.text.resize(at);
+      sink(std::move(record));
+      record = Frame(line.substr(at), number, &width);
+    }
+  }
+  if (width == 0) {
+    sink(std::move(record));
+    return;
+  }
+  pending_ = std::move(record);
+  pending_prefix_width_ = width;
+}
+
+void ConsoleFramer::Finish(const RecordSink& sink) {
+  Flush(sink);
+}
+
+const std::vector<std::string>* ConsoleFramer::PassOverLiterals() const {
+  static const std::vector<std::string> literals{"\x1b", "Linux version "};
+  return &literals;
+}
+
+bool ConsoleFramer::PlainKernelLine(std::string_view line, int next, const RecordSink& sink,
+                                    int64_t* time_us) {
+  // The next line must start a record of its own: not indented (a continuation), not blank (held
+  // in case a continuation follows), not one whose escape sequences could hide either.
+  if (next < 0 || next == ' ' || next == '\n' || next == '\r' || next == '\x1b') return false;
+  // Frame() would set a boot id or boot start, or try the line as short-monotonic syslog.
+  if (monotonic_headers_ || boot_start_ || !boot_id_.empty()) return false;
+  if (line.empty() || line.back() == '\r') return false;
+  // Kernel text with the console stamp: Frame() tries Xen, guest and syslog shapes first, none of
+  // which starts with '[' unless it is short-monotonic (checked like TakeStampedHeader does).
+  if (!TakeConsoleStamp(line, time_us) || LooksLikeMonotonicHeader(line)) return false;
+  Flush(sink);
+  return true;
+}
+
+Record ConsoleFramer::Frame(std::string_view line, uint64_t number, size_t* continuation_width) {
+  Record record;
+  record.input = input_name_;
+  record.line = number;
+  size_t text = 0;
+  *continuation_width = 0;
+  if (ParseXenLine(line, &record, &text)) {
+    seen_xen_line_ = true;
+  } else if (ParseGuestLine(line, &record, &text)) {
+    // relayed guest console: the text is the guest's, left as written
+  } else if (ParseSyslogLine(line, &record, &text, continuation_width, &monotonic_headers_)) {
+    // wall_time, host, and source from the tag
+  } else if (!seen_xen_line_ && LooksLikeXenBanner(line)) {
+    // xl dmesg and serial captures open with Xen's banner, written without "(XEN) ": a Xen record
+    // with the line as its text.
+    record.source = Source::kXen;
+  } else {
+    text = ParseKernelPrefix(line, &record);
+    *continuation_width = text;
+  }
+  record.text.assign(line.substr(text));
+  record.boot_marker =
+      record.source == Source::kKernel && StartsWith(record.text, "Linux version ");
+  int month = 0, day = 0;
+  if (!record.wall_time.empty() && YearlessMonthDay(record.wall_time, &month, &day)) {
+    record.wall_year = year_.Year(month, day);
+  }
+  if (!boot_id_.empty()) record.boot_id = boot_id_;
+  record.boot_start = boot_start_;
+  boot_start_ = false;
+  return record;
+}
+
+bool ConsoleFramer::IsContinuation(std::string_view line) const {
+  if (!pending_ || pending_prefix_width_ == 0 || line.size() < pending_prefix_width_) return false;
+  if (pending_->line_count + held_blank_lines_ >= kMaxRecordLines ||
+      pending_->text.size() + held_blank_lines_ + line.size() > kMaxRecordBytes) {
+    return false;
+  }
+  for (size_t i = 0; i < pending_prefix_width_; ++i) {
+    if (line[i] != ' ') return false;
+  }
+  return true;
+}
+
+void ConsoleFramer::AppendContinuation(std::string_view line) {
+  pending_->text.append(held_blank_lines_, '\n');
+  pending_->line_count += held_blank_lines_;
+  held_blank_lines_ = 0;
+  pending_->text += '\n';
+  pending_->text.append(line.substr(pending_prefix_width_));
+  ++pending_->line_count;
+}
+
+void ConsoleFramer::Flush(const RecordSink& sink) {
+  held_blank_lines_ = 0;
+  if (!pending_) return;
+  Record record = std::move(*pending_);
+  pending_.reset();
+  pending_prefix_width_ = 0;
+  sink(std::move(record));
+}
+
+}  // namespace kdiag
