@@ -3,7 +3,8 @@
 // Contract (design.md): kdiag [OPTIONS] [PATH|-]...; --output text|ndjson; --emit
 // xend-quirks|sysfs-quirks|xl (--merge FILE); --lspci FILE; --rules DIR; --fail-on SEVERITY;
 // exit 0, 1 (a finding at or above --fail-on), 2 (bad usage, unreadable input, invalid rules).
-// Live use (--follow, --kmsg --follow, --omprog) hands over to RunSidecar (live/sidecar.h).
+// Live use (--follow, --kmsg --follow, --omprog) hands over to RunSidecar (live/sidecar.h). The
+// flags fill one Options (config/options.h), which also checks their combinations.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "analyzer/config/options.h"
 #include "analyzer/correlate/pci_ids.h"
 #include "analyzer/input/framers/format.h"
 #include "analyzer/input/sources/file_text.h"
@@ -35,31 +37,6 @@ namespace {
 
 constexpr int kExitFindings = 1;
 constexpr int kExitUsage = 2;
-
-struct Options {
-  std::vector<std::string> paths;
-  std::string output = "text";
-  std::string emit;
-  std::string merge;
-  std::vector<std::string> lspci;
-  std::string sysfs;
-  std::string pci_ids;
-  std::vector<std::string> rule_dirs;
-  std::string fail_on;
-  std::string format = "auto";
-  std::string output_file;
-  int threads = 0;
-  bool records = false;
-  bool no_embedded = false;
-  bool kmsg = false;
-  bool follow = false;
-  bool from_end = false;
-  bool omprog = false;
-  std::string state_file;
-  std::string metrics_file;
-  std::vector<std::string> journals;
-  std::vector<std::string> check_dirs;
-};
 
 void PrintError(const std::string& message) {
   std::cerr << "kdiag: " << TerminalSafe(message) << "\n";
@@ -301,28 +278,6 @@ int Sidecar(const Options& opt) {
   return RunSidecar(s, std::move(matcher), load, PrintError);
 }
 
-// The live flags' combinations; an empty string when they are fine.
-std::string CheckLiveUsage(const Options& opt, bool output_given) {
-  bool live = opt.follow || opt.omprog;
-  if (!live) {
-    if (opt.from_end || !opt.state_file.empty() || !opt.metrics_file.empty()) {
-      return "--from-end, --state and --metrics need --follow or --omprog";
-    }
-    return "";
-  }
-  if (opt.follow && opt.omprog) return "--omprog reads stdin: it does not take --follow";
-  if (!opt.journals.empty()) return "--journal is read whole: not with --follow or --omprog";
-  if (!opt.emit.empty()) return "--emit needs the whole input: not with --follow or --omprog";
-  if (output_given && opt.output != "ndjson") return "live modes write NDJSON (--output ndjson)";
-  if (opt.omprog && opt.output_file.empty()) {
-    return "--omprog needs --output-file (stdout carries the confirmations)";
-  }
-  if (opt.omprog && (opt.kmsg || !opt.paths.empty())) return "--omprog reads only stdin";
-  if (opt.kmsg && !opt.paths.empty()) return "--kmsg --follow follows only /dev/kmsg";
-  if (opt.paths.size() > 1) return "--follow follows one file (run one kdiag per file)";
-  return "";
-}
-
 int Main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   Options opt;
@@ -395,23 +350,15 @@ int Main(int argc, char** argv) {
     PrintError(e.what());
     return kExitUsage;
   }
-  if (!opt.merge.empty() && opt.emit != "xend-quirks") {
-    PrintError("--merge needs --emit xend-quirks");
-    return kExitUsage;
-  }
-  if (opt.records && opt.output != "ndjson") {
-    PrintError("--records needs --output ndjson");
-    return kExitUsage;
-  }
-  std::string live_error = CheckLiveUsage(opt, app.count("--output") > 0);
-  if (!live_error.empty()) {
-    PrintError(live_error);
+  opt.output_given = app.count("--output") > 0;
+  if (std::string usage = CheckOptions(opt); !usage.empty()) {
+    PrintError(usage);
     return kExitUsage;
   }
   if (list_cmd->parsed()) return RulesList(opt);
   if (patterns_cmd->parsed()) return RulesPatterns(opt);
   if (check_cmd->parsed()) return RulesCheck(opt);
-  if (opt.follow || opt.omprog) return Sidecar(opt);
+  if (opt.live()) return Sidecar(opt);
   return Analyze(opt);
 }
 

@@ -1,0 +1,60 @@
+// Options: everything one run of kdiag is told, in one object, and the combinations that make no
+// sense.
+//
+// The command line fills an Options (cli/main.cc only parses flags into it and wires the stages);
+// a configuration file, when kdiag gets one, fills the same object, so a setting has one name and
+// one meaning wherever it comes from, and every combination is checked in one place, here, before
+// any input is read. Nothing in this file reads a file or the environment.
+#ifndef KDIAG_CONFIG_OPTIONS_H_
+#define KDIAG_CONFIG_OPTIONS_H_
+
+#include <string>
+#include <vector>
+
+namespace kdiag {
+
+struct Options {
+  // What to read.
+  std::vector<std::string> paths;     // files, directories, "-" (stdin); none: stdin
+  std::vector<std::string> journals;  // --journal: binary journal files or directories
+  bool kmsg = false;                  // --kmsg: /dev/kmsg up to its end (with follow: live)
+  std::string format = "auto";        // --format
+
+  // Rules.
+  std::vector<std::string> rule_dirs;   // --rules DIR...
+  bool no_embedded = false;             // --no-embedded-rules
+  std::vector<std::string> check_dirs;  // `rules check DIR...`
+
+  // The PCI inventory beyond the log.
+  std::vector<std::string> lspci;  // --lspci FILE...
+  std::string sysfs;               // --sysfs ROOT
+  std::string pci_ids;             // --pci-ids FILE | none; empty: the system's copy
+
+  // What to write.
+  std::string output = "text";  // text | ndjson
+  bool output_given = false;    // --output was given (live modes accept only ndjson)
+  std::string output_file;      // --output-file
+  std::string emit;             // xend-quirks | sysfs-quirks | xl
+  std::string merge;            // --merge FILE, with --emit xend-quirks
+  bool records = false;         // --records, with ndjson
+  std::string fail_on;          // --fail-on SEVERITY
+
+  // Live use.
+  bool follow = false;
+  bool from_end = false;
+  bool omprog = false;
+  std::string state_file;
+  std::string metrics_file;
+
+  int threads = 0;  // 0: all cores
+
+  bool live() const { return follow || omprog; }
+};
+
+// The first combination of options that makes no sense, as a one-line message for the user; an
+// empty string when they are fine.
+std::string CheckOptions(const Options& opt);
+
+}  // namespace kdiag
+
+#endif  // KDIAG_CONFIG_OPTIONS_H_
