@@ -14,6 +14,7 @@
 #include "analyzer/input/boot_segmenter.h"
 #include "analyzer/input/framers/format.h"
 #include "analyzer/input/framers/kmsg_framer.h"
+#include "analyzer/input/provenance.h"
 #include "analyzer/input/sources/bundle.h"
 #include "analyzer/input/sources/byte_source.h"
 #include "analyzer/input/sources/decompress.h"
@@ -39,6 +40,7 @@ class Pipeline::InputState {
  public:
   explicit InputState(std::unique_ptr<Framer> f) : framer(std::move(f)) {}
   std::unique_ptr<Framer> framer;
+  std::string name;
   BootSegmenter boots;
   // While the lines are scanned for the rules' literals: the numbers of the candidate lines not
   // yet behind a record. A record none of whose lines is among them matches no rule.
@@ -50,6 +52,8 @@ class Pipeline::InputState {
   // record starting there or before was judged by older rules' literals, so it is matched
   // whatever they said).
   bool live = false;
+  // A guest's own log (input/provenance.h): by its path, --source guest, or evidence in it.
+  bool guest = false;
   uint64_t block_generation = UINT64_MAX;
   uint64_t last_line = 0;
   uint64_t matched_through = 0;
@@ -71,6 +75,7 @@ Pipeline::Pipeline(Matcher* matcher, PipelineObserver* observer, std::string for
 
 void Pipeline::OnRecord(Record&& record) {
   input_->boots.Assign(&record);
+  record.guest_input = input_->guest;
   ++summary_.records;
   if (observer_) observer_->OnRecord(record);
   assembler_.Add(record, event_sink_, input_->MayMatch(record));
@@ -78,7 +83,15 @@ void Pipeline::OnRecord(Record&& record) {
 
 void Pipeline::OnEvent(Event&& event) {
   ++summary_.events;
-  AddEnumeration(event, &inventory_);
+  if (event.rule->guest_evidence && !event.record.guest_input) {
+    // Text only a guest's kernel prints: this input and every later record of it are the guest's.
+    event.record.guest_input = true;
+    guest_inputs_.insert(event.record.input);
+    if (input_ && event.record.input == input_->name) input_->guest = true;
+  }
+  // What a guest says about PCI devices names its own virtual slots, and may be forged: only the
+  // host's enumeration names the host's devices.
+  if (ProvenanceOf(event.record) != Provenance::kGuest) AddEnumeration(event, &inventory_);
   findings_.Add(event);
   if (observer_) observer_->OnEvent(event);
 }
@@ -161,6 +174,9 @@ void Pipeline::ReadSource(std::unique_ptr<ByteSource> raw, const std::string& na
   const InputFormat& format = format_ == "auto" ? DetectFormat(head) : *FindFormat(format_);
   ReplaySource replay(std::move(head), std::move(source));
   InputState state(format.make(name));
+  state.name = name;
+  state.guest = reading_guest_ || IsGuestLogPath(name);
+  if (state.guest) guest_inputs_.insert(name);
   state.framer->SetReferenceTime(mtime);
   input_ = &state;
   RecordSink sink = [this](Record&& r) { OnRecord(std::move(r)); };
@@ -243,6 +259,9 @@ void Pipeline::ReadJournal(const std::string& path, std::vector<Error>* errors) 
   struct stat st;
   bool directory = stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
   InputState state(nullptr);
+  state.name = path;
+  state.guest = reading_guest_;
+  if (state.guest) guest_inputs_.insert(path);
   input_ = &state;
   uint64_t entries = 0;
   auto err = ReadJournalEntries(path, directory, [&](Record&& r) {
@@ -280,6 +299,12 @@ void Pipeline::ReadPath(const std::string& path, std::vector<Error>* errors) {
   close(fd);
 }
 
+void Pipeline::ReadGuestPath(const std::string& path, std::vector<Error>* errors) {
+  reading_guest_ = true;
+  ReadPath(path, errors);
+  reading_guest_ = false;
+}
+
 void Pipeline::ReadDirectory(const std::string& path, std::vector<Error>* errors) {
   DirectoryPlan plan = PlanDirectory(path);
   for (const Error& e : plan.errors) {
@@ -306,7 +331,12 @@ void Pipeline::ReadDirectory(const std::string& path, std::vector<Error>* errors
 
 std::vector<Finding*> Pipeline::Findings() {
   assembler_.Flush(event_sink_);
-  return findings_.Sorted();
+  std::vector<Finding*> findings = findings_.Sorted();
+  // Evidence may come late in an input: its earlier findings are the guest's too.
+  for (Finding* f : findings) {
+    if (guest_inputs_.count(f->input)) f->provenance = Provenance::kGuest;
+  }
+  return findings;
 }
 
 const Summary& Pipeline::summary() {

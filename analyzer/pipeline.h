@@ -19,6 +19,7 @@
 #define KDIAG_PIPELINE_H_
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,10 @@ class Pipeline {
   // inventory: input/sources/bundle.h) or "-" (stdin).
   // An unreadable path adds an error naming it; the caller goes on with the other inputs.
   void ReadPath(const std::string& path, std::vector<Error>* errors);
+  // The same for a path whose logs a guest wrote (--source guest): every record of it is the
+  // guest's (input/provenance.h), and nothing in it becomes a fix for the host. ReadPath judges
+  // each file by its name and content too.
+  void ReadGuestPath(const std::string& path, std::vector<Error>* errors);
   // An open descriptor (not closed here).
   void ReadFd(int fd, const std::string& name, std::vector<Error>* errors);
   // A binary journal file or a directory of them (--journal), through libsystemd; ReadPath
@@ -119,7 +124,9 @@ class Pipeline {
   PciInventory inventory_;
   Summary summary_;
   uint64_t passed_over_ = 0;
-  uint64_t generation_ = 0;  // SetMatcher calls so far
+  uint64_t generation_ = 0;             // SetMatcher calls so far
+  bool reading_guest_ = false;          // inside ReadGuestPath
+  std::set<std::string> guest_inputs_;  // inputs known to be a guest's log (input/provenance.h)
   class InputState;
   InputState* input_ = nullptr;  // the input being read
 };

@@ -159,11 +159,16 @@ int Analyze(const Options& opt) {
     if (!errors.empty()) status = kExitUsage;
     errors.clear();
   };
-  std::vector<std::string> paths = opt.paths.empty() && !opt.kmsg && opt.journals.empty()
-                                       ? std::vector<std::string>{"-"}
-                                       : opt.paths;
+  std::vector<std::string> paths =
+      opt.paths.empty() && !opt.kmsg && opt.journals.empty() && opt.guest_paths.empty()
+          ? std::vector<std::string>{"-"}
+          : opt.paths;
   for (const std::string& path : paths) {
     pipeline.ReadPath(path, &errors);
+    report();
+  }
+  for (const std::string& path : opt.guest_paths) {
+    pipeline.ReadGuestPath(path, &errors);
     report();
   }
   for (const std::string& journal : opt.journals) {
@@ -313,6 +318,11 @@ int Main(int argc, char** argv) {
   app.add_option("--journal", opt.journals,
                  "Read a binary journal file, or every journal file below a directory (repeatable)")
       ->allow_extra_args(false);
+  std::vector<std::pair<std::string, std::string>> sources;
+  app.add_option("--source", sources,
+                 "--source guest PATH: read PATH as logs a guest wrote (its events are reported, "
+                 "no fix for the host is made from them; repeatable)")
+      ->allow_extra_args(false);
   app.add_flag("--kmsg", opt.kmsg,
                "Read the kernel ring buffer from /dev/kmsg to its current end (with --follow: "
                "keep reading)");
@@ -349,6 +359,14 @@ int Main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     PrintError(e.what());
     return kExitUsage;
+  }
+  for (const auto& [kind, path] : sources) {
+    if (kind != "guest") {
+      PrintError("--source takes 'guest PATH' (only a guest's logs need saying so), not '" + kind +
+                 "'");
+      return kExitUsage;
+    }
+    opt.guest_paths.push_back(path);
   }
   opt.output_given = app.count("--output") > 0;
   if (std::string usage = CheckOptions(opt); !usage.empty()) {

@@ -13,6 +13,7 @@ std::string CheckLive(const Options& opt) {
   }
   if (opt.follow && opt.omprog) return "--omprog reads stdin: it does not take --follow";
   if (!opt.journals.empty()) return "--journal is read whole: not with --follow or --omprog";
+  if (!opt.guest_paths.empty()) return "--source is read whole: not with --follow or --omprog";
   if (!opt.emit.empty()) return "--emit needs the whole input: not with --follow or --omprog";
   if (opt.output_given && opt.output != "ndjson")
     return "live modes write NDJSON (--output ndjson)";

@@ -15,10 +15,11 @@ namespace kdiag {
 
 struct Options {
   // What to read.
-  std::vector<std::string> paths;     // files, directories, "-" (stdin); none: stdin
-  std::vector<std::string> journals;  // --journal: binary journal files or directories
-  bool kmsg = false;                  // --kmsg: /dev/kmsg up to its end (with follow: live)
-  std::string format = "auto";        // --format
+  std::vector<std::string> paths;        // files, directories, "-" (stdin); none: stdin
+  std::vector<std::string> journals;     // --journal: binary journal files or directories
+  std::vector<std::string> guest_paths;  // --source guest PATH: logs a guest wrote (no host fix)
+  bool kmsg = false;                     // --kmsg: /dev/kmsg up to its end (with follow: live)
+  std::string format = "auto";           // --format
 
   // Rules.
   std::vector<std::string> rule_dirs;   // --rules DIR...

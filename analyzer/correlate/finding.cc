@@ -46,11 +46,13 @@ void FindingTable::Add(const Event& event) {
     f.line = r.line;
     f.message = r.text;
     f.host = r.host;
+    f.provenance = ProvenanceOf(r);
     f.crash = event.crash;
     f.order = findings_.size();
     it = findings_.emplace(std::move(key), std::move(f)).first;
   }
   Finding& f = it->second;
+  if (ProvenanceOf(r) == Provenance::kGuest) f.provenance = Provenance::kGuest;
   ++f.count;
   if (r.time_us) f.last_us = r.time_us;
   f.last_line = r.line;

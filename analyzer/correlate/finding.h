@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "analyzer/correlate/event.h"
+#include "analyzer/input/provenance.h"
 
 namespace kdiag {
 
@@ -31,6 +32,9 @@ struct Finding {
   uint64_t last_line = 0;
   std::string message;  // the first event's text
   std::string host;
+  // Who wrote the text (input/provenance.h): the first event's, or kGuest when any event is a
+  // guest's. A guest's finding is reported, but never becomes a fix for the host.
+  Provenance provenance = Provenance::kKernel;
   std::optional<CrashReport> crash;  // of the first event
   size_t order = 0;                  // arrival order of the first event
 };

@@ -49,6 +49,7 @@ struct Record {
   uint32_t line_count = 1;   // physical lines the record spans
   bool boot_marker = false;  // set by the framer on "Linux version ..." records
   bool boot_start = false;   // the rendering says a boot begins here (journalctl "-- Boot --")
+  bool guest_input = false;  // the input is a guest's own log (provenance.h): never a host fix
 };
 
 // Seconds with six decimals ("12.345678"), as every kernel timestamp is written.

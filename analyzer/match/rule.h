@@ -58,6 +58,7 @@ struct Rule {
   std::string advice;                 // with {field} placeholders; may be empty
   std::string remedy;                 // "", "pci-quirk", "pte-decode"
   bool fact = false;                  // feeds correlation, not a finding
+  bool guest_evidence = false;        // a match shows its input is a guest's log (provenance.h)
   std::vector<std::string> key;       // fields identifying a finding; empty: all fields
   std::string continuation;           // pattern for following lines that belong to the event
   int continuation_lines = 0;

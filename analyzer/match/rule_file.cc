@@ -203,6 +203,7 @@ class RuleReader {
                                                              "advice",
                                                              "remedy",
                                                              "fact",
+                                                             "guest_evidence",
                                                              "key",
                                                              "continuation",
                                                              "continuation_lines",
@@ -255,6 +256,10 @@ class RuleReader {
     if (const toml::node* f = t->get("fact")) {
       if (!f->is_boolean()) return Fail(*f, "'fact' must be true or false");
       r.fact = f->as_boolean()->get();
+    }
+    if (const toml::node* g = t->get("guest_evidence")) {
+      if (!g->is_boolean()) return Fail(*g, "'guest_evidence' must be true or false");
+      r.guest_evidence = g->as_boolean()->get();
     }
     if (const toml::node* c = t->get("crash")) {
       ReadCrash(*c, &groups, &r);

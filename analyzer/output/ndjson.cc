@@ -60,6 +60,8 @@ void AppendRecordJson(const Record& r, std::string* out) {
   r.facility < 0 ? w.Null() : w.Int(r.facility);
   w.Key("source");
   w.String(SourceName(r.source));
+  w.Key("provenance");
+  w.String(ProvenanceName(ProvenanceOf(r)));
   if (r.source == Source::kGuest && r.domain >= 0) {
     w.Key("domain");
     w.Int(r.domain);
@@ -113,6 +115,8 @@ void AppendEventJson(const Event& e, std::string* out) {
   w.String(SeverityName(e.rule->severity));
   w.Key("source");
   w.String(SourceName(r.source));
+  w.Key("provenance");
+  w.String(ProvenanceName(ProvenanceOf(r)));
   Time(&w, "time", r.time_us);
   w.Key("boot");
   w.Int(r.boot);
@@ -152,6 +156,8 @@ void AppendFindingJson(const Finding& f, std::string* out) {
   w.String(SeverityName(f.rule->severity));
   w.Key("source");
   w.String(f.rule->source ? SourceName(*f.rule->source) : "any");
+  w.Key("provenance");
+  w.String(ProvenanceName(f.provenance));
   w.Key("boot");
   w.Int(f.boot);
   w.Key("count");

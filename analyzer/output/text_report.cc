@@ -106,6 +106,8 @@ std::string RenderTextReport(const std::vector<Finding*>& findings, const Summar
         out += ".." + FormatSeconds(*f->last_us);
       }
     }
+    // Text a guest wrote is reported, and marked: nothing in it is the host's word.
+    if (f->provenance == Provenance::kGuest) out += "  (written by a guest)";
     out.push_back('\n');
     if (f->crash) {
       // A crash shows what identifies it: title, type, and the top of its call trace.

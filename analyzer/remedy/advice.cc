@@ -61,6 +61,19 @@ std::string QuirkAdvice(const PciInventory& inventory, const Finding& f) {
   return s;
 }
 
+// A guest's text never becomes a fix for the host (input/provenance.h): a guest that prints a
+// pciback line of its own choosing must not get a register, or permissive mode, opened for it.
+std::string WithheldForGuest(const Finding& f) {
+  return "No fix: " + f.input +
+         " is a guest's own log (its name is a guest console or device-model log's, it was given "
+         "with --source guest, or it holds lines only a guest's kernel prints, such as "
+         "pcifront's), so this line is the guest's text, not dom0's pciback, and kdiag makes no "
+         "quirk or permissive setting from it: a guest could print "
+         "such a line to get a register of its choosing opened. If the device misbehaves, look "
+         "for pciback's own warning in dom0's kernel log (dmesg, kern.log, the journal) and run "
+         "kdiag on that.\n";
+}
+
 std::string PteAdvice(const Finding& f) {
   std::string s;
   auto pte = Pte::Parse(FieldValue(f.fields, "pte"));
@@ -74,7 +87,9 @@ void Advise(const PciInventory& inventory, const std::vector<Finding*>& findings
   for (Finding* f : findings) {
     std::string s = ExpandTemplate(f->rule->advice, f->fields);
     if (!s.empty() && s.back() != '\n') s += '\n';
-    if (f->rule->remedy == "pci-quirk") s += QuirkAdvice(inventory, *f);
+    if (f->rule->remedy == "pci-quirk") {
+      s += f->provenance == Provenance::kGuest ? WithheldForGuest(*f) : QuirkAdvice(inventory, *f);
+    }
     if (f->rule->remedy == "pte-decode") s += PteAdvice(*f);
     while (!s.empty() && s.back() == '\n') s.pop_back();
     f->advice = std::move(s);
@@ -87,6 +102,12 @@ std::vector<QuirkNeed> CollectQuirkNeeds(const PciInventory& inventory,
   std::vector<QuirkNeed> needs;
   for (const Finding* f : findings) {
     if (f->rule->remedy != "pci-quirk") continue;
+    if (f->provenance == Provenance::kGuest) {
+      rejected->push_back(Error{Location{f->input, f->line, 0},
+                                "a guest wrote this line (input/provenance.h): no fix for the "
+                                "host is made from it"});
+      continue;
+    }
     auto q = Validate(*f);
     if (!q) {
       rejected->push_back(Error{Location{f->input, f->line, 0},

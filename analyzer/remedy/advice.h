@@ -21,7 +21,8 @@ namespace kdiag {
 void Advise(const PciInventory& inventory, const std::vector<Finding*>& findings);
 
 // The quirk needs of all pci-quirk findings. A finding whose bdf, offset or size does not
-// validate yields an entry in `rejected` (naming input and line) instead of a need.
+// validate, or whose text a guest wrote (Finding::provenance), yields an entry in `rejected`
+// (naming input and line) instead of a need.
 std::vector<QuirkNeed> CollectQuirkNeeds(const PciInventory& inventory,
                                          const std::vector<Finding*>& findings,
                                          std::vector<Error>* rejected);
