@@ -91,3 +91,70 @@ TEST(FindingTable, RebindMovesFindingsOffRulesThatAreFreed) {
 
 }  // namespace
 }  // namespace kdiag
+
+namespace kdiag {
+namespace {
+
+// A guest can write lines of any length: what a finding keeps is bounded, whatever the event held.
+TEST(FindingTable, KeepsBoundedCopiesOfWhatAFindingShows) {
+  Rule r = MakeRule("t.long", Severity::kWarning);
+  std::string name(60000, 'a');
+  Event e = MakeEvent(&r, name, 1);
+  e.record.text = std::string(1 << 20, 'x');
+  e.crash.emplace();
+  e.crash->title = "WARNING in " + name;
+  e.crash->frame = name;
+  e.crash->frames = {name, name};
+  FindingTable table;
+  table.Add(e);
+  table.Add(e);  // the same finding: the bounded key still identifies it
+  std::vector<Finding*> found = table.Sorted();
+  ASSERT_EQ(found.size(), 1u);
+  const Finding& f = *found[0];
+  EXPECT_EQ(f.count, 2u);
+  EXPECT_LE(f.fields[0].second.size(), FindingTable::kStoredField);
+  EXPECT_EQ(f.fields[0].second.substr(f.fields[0].second.size() - 3), "\xe2\x80\xa6");
+  EXPECT_LE(f.message.size(), FindingTable::kStoredMessage);
+  EXPECT_LE(f.summary.size(), FindingTable::kStoredMessage);
+  EXPECT_LE(f.crash->title.size(), FindingTable::kStoredField);
+  EXPECT_LE(f.crash->frame.size(), FindingTable::kStoredFrame);
+  EXPECT_EQ(f.crash->frames[0], f.crash->frame);  // cut alike, so the report still finds it
+  EXPECT_LT(table.bytes(), 64u * 1024);
+}
+
+TEST(FindingTable, CutsAtACharacterBoundary) {
+  Rule r = MakeRule("t.utf8", Severity::kInfo);
+  std::string value;
+  while (value.size() < 2 * FindingTable::kStoredField) value += "\xc3\xa9";  // é
+  FindingTable table;
+  table.Add(MakeEvent(&r, value, 1));
+  const std::string& kept = table.Sorted()[0]->fields[0].second;
+  std::string body = kept.substr(0, kept.size() - 3);
+  EXPECT_EQ(body.size() % 2, 0u) << "a two-byte character was cut in half";
+}
+
+// The cap is a memory budget (like RE2's max_mem), not only a count: past it, new findings are
+// counted as dropped and the table stops growing.
+TEST(FindingTable, StopsGrowingAtItsMemoryBudget) {
+  Rule r = MakeRule("t.many", Severity::kInfo);
+  FindingTable table(1000000, 256 * 1024);
+  for (int i = 0; i < 10000; ++i) {
+    Event e = MakeEvent(&r, "dev" + std::to_string(i), i);
+    e.record.text = std::string(4000, 'm');
+    table.Add(e);
+  }
+  EXPECT_GT(table.dropped(), 0u);
+  EXPECT_LT(table.size(), 10000u);
+  EXPECT_LE(table.bytes(), 256u * 1024 + 16 * 1024);
+  // Findings already kept still count their events.
+  Event again = MakeEvent(&r, "dev0", 99999);
+  table.Add(again);
+  for (Finding* f : table.Sorted()) {
+    if (f->fields[0].second == "dev0") {
+      EXPECT_EQ(f->count, 2u);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace kdiag

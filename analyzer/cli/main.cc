@@ -238,12 +238,18 @@ int Analyze(const Options& opt) {
       out.Write(RenderXlPermissive(needs));
     }
   } else if (ndjson) {
-    std::string text;
-    for (const Finding* f : findings) AppendFindingJson(*f, &text);
+    std::string text;  // a finding at a time: the whole table's JSON never sits in memory
+    for (const Finding* f : findings) {
+      text.clear();
+      AppendFindingJson(*f, &text);
+      out.Write(text);
+    }
+    text.clear();
     AppendSummaryJson(summary, &text);
     out.Write(text);
   } else {
-    out.Write(RenderTextReport(findings, summary, UseColor(out_fd)));
+    WriteTextReport(findings, summary, UseColor(out_fd),
+                    [&out](std::string_view s) { out.Write(s); });
   }
   out.Flush();
   if (out.error()) {

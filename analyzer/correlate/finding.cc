@@ -3,7 +3,39 @@
 #include <algorithm>
 #include <string_view>
 
+#include "analyzer/match/sha256.h"
+
 namespace kdiag {
+namespace {
+
+// `s` cut to at most `max` bytes at a UTF-8 character boundary, marked with "…" when cut.
+std::string Bounded(std::string_view s, size_t max) {
+  if (s.size() <= max) return std::string(s);
+  constexpr std::string_view kMark = "\xe2\x80\xa6";  // U+2026
+  size_t end = max - kMark.size();
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xc0) == 0x80) --end;
+  return std::string(s.substr(0, end)) + std::string(kMark);
+}
+
+std::string BoundedKey(std::string key) {
+  if (key.size() <= FindingTable::kStoredField) return key;
+  return "sha256:" + Sha256::Hex(Sha256::Of(key));
+}
+
+// What a finding costs, counted when it is made: its strings, its advice to come (estimated as
+// the rule's template plus the fields it may quote) and a fixed share for the map node.
+size_t CountedBytes(const Finding& f, const std::string& key) {
+  size_t n = sizeof(Finding) + 128 + key.size() + f.summary.size() + f.input.size() +
+             f.message.size() + f.host.size() + f.rule->advice.size() + 1024;
+  for (const auto& [name, value] : f.fields) n += name.size() + 2 * value.size() + 64;
+  if (f.crash) {
+    n += f.crash->title.size() + f.crash->type.size() + f.crash->frame.size();
+    for (const std::string& frame : f.crash->frames) n += frame.size() + 32;
+  }
+  return n;
+}
+
+}  // namespace
 
 std::string FindingKey(const Rule& rule, const Fields& fields) {
   std::string key;
@@ -29,26 +61,38 @@ void FindingTable::Add(const Event& event) {
   // Crash reports are the same finding when they have the same title (syzkaller's notion of the
   // same bug); addresses and tasks in their fields differ from one report to the next.
   Key key{r.input, r.boot, event.rule->id,
-          event.crash ? event.crash->title : FindingKey(*event.rule, event.fields)};
+          BoundedKey(event.crash ? event.crash->title : FindingKey(*event.rule, event.fields))};
   auto it = findings_.find(key);
   if (it == findings_.end()) {
-    if (findings_.size() >= max_) {
+    if (findings_.size() >= max_ || bytes_ >= max_bytes_) {
       ++dropped_;
       return;
     }
     Finding f;
     f.rule = event.rule;
     f.boot = r.boot;
-    f.fields = event.fields;
-    f.summary = ExpandTemplate(event.rule->summary, event.fields);
+    for (const auto& [name, value] : event.fields) {
+      f.fields.emplace_back(name, Bounded(value, kStoredField));
+    }
+    f.summary = Bounded(ExpandTemplate(event.rule->summary, f.fields), kStoredMessage);
     f.first_us = r.time_us;
     f.input = r.input;
     f.line = r.line;
-    f.message = r.text;
-    f.host = r.host;
+    f.message = Bounded(r.text, kStoredMessage);
+    f.host = Bounded(r.host, kStoredField);
     f.provenance = ProvenanceOf(r);
-    f.crash = event.crash;
+    if (event.crash) {
+      CrashReport& c = f.crash.emplace();
+      c.title = Bounded(event.crash->title, kStoredField);
+      c.type = event.crash->type;
+      c.frame = Bounded(event.crash->frame, kStoredFrame);
+      c.corrupted = event.crash->corrupted;
+      for (const std::string& frame : event.crash->frames) {
+        c.frames.push_back(Bounded(frame, kStoredFrame));
+      }
+    }
     f.order = findings_.size();
+    bytes_ += CountedBytes(f, std::get<3>(key));
     it = findings_.emplace(std::move(key), std::move(f)).first;
   }
   Finding& f = it->second;

@@ -1,8 +1,17 @@
 // Findings: events de-duplicated per boot, rule and key fields, with counts and first/last time.
 //
 // A log can repeat one message millions of times (a guest hammering a register), and every
-// distinct value a guest writes could make a new key, so the table is bounded: past max_findings
-// distinct findings, further new keys are only counted (dropped()).
+// distinct value a guest writes could make a new key, so the table is bounded, and so is each
+// finding (guests write these lines, and a sidecar must not be pushed into the OOM killer):
+//   - a finding keeps bounded copies of what it shows: each field value at most kStoredField
+//     bytes, the message kStoredMessage, the crash title kStoredField and each frame name
+//     kStoredFrame (KSYM_NAME_LEN, include/linux/kallsyms.h: 512 since Linux 6.1, 128 before); a
+//     cut value ends in "…". A key longer than kStoredField is kept as its SHA-256. Events are
+//     streamed as they come and keep their whole text.
+//   - the table holds at most max_findings findings and about max_bytes bytes of them (the
+//     advice that the remedy stage adds later is counted in advance, as the rule's advice
+//     template plus the fields), like RE2's max_mem: past either, new keys are only counted
+//     (dropped()); findings already there still count their events.
 #ifndef KDIAG_CORRELATE_FINDING_H_
 #define KDIAG_CORRELATE_FINDING_H_
 
@@ -41,7 +50,13 @@ struct Finding {
 
 class FindingTable {
  public:
-  explicit FindingTable(size_t max_findings = 100000) : max_(max_findings) {}
+  static constexpr size_t kStoredField = 512;
+  static constexpr size_t kStoredFrame = 512;
+  static constexpr size_t kStoredMessage = 16 * 1024;
+  static constexpr size_t kDefaultMaxBytes = 64 << 20;
+
+  explicit FindingTable(size_t max_findings = 100000, size_t max_bytes = kDefaultMaxBytes)
+      : max_(max_findings), max_bytes_(max_bytes) {}
 
   // Adds an event of a non-fact rule (fact rules are ignored).
   void Add(const Event& event);
@@ -55,10 +70,14 @@ class FindingTable {
   std::vector<Finding*> Sorted();
   size_t size() const { return findings_.size(); }
   uint64_t dropped() const { return dropped_; }
+  // The bytes the findings are counted at (their strings and a fixed cost each).
+  size_t bytes() const { return bytes_; }
 
  private:
   using Key = std::tuple<std::string, int, std::string, std::string>;  // input, boot, rule, key
   size_t max_;
+  size_t max_bytes_;
+  size_t bytes_ = 0;
   uint64_t dropped_ = 0;
   std::map<Key, Finding> findings_;
   std::map<std::string, Rule> retired_;  // by id: rules no longer in the rule set (Rebind)

@@ -85,16 +85,20 @@ std::string Plural(uint64_t n, const char* word) {
 
 }  // namespace
 
-std::string RenderTextReport(const std::vector<Finding*>& findings, const Summary& summary,
-                             bool color) {
+void WriteTextReport(const std::vector<Finding*>& findings, const Summary& summary, bool color,
+                     const std::function<void(std::string_view)>& write) {
   std::string out;
+  bool first = true;
   const std::string* input = nullptr;
   int boot = -1;
   for (const Finding* f : findings) {
+    write(out);
+    out.clear();
     if (!input || *input != f->input || boot != f->boot) {
       input = &f->input;
       boot = f->boot;
-      if (!out.empty()) out.push_back('\n');
+      if (!first) out.push_back('\n');
+      first = false;
       out += "== " + TerminalSafe(f->input) + ", boot " + std::to_string(f->boot) + " ==\n";
     }
     std::string sev = Upper(SeverityName(f->rule->severity));
@@ -146,7 +150,7 @@ std::string RenderTextReport(const std::vector<Finding*>& findings, const Summar
     out += "; " + Plural(summary.truncated_lines, "overlong line") + " cut";
   }
   out += ".\n";
-  return out;
+  write(out);
 }
 
 }  // namespace kdiag

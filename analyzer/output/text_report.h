@@ -4,7 +4,9 @@
 #ifndef KDIAG_OUTPUT_TEXT_REPORT_H_
 #define KDIAG_OUTPUT_TEXT_REPORT_H_
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analyzer/correlate/finding.h"
@@ -12,8 +14,10 @@
 
 namespace kdiag {
 
-std::string RenderTextReport(const std::vector<Finding*>& findings, const Summary& summary,
-                             bool color);
+// Writes the report through `write`, a finding at a time, so the report of a large finding table
+// never sits in memory whole.
+void WriteTextReport(const std::vector<Finding*>& findings, const Summary& summary, bool color,
+                     const std::function<void(std::string_view)>& write);
 
 }  // namespace kdiag
 
