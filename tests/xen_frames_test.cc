@@ -33,6 +33,10 @@ TEST(XenFrames, ReadsTraceFramesOfEveryEra) {
   EXPECT_EQ(ParseFrameLine("   [<ffff82d08020fc3e>] entry.o#create_bounce_frame+0/0x142", &f),
             FrameKind::kFrame);
   EXPECT_EQ(f, "create_bounce_frame");
+  // arm (xen/arch/arm/traps.c show_trace, 4.4+): "   [<%p>] %pS (PC)", then "(LR)", then frames.
+  EXPECT_EQ(ParseFrameLine("   [<00000a0000277b2c>] vgic_v3_emulate_sysreg+0x1c/0x2d0 (PC)", &f),
+            FrameKind::kFrame);
+  EXPECT_EQ(f, "vgic_v3_emulate_sysreg");
 }
 
 TEST(XenFrames, ReadsTheHypervisorRip) {
