@@ -50,6 +50,47 @@ summary = "s"
   line = "Kernel panic - not syncing: x"
   fields = { reason = "x" }
 [[rule]]
+id = "t.dump"
+severity = "info"
+source = "kernel"
+pattern = '''^DUMP'''
+summary = "s"
+  [rule.crash]
+  type = "DUMP"
+  title = "dump in {frame}"
+  absorbs = ["t.dump"]
+  yields = ["t.xpanic"]
+  [[rule.example]]
+  line = "DUMP"
+[[rule]]
+id = "t.xpanic"
+severity = "critical"
+source = "kernel"
+pattern = '''^XPANIC on (?P<cpu>\d+)'''
+summary = "s"
+  [rule.crash]
+  type = "XPANIC"
+  title = "xpanic: {message}"
+  capture = ['''^(?P<message>[a-z].*)''']
+  yields = ["t.xtrap"]
+  end = '''^Reboot'''
+  [[rule.example]]
+  line = "XPANIC on 1"
+  fields = { cpu = "1" }
+[[rule]]
+id = "t.xtrap"
+severity = "critical"
+source = "kernel"
+pattern = '''^XTRAP (?P<trap>\w+)'''
+summary = "s"
+  [rule.crash]
+  type = "XTRAP"
+  title = "xtrap {trap} in {frame}"
+  end = '''^Reboot'''
+  [[rule.example]]
+  line = "XTRAP PF"
+  fields = { trap = "PF" }
+[[rule]]
 id = "t.other"
 severity = "info"
 source = "kernel"
@@ -169,6 +210,49 @@ TEST(CrashTitle, Normalisation) {
             "kernel panic: VFS: Unable to mount root fs on unknown-block(NUM,NUM)");
   EXPECT_EQ(NormalizeTitle("  KASAN:  x in ip6_fragment at addr ffff88004ec2c238 "),
             "KASAN: x in ip6_fragment at addr ADDR");
+}
+
+TEST_F(CrashTest, ARuleEndPatternEndsTheReportAndKeepsTheLine) {
+  auto ev = Run({"|XPANIC on 1", "|things broke", "|Reboot in five seconds...", "|other"});
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(ev[0].rule->id, "t.xpanic");
+  EXPECT_EQ(ev[0].continuation, 2);
+  EXPECT_NE(ev[0].record.text.find("\nReboot in five seconds..."), std::string::npos);
+  EXPECT_EQ(ev[0].crash->title, "xpanic: things broke");
+  EXPECT_EQ(ev[1].rule->id, "t.other");  // after the end, lines are matched on their own again
+}
+
+TEST_F(CrashTest, AHeaderTheReportYieldsToTakesItOverWithItsLines) {
+  // A register dump, then the panic that names it, then the trap line inside the panic: one report,
+  // the trap's, with the dump's frames.
+  auto ev = Run(
+      {"|DUMP", "|DUMP", "| guilty_fn+0x1/0x2", "|XPANIC on 3", "|XTRAP PF", "|Reboot", "|other"});
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(ev[0].rule->id, "t.xtrap");
+  EXPECT_EQ(ev[0].fields, (Fields{{"trap", "PF"}}));  // the taking header's fields
+  EXPECT_EQ(ev[0].continuation, 5);
+  EXPECT_EQ(ev[0].record.text.compare(0, 5, "DUMP\n"), 0);
+  EXPECT_EQ(ev[0].crash->type, "XTRAP");
+  EXPECT_EQ(ev[0].crash->title, "xtrap PF in guilty_fn");
+  EXPECT_EQ(ev[1].rule->id, "t.other");
+}
+
+TEST_F(CrashTest, CapturesReadTheLinesAfterTheTakingHeader) {
+  auto ev = Run({"|DUMP", "|an earlier line", "|XPANIC on 3", "|the panic message", "|Reboot"});
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0].rule->id, "t.xpanic");
+  EXPECT_EQ(FieldValue(ev[0].fields, "cpu"), "3");
+  EXPECT_EQ(FieldValue(ev[0].fields, "message"), "the panic message");
+}
+
+TEST_F(CrashTest, AHeaderNotYieldedToStillClosesTheReport) {
+  auto ev = Run({"|DUMP", "| f+0x1/0x2", "|WARNING: at foo", "|XTRAP GP"});
+  ASSERT_EQ(ev.size(), 3u);
+  EXPECT_EQ(ev[0].rule->id, "t.dump");  // t.dump yields to t.xpanic only
+  EXPECT_EQ(ev[0].crash->title, "dump in f");
+  EXPECT_EQ(ev[1].rule->id, "t.warn");
+  EXPECT_EQ(ev[2].rule->id, "t.xtrap");
+  EXPECT_TRUE(ev[2].crash->corrupted);
 }
 
 }  // namespace

@@ -164,6 +164,8 @@ TEST(RuleFileCrash, RejectsWhatCannotWork) {
       {"type = \"BUG\"\ntitle = \"t\"\nframes = [\"field:nope\"]", "names no capture"},
       {"type = \"BUG\"\ntitle = \"t\"\nskip = '''(x'''", "skip is not a valid RE2"},
       {"type = \"BUG\"\ntitle = \"t\"\ncolour = 1", "unknown key 'colour'"},
+      {"type = \"BUG\"\ntitle = \"t\"\nend = '''(x'''", "end is not a valid RE2"},
+      {"type = \"BUG\"\ntitle = \"t\"\nyields = \"t.other\"", "yields"},
   };
   for (const Case& c : cases) {
     std::vector<Rule> rules;
@@ -181,6 +183,15 @@ TEST(RuleFileCrash, AbsorbsMustNameARule) {
   auto err = CheckUniqueIds(rules);
   ASSERT_TRUE(err);
   EXPECT_NE(err->message.find("no.such.rule"), std::string::npos);
+}
+
+TEST(RuleFileCrash, YieldsMustNameARule) {
+  std::vector<Rule> rules;
+  ASSERT_FALSE(ParseRuleFile(
+      WithCrash("type = \"BUG\"\ntitle = \"t\"\nyields = [\"no.such.rule\"]"), "t.toml", &rules));
+  auto err = CheckUniqueIds(rules);
+  ASSERT_TRUE(err);
+  EXPECT_NE(err->message.find("'yields' names unknown rule 'no.such.rule'"), std::string::npos);
 }
 
 TEST(RuleFileCrash, ExcludeIsCheckedAndApplied) {

@@ -50,6 +50,7 @@ struct CrashAnalyzer::Compiled {
   };
   std::vector<Capture> capture;
   std::unique_ptr<RE2> skip;
+  std::unique_ptr<RE2> end;
   std::vector<std::unique_ptr<RE2>> line_sources;  // by frames index; null unless "line:"
 };
 
@@ -65,6 +66,7 @@ CrashAnalyzer::CrashAnalyzer(const std::vector<Rule>& rules) {
       c->capture.push_back(std::move(cap));
     }
     if (!rule.crash->skip.empty()) c->skip = std::make_unique<RE2>(rule.crash->skip, Quiet());
+    if (!rule.crash->end.empty()) c->end = std::make_unique<RE2>(rule.crash->end, Quiet());
     for (const std::string& src : rule.crash->frames) {
       std::unique_ptr<RE2> re;
       if (src.compare(0, 5, "line:") == 0) re = std::make_unique<RE2>(src.substr(5), Quiet());
@@ -79,7 +81,14 @@ CrashAnalyzer::~CrashAnalyzer() = default;
 CrashAnalyzer::CrashAnalyzer(CrashAnalyzer&&) noexcept = default;
 CrashAnalyzer& CrashAnalyzer::operator=(CrashAnalyzer&&) noexcept = default;
 
-void CrashAnalyzer::Analyze(const std::vector<std::string_view>& lines, Event* event) const {
+bool CrashAnalyzer::Ends(const Rule& rule, std::string_view line) const {
+  auto it = compiled_.find(&rule);
+  if (it == compiled_.end() || !it->second->end) return false;
+  return RE2::PartialMatch(Piece(line), *it->second->end);
+}
+
+void CrashAnalyzer::Analyze(const std::vector<std::string_view>& lines, Event* event,
+                            size_t header) const {
   const Rule& rule = *event->rule;
   auto it = compiled_.find(&rule);
   if (it == compiled_.end() || !rule.crash) return;
@@ -89,7 +98,7 @@ void CrashAnalyzer::Analyze(const std::vector<std::string_view>& lines, Event* e
   // Capture patterns: the first line each matches gives its fields (header fields win).
   std::vector<re2::StringPiece> groups;
   for (const Compiled::Capture& cap : c.capture) {
-    for (size_t i = 1; i < lines.size(); ++i) {
+    for (size_t i = header + 1; i < lines.size(); ++i) {
       groups.assign(cap.names.size(), re2::StringPiece());
       re2::StringPiece text = Piece(lines[i]);
       if (!cap.re->Match(text, 0, text.size(), RE2::UNANCHORED, groups.data(),

@@ -36,8 +36,13 @@ class CrashAnalyzer {
   CrashAnalyzer& operator=(CrashAnalyzer&&) noexcept;
 
   // `event` matched a crash rule; `lines` are the report's record texts, header first. Adds the
-  // capture fields and sets event->crash.
-  void Analyze(const std::vector<std::string_view>& lines, Event* event) const;
+  // capture fields and sets event->crash. `header` is the index of the line that made the report
+  // the rule's (later than 0 when the report was taken over, `yields`): captures read the lines
+  // after it, frames read them all.
+  void Analyze(const std::vector<std::string_view>& lines, Event* event, size_t header = 0) const;
+
+  // Does `line`, a line of an open report of `rule`, match the rule's `end` pattern?
+  bool Ends(const Rule& rule, std::string_view line) const;
 
  private:
   struct Compiled;

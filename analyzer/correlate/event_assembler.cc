@@ -72,6 +72,15 @@ bool EventAssembler::Add(const Record& record, const EventSink& sink, bool may_m
     bool part =
         !header || header->rule->crash->secondary ||
         std::find(spec.absorbs.begin(), spec.absorbs.end(), header->rule->id) != spec.absorbs.end();
+    if (header && !part &&
+        std::find(spec.yields.begin(), spec.yields.end(), header->rule->id) != spec.yields.end()) {
+      // The header says what the report is (a panic's message after its register dump): the
+      // report keeps its lines and becomes that rule's, with that header's fields.
+      report_->rule = header->rule;
+      report_->fields = header->fields;
+      report_header_ = report_lines_.size() + 1;  // this record's index among the report's lines
+      part = true;
+    }
     if (!part) {
       CloseReport(sink);  // the new header opens its own report below
     } else if (IsRule(record.text) && !report_lines_.empty()) {
@@ -79,8 +88,8 @@ bool EventAssembler::Add(const Record& record, const EventSink& sink, bool may_m
     } else {
       AppendToReport(record);
       consumed = true;
-      if (IsEndMarker(record.text) || report_lines_.size() >= kMaxReportLines ||
-          report_bytes_ >= kMaxReportBytes) {
+      if (IsEndMarker(record.text) || crashes_.Ends(*report_->rule, record.text) ||
+          report_lines_.size() >= kMaxReportLines || report_bytes_ >= kMaxReportBytes) {
         CloseReport(sink);
       }
     }
@@ -120,6 +129,7 @@ void EventAssembler::OpenReport(Event&& e, const EventSink& sink) {
   if (report_) CloseReport(sink);
   report_ = std::move(e);
   report_lines_.clear();
+  report_header_ = 0;
   report_bytes_ = report_->record.text.size();
 }
 
@@ -137,7 +147,7 @@ void EventAssembler::CloseReport(const EventSink& sink) {
   lines.reserve(report_lines_.size() + 1);
   lines.push_back(e.record.text);  // Analyze adds fields; the text changes only after it
   for (const std::string& l : report_lines_) lines.push_back(l);
-  crashes_.Analyze(lines, &e);
+  crashes_.Analyze(lines, &e, report_header_);
   // The event's text is the whole report (bounded by kMaxReportBytes plus one line).
   e.record.text.reserve(report_bytes_);
   for (const std::string& l : report_lines_) {

@@ -13,8 +13,11 @@
 // when the log has them: reports of concurrent tasks interleave) until
 //   - an end marker: "---[ end trace ...]---" or "---[ end Kernel panic ...]---" (kept), or a
 //     line of '=' after the report's first line (sanitizer reports are framed by them; not kept),
+//   - a line the rule's `end` pattern matches (kept; Xen's "Reboot in five seconds..."),
 //   - the header of another report (a rule with [rule.crash] that is neither `secondary` nor
-//     absorbed by the open report's rule),
+//     absorbed by the open report's rule); a header the open report's rule `yields` to takes the
+//     report over instead (its rule and fields replace the report's, the lines stay: Xen prints
+//     the register dump and call trace of a fatal trap before the panic that names it),
 //   - kMaxReportLines lines or kMaxReportBytes of text, or the end of the input or boot.
 // Records of other tasks are matched as usual; their events wait (in order, bounded) until the
 // open report leaves, so events always leave in the order of their first line.
@@ -66,6 +69,7 @@ class EventAssembler {
   std::optional<Event> open_;    // an event waiting for continuation lines
   std::optional<Event> report_;  // an open crash report
   std::vector<std::string> report_lines_;
+  size_t report_header_ = 0;  // index of the line whose rule the report is (yields), 0: the first
   size_t report_bytes_ = 0;
   std::vector<Event> held_;  // events of other tasks that appeared while the report is open
   std::vector<RuleMatch> matches_;

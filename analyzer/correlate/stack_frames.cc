@@ -2,6 +2,8 @@
 
 #include <re2/re2.h>
 
+#include "analyzer/correlate/xen_frames.h"
+
 namespace kdiag {
 namespace {
 
@@ -165,7 +167,7 @@ FrameKind ParseFrameLine(std::string_view line, std::string* function) {
   if (line.find("+0x") == std::string_view::npos &&
       line.find("[inline]") == std::string_view::npos &&
       line.find(") from [<") == std::string_view::npos) {
-    return FrameKind::kNone;
+    return ParseXenFrameLine(line, function);
   }
   // arch/arm/kernel/traps.c dump_backtrace_entry: "[<%08lx>] (%ps) from [<%08lx>] (%pS)\n".
   static const RE2 arm("^\\s*\\[<[0-9a-f]+>\\] \\(([A-Za-z_$][A-Za-z0-9_.$]*)\\) from \\[<");
@@ -183,7 +185,8 @@ FrameKind ParseFrameLine(std::string_view line, std::string* function) {
     function->assign(name.data(), name.size());
     return unreliable.empty() ? FrameKind::kFrame : FrameKind::kUnreliable;
   }
-  return FrameKind::kNone;
+  // Xen's own shapes ("[<addr>] S f+0x1/0x2", "RIP:    e008:[<addr>] f+0x1/0x2"): xen_frames.h.
+  return ParseXenFrameLine(line, function);
 }
 
 std::string NormalizeFunction(std::string_view name) {

@@ -28,7 +28,7 @@ enum class FrameKind {
 };
 
 // Classifies one report line (its message text, prefixes removed) and sets `function` to the raw
-// function name it names.
+// function name it names. Xen's own frame and RIP shapes are read too (xen_frames.h).
 FrameKind ParseFrameLine(std::string_view line, std::string* function);
 
 // The name a title uses: compiler suffixes removed (".isra.0", ".constprop.3", ".part.1",

@@ -46,6 +46,8 @@ struct CrashSpec {
   std::string skip;                  // extra frames to skip (RE2 on the function name), or empty
   std::vector<std::string> capture;  // RE2 run on report lines: named groups become fields
   std::vector<std::string> absorbs;  // rule ids whose lines belong to this report when open
+  std::vector<std::string> yields;   // rule ids whose header takes this open report over
+  std::string end;                   // RE2: a report line it matches ends the report (kept)
   bool secondary = false;            // inside an open report, this line belongs to it
 };
 

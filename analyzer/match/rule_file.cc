@@ -138,7 +138,7 @@ class RuleReader {
     if (!t) return Fail(n, "[rule.crash] must be a table");
     for (const auto& [k, v] : *t) {
       if (k != "type" && k != "title" && k != "frames" && k != "skip" && k != "capture" &&
-          k != "absorbs" && k != "secondary") {
+          k != "absorbs" && k != "yields" && k != "end" && k != "secondary") {
         return Fail(v, "unknown key '" + std::string(k.str()) + "' in [rule.crash]");
       }
     }
@@ -180,6 +180,11 @@ class RuleReader {
     if (const toml::node* a = t->get("absorbs")) {
       if (!StringList(*a, "absorbs", &c.absorbs)) return;
     }
+    if (const toml::node* y = t->get("yields")) {
+      if (!StringList(*y, "yields", &c.yields)) return;
+    }
+    if (!String(*t, "end", false, &c.end)) return;
+    if (!c.end.empty()) CompileCheck(*t->get("end"), c.end, "end", nullptr);
     if (const toml::node* s = t->get("secondary")) {
       if (!s->is_boolean()) return Fail(*s, "'secondary' must be true or false");
       c.secondary = s->as_boolean()->get();
@@ -380,6 +385,9 @@ std::optional<Error> CheckUniqueIds(const std::vector<Rule>& rules) {
     if (!r.crash) continue;
     for (const std::string& id : r.crash->absorbs) {
       if (!ids.count(id)) return Error{r.where, "crash 'absorbs' names unknown rule '" + id + "'"};
+    }
+    for (const std::string& id : r.crash->yields) {
+      if (!ids.count(id)) return Error{r.where, "crash 'yields' names unknown rule '" + id + "'"};
     }
   }
   for (size_t i = 0; i < rules.size(); ++i) {
