@@ -23,8 +23,13 @@
 #include <utility>
 
 #include "analyzer/input/prefixes/console_prefix.h"
+#include "analyzer/input/prefixes/libvirt_prefix.h"
 #include "analyzer/input/prefixes/syslog_prefix.h"
+#include "analyzer/input/prefixes/xen_debug_prefix.h"
 #include "analyzer/input/prefixes/xen_prefix.h"
+#include "analyzer/input/prefixes/xenconsoled_prefix.h"
+#include "analyzer/input/prefixes/xend_prefix.h"
+#include "analyzer/input/prefixes/xtl_prefix.h"
 
 namespace kdiag {
 namespace {
@@ -139,21 +144,22 @@ Record ConsoleFramer::Frame(std::string_view line, uint64_t number, size_t* cont
   Record record;
   record.input = input_name_;
   record.line = number;
-  size_t text = 0;
   *continuation_width = 0;
-  if (ParseXenLine(line, &record, &text)) {
-    seen_xen_line_ = true;
-  } else if (ParseGuestLine(line, &record, &text)) {
-    // relayed guest console: the text is the guest's, left as written
-  } else if (ParseSyslogLine(line, &record, &text, continuation_width, &monotonic_headers_)) {
-    // wall_time, host, and source from the tag
-  } else if (!seen_xen_line_ && LooksLikeXenBanner(line)) {
-    // xl dmesg and serial captures open with Xen's banner, written without "(XEN) ": a Xen record
-    // with the line as its text.
-    record.source = Source::kXen;
+  std::string_view copied_at;
+  size_t text = 0;
+  if (TakeXenconsoledStamp(line, &copied_at, &text)) {
+    // xenconsoled's log of the Xen or a guest console: the copied line has a shape of its own.
+    // Every copied line carries the stamp, so none is a continuation line of another.
+    size_t ignored_width = 0;
+    if (IsXenconsoledNote(line.substr(text))) {
+      record.source = Source::kUserspace;
+      record.program = "xenconsoled";
+    } else {
+      text += FrameShape(line.substr(text), true, &record, &ignored_width);
+    }
+    if (record.wall_time.empty()) record.wall_time.assign(copied_at);
   } else {
-    text = ParseKernelPrefix(line, &record);
-    *continuation_width = text;
+    text = FrameShape(line, false, &record, continuation_width);
   }
   record.text.assign(line.substr(text));
   record.boot_marker =
@@ -166,6 +172,33 @@ Record ConsoleFramer::Frame(std::string_view line, uint64_t number, size_t* cont
   record.boot_start = boot_start_;
   boot_start_ = false;
   return record;
+}
+
+size_t ConsoleFramer::FrameShape(std::string_view line, bool copied_by_xenconsoled, Record* record,
+                                 size_t* continuation_width) {
+  size_t text = 0;
+  if (ParseXenLine(line, record, &text)) {
+    seen_xen_line_ = true;
+  } else if (ParseGuestLine(line, record, &text)) {
+    // relayed guest console: the text is the guest's, left as written
+  } else if (ParseXendLine(line, record, &text)) {
+    // xend.log pasted among other lines; xend_framer.h reads whole files with their tracebacks
+  } else if (ParseSyslogLine(line, record, &text, continuation_width, &monotonic_headers_)) {
+    // wall_time, host, and source from the tag
+  } else if (ParseLibvirtLine(line, record, &text) || ParseXtlLine(line, record, &text)) {
+    // the toolstack's own logs: libvirt's libxl driver, xl / libxl / libxc through xentoollog
+  } else if ((copied_by_xenconsoled || !seen_xen_line_) && LooksLikeXenBanner(line)) {
+    // xl dmesg and serial captures open with Xen's banner, written without "(XEN) ": a Xen record
+    // with the line as its text. In xenconsoled's hypervisor.log it may follow "(XEN) " lines.
+    record->source = Source::kXen;
+  } else if (LooksLikeXenDebugLine(line)) {
+    // a gdprintk() line without its "(XEN) ": the hypervisor's, text whole
+    record->source = Source::kXen;
+  } else {
+    text = ParseKernelPrefix(line, record);
+    *continuation_width = text;
+  }
+  return text;
 }
 
 bool ConsoleFramer::IsContinuation(std::string_view line) const {
