@@ -1,10 +1,16 @@
 // ConsoleFramer: which shape each line has, and which lines belong to one record.
 //
-// Prefix parsing lives in console_prefix.cc, xen_prefix.cc and syslog_prefix.cc; this file decides
-// the order in which shapes are tried and joins continuation lines. The order matters only where
-// shapes share a first byte: "(XEN) " and "(dN) " are unambiguous; a syslog header needs a month
-// name or an RFC 3339 stamp followed by "host tag: "; everything else is kernel text with an
-// optional dmesg/console prefix.
+// Prefix parsing lives in console_prefix.cc, xen_prefix.cc, syslog_prefix.cc and the Xen host's
+// parsers (xenconsoled_, xend_, libvirt_, xtl_ and xen_debug_prefix.cc); this file decides the
+// order in which shapes are tried and joins continuation lines. The order matters only where
+// shapes share a first byte: "(XEN) " and "(dN) " are unambiguous; xenconsoled's stamp and xend's
+// "[date time pid]" need a four-digit year right after '[', which no kernel stamp has; a syslog
+// header needs a month name or an RFC 3339 stamp (with 'T') followed by "host tag: "; libvirt's
+// and xentoollog's stamps have a space where RFC 3339 has 'T', and an undated xentoollog line
+// needs a known context and level; a gdprintk() location is tried only on a line no other shape
+// took; everything else is kernel text with an optional dmesg/console prefix. xenconsoled's stamp
+// is taken once, at the start of the line: the line it copied is then framed like any other,
+// never stripped of a second stamp.
 //
 // Continuation lines (util-linux dmesg print_record(), journalctl short modes): a message with
 // embedded newlines is printed with every later line indented by as many spaces as the first
