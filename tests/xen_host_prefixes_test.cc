@@ -124,6 +124,19 @@ TEST(XenconsoledPrefix, XensOwnDateStampWinsAndStampsDoNotNest) {
   EXPECT_EQ(r.text, "[2024-10-14 15:32:07] (XEN) forged");
 }
 
+TEST(XenconsoledPrefix, CopiedLinesAreConsoleOutputOnly) {
+  // Built: xenconsoled copies console output; a copied line that reads like a bare gdprintk(), a
+  // toolstack or a syslog line is text some console printed, kept whole as console text.
+  for (const std::string& copied :
+       {std::string("mm.c:907:d16 Error getting mfn 100000 (pfn 942b1)"), std::string(kXtlPlain),
+        std::string(kXend), std::string("Aug 15 20:29:00 dom0 kernel: x")}) {
+    Record r = FrameOne("[2024-01-21 01:09:53] " + copied);
+    EXPECT_EQ(r.source, Source::kKernel) << copied;
+    EXPECT_EQ(r.text, copied);
+    EXPECT_EQ(r.wall_time, "2024-01-21 01:09:53") << copied;
+  }
+}
+
 TEST(XenconsoledPrefix, StampedLinesNeverContinueOthers) {
   // A dmesg record takes indented lines; a stamped line is never one, and the record it frames
   // takes none (its next line would carry the stamp too).

@@ -182,22 +182,28 @@ Record ConsoleFramer::Frame(std::string_view line, uint64_t number, size_t* cont
 
 size_t ConsoleFramer::FrameShape(std::string_view line, bool copied_by_xenconsoled, Record* record,
                                  size_t* continuation_width) {
+  // xenconsoled copies only console output: Xen's lines, relayed guest lines, the banner, and a
+  // console's own text (dom0 with console_to_ring, or a guest's console). A copied line that
+  // reads like a syslog, toolstack or bare gdprintk() line is text someone printed, not that.
+  bool console_only = copied_by_xenconsoled;
   size_t text = 0;
   if (ParseXenLine(line, record, &text)) {
     seen_xen_line_ = true;
   } else if (ParseGuestLine(line, record, &text)) {
     // relayed guest console: the text is the guest's, left as written
-  } else if (ParseXendLine(line, record, &text)) {
+  } else if (!console_only && ParseXendLine(line, record, &text)) {
     // xend.log pasted among other lines; xend_framer.h reads whole files with their tracebacks
-  } else if (ParseSyslogLine(line, record, &text, continuation_width, &monotonic_headers_)) {
+  } else if (!console_only &&
+             ParseSyslogLine(line, record, &text, continuation_width, &monotonic_headers_)) {
     // wall_time, host, and source from the tag
-  } else if (ParseLibvirtLine(line, record, &text) || ParseXtlLine(line, record, &text)) {
+  } else if (!console_only &&
+             (ParseLibvirtLine(line, record, &text) || ParseXtlLine(line, record, &text))) {
     // the toolstack's own logs: libvirt's libxl driver, xl / libxl / libxc through xentoollog
   } else if ((copied_by_xenconsoled || !seen_xen_line_) && LooksLikeXenBanner(line)) {
     // xl dmesg and serial captures open with Xen's banner, written without "(XEN) ": a Xen record
     // with the line as its text. In xenconsoled's hypervisor.log it may follow "(XEN) " lines.
     record->source = Source::kXen;
-  } else if (LooksLikeXenDebugLine(line)) {
+  } else if (!console_only && LooksLikeXenDebugLine(line)) {
     // a gdprintk() line without its "(XEN) ": the hypervisor's, text whole
     record->source = Source::kXen;
   } else {

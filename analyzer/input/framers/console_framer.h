@@ -19,11 +19,12 @@
 //   - stamps without a year (RFC 3164, journalctl short, dmesg reltime) get wall_year, inferred
 //     from the input's modification time (syslog_year.h);
 //   - CRLF line ends and ANSI escape sequences of serial captures (removed before parsing);
-//   - xenconsoled's "[YYYY-MM-DD HH:MM:SS] " before any of the above (hypervisor.log, guest
-//     console logs; xenconsoled_prefix.h), Xen gdprintk() lines pasted without "(XEN) "
-//     (xen_debug_prefix.h), and the toolstack's lines: xentoollog ("libxl: error: ...", dated with
-//     `xl -T`; xtl_prefix.h), libvirt's libxl-driver.log (libvirt_prefix.h) and xend.log lines
-//     (xend_prefix.h), as Source::kUserspace records with the writer as `program`.
+//   - xenconsoled's "[YYYY-MM-DD HH:MM:SS] " before a console line: Xen's, a relayed guest's, the
+//     banner, or console text (hypervisor.log, guest console logs; xenconsoled_prefix.h);
+//   - Xen gdprintk() lines pasted without "(XEN) " (xen_debug_prefix.h), and the toolstack's
+//     lines: xentoollog ("libxl: error: ...", dated with `xl -T`; xtl_prefix.h), libvirt's
+//     libxl-driver.log (libvirt_prefix.h) and xend.log lines (xend_prefix.h), as
+//     Source::kUserspace records with the writer as `program`.
 // Formats: Linux kernel/printk/printk.c, util-linux sys-utils/dmesg.c, Xen
 // xen/drivers/char/console.c; see ../shared/docs/log-formats.md.
 #ifndef KDIAG_INPUT_FRAMERS_CONSOLE_FRAMER_H_
