@@ -171,7 +171,7 @@ void Pipeline::ReadSource(std::unique_ptr<ByteSource> raw, const std::string& na
   if (!(live ? ReadSome : ReadUpTo)(source.get(), kDetectBytes, &head, &error)) {
     source = std::make_unique<FailedSource>(error);
   }
-  const InputFormat& format = format_ == "auto" ? DetectFormat(head) : *FindFormat(format_);
+  const InputFormat& format = format_ == "auto" ? DetectFormat(head, name) : *FindFormat(format_);
   ReplaySource replay(std::move(head), std::move(source));
   InputState state(format.make(name));
   state.name = name;

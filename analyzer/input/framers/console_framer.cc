@@ -1,10 +1,16 @@
 // ConsoleFramer: which shape each line has, and which lines belong to one record.
 //
-// Prefix parsing lives in console_prefix.cc, xen_prefix.cc and syslog_prefix.cc; this file decides
-// the order in which shapes are tried and joins continuation lines. The order matters only where
-// shapes share a first byte: "(XEN) " and "(dN) " are unambiguous; a syslog header needs a month
-// name or an RFC 3339 stamp followed by "host tag: "; everything else is kernel text with an
-// optional dmesg/console prefix.
+// Prefix parsing lives in console_prefix.cc, xen_prefix.cc, syslog_prefix.cc and the Xen host's
+// parsers (xenconsoled_, xend_, libvirt_, xtl_ and xen_debug_prefix.cc); this file decides the
+// order in which shapes are tried and joins continuation lines. The order matters only where
+// shapes share a first byte: "(XEN) " and "(dN) " are unambiguous; xenconsoled's stamp and xend's
+// "[date time pid]" need a four-digit year right after '[', which no kernel stamp has; a syslog
+// header needs a month name or an RFC 3339 stamp (with 'T') followed by "host tag: "; libvirt's
+// and xentoollog's stamps have a space where RFC 3339 has 'T', and an undated xentoollog line
+// needs a known context and level; a gdprintk() location is tried only on a line no other shape
+// took; everything else is kernel text with an optional dmesg/console prefix. xenconsoled's stamp
+// is taken once, at the start of the line: the line it copied is then framed like any other,
+// never stripped of a second stamp.
 //
 // Continuation lines (util-linux dmesg print_record(), journalctl short modes): a message with
 // embedded newlines is printed with every later line indented by as many spaces as the first
@@ -23,8 +29,13 @@
 #include <utility>
 
 #include "analyzer/input/prefixes/console_prefix.h"
+#include "analyzer/input/prefixes/libvirt_prefix.h"
 #include "analyzer/input/prefixes/syslog_prefix.h"
+#include "analyzer/input/prefixes/xen_debug_prefix.h"
 #include "analyzer/input/prefixes/xen_prefix.h"
+#include "analyzer/input/prefixes/xenconsoled_prefix.h"
+#include "analyzer/input/prefixes/xend_prefix.h"
+#include "analyzer/input/prefixes/xtl_prefix.h"
 
 namespace kdiag {
 namespace {
@@ -139,21 +150,22 @@ Record ConsoleFramer::Frame(std::string_view line, uint64_t number, size_t* cont
   Record record;
   record.input = input_name_;
   record.line = number;
-  size_t text = 0;
   *continuation_width = 0;
-  if (ParseXenLine(line, &record, &text)) {
-    seen_xen_line_ = true;
-  } else if (ParseGuestLine(line, &record, &text)) {
-    // relayed guest console: the text is the guest's, left as written
-  } else if (ParseSyslogLine(line, &record, &text, continuation_width, &monotonic_headers_)) {
-    // wall_time, host, and source from the tag
-  } else if (!seen_xen_line_ && LooksLikeXenBanner(line)) {
-    // xl dmesg and serial captures open with Xen's banner, written without "(XEN) ": a Xen record
-    // with the line as its text.
-    record.source = Source::kXen;
+  std::string_view copied_at;
+  size_t text = 0;
+  if (TakeXenconsoledStamp(line, &copied_at, &text)) {
+    // xenconsoled's log of the Xen or a guest console: the copied line has a shape of its own.
+    // Every copied line carries the stamp, so none is a continuation line of another.
+    size_t ignored_width = 0;
+    if (IsXenconsoledNote(line.substr(text))) {
+      record.source = Source::kUserspace;
+      record.program = "xenconsoled";
+    } else {
+      text += FrameShape(line.substr(text), true, &record, &ignored_width);
+    }
+    if (record.wall_time.empty()) record.wall_time.assign(copied_at);
   } else {
-    text = ParseKernelPrefix(line, &record);
-    *continuation_width = text;
+    text = FrameShape(line, false, &record, continuation_width);
   }
   record.text.assign(line.substr(text));
   record.boot_marker =
@@ -166,6 +178,39 @@ Record ConsoleFramer::Frame(std::string_view line, uint64_t number, size_t* cont
   record.boot_start = boot_start_;
   boot_start_ = false;
   return record;
+}
+
+size_t ConsoleFramer::FrameShape(std::string_view line, bool copied_by_xenconsoled, Record* record,
+                                 size_t* continuation_width) {
+  // xenconsoled copies only console output: Xen's lines, relayed guest lines, the banner, and a
+  // console's own text (dom0 with console_to_ring, or a guest's console). A copied line that
+  // reads like a syslog, toolstack or bare gdprintk() line is text someone printed, not that.
+  bool console_only = copied_by_xenconsoled;
+  size_t text = 0;
+  if (ParseXenLine(line, record, &text)) {
+    seen_xen_line_ = true;
+  } else if (ParseGuestLine(line, record, &text)) {
+    // relayed guest console: the text is the guest's, left as written
+  } else if (!console_only && ParseXendLine(line, record, &text)) {
+    // xend.log pasted among other lines; xend_framer.h reads whole files with their tracebacks
+  } else if (!console_only &&
+             ParseSyslogLine(line, record, &text, continuation_width, &monotonic_headers_)) {
+    // wall_time, host, and source from the tag
+  } else if (!console_only &&
+             (ParseLibvirtLine(line, record, &text) || ParseXtlLine(line, record, &text))) {
+    // the toolstack's own logs: libvirt's libxl driver, xl / libxl / libxc through xentoollog
+  } else if ((copied_by_xenconsoled || !seen_xen_line_) && LooksLikeXenBanner(line)) {
+    // xl dmesg and serial captures open with Xen's banner, written without "(XEN) ": a Xen record
+    // with the line as its text. In xenconsoled's hypervisor.log it may follow "(XEN) " lines.
+    record->source = Source::kXen;
+  } else if (!console_only && LooksLikeXenDebugLine(line)) {
+    // a gdprintk() line without its "(XEN) ": the hypervisor's, text whole
+    record->source = Source::kXen;
+  } else {
+    text = ParseKernelPrefix(line, record);
+    *continuation_width = text;
+  }
+  return text;
 }
 
 bool ConsoleFramer::IsContinuation(std::string_view line) const {

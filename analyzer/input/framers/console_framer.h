@@ -18,7 +18,13 @@
 //     "-- Logs begin at ... --" style notes are skipped;
 //   - stamps without a year (RFC 3164, journalctl short, dmesg reltime) get wall_year, inferred
 //     from the input's modification time (syslog_year.h);
-//   - CRLF line ends and ANSI escape sequences of serial captures (removed before parsing).
+//   - CRLF line ends and ANSI escape sequences of serial captures (removed before parsing);
+//   - xenconsoled's "[YYYY-MM-DD HH:MM:SS] " before a console line: Xen's, a relayed guest's, the
+//     banner, or console text (hypervisor.log, guest console logs; xenconsoled_prefix.h);
+//   - Xen gdprintk() lines pasted without "(XEN) " (xen_debug_prefix.h), and the toolstack's
+//     lines: xentoollog ("libxl: error: ...", dated with `xl -T`; xtl_prefix.h), libvirt's
+//     libxl-driver.log (libvirt_prefix.h) and xend.log lines (xend_prefix.h), as
+//     Source::kUserspace records with the writer as `program`.
 // Formats: Linux kernel/printk/printk.c, util-linux sys-utils/dmesg.c, Xen
 // xen/drivers/char/console.c; see ../shared/docs/log-formats.md.
 #ifndef KDIAG_INPUT_FRAMERS_CONSOLE_FRAMER_H_
@@ -51,6 +57,10 @@ class ConsoleFramer : public Framer {
   // One line's record, prefixes parsed; *continuation_width is 0 when the shape never indents
   // continuation lines (Xen, guest, banner, unprefixed text).
   Record Frame(std::string_view line, uint64_t number, size_t* continuation_width);
+  // The shapes a line can have after xenconsoled's stamp (or without one): sets the record's
+  // source and prefix fields, returns where the text starts.
+  size_t FrameShape(std::string_view line, bool copied_by_xenconsoled, Record* record,
+                    size_t* continuation_width);
   bool IsContinuation(std::string_view line) const;
   void AppendContinuation(std::string_view line);
   void Flush(const RecordSink& sink);

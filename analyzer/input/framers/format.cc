@@ -6,6 +6,8 @@
 #include "analyzer/input/framers/journal_json_framer.h"
 #include "analyzer/input/framers/journal_verbose_framer.h"
 #include "analyzer/input/framers/kmsg_framer.h"
+#include "analyzer/input/framers/single_writer_framer.h"
+#include "analyzer/input/framers/xend_framer.h"
 
 namespace kdiag {
 namespace {
@@ -13,6 +15,29 @@ namespace {
 template <typename T>
 std::unique_ptr<Framer> Make(const std::string& input_name) {
   return std::make_unique<T>(input_name);
+}
+
+std::unique_ptr<Framer> MakeGuestConsole(const std::string& input_name) {
+  return std::make_unique<SingleWriterFramer>(input_name, Source::kGuest, "", true);
+}
+
+std::unique_ptr<Framer> MakeQemuDm(const std::string& input_name) {
+  return std::make_unique<SingleWriterFramer>(input_name, Source::kUserspace, "qemu-dm", false);
+}
+
+// The names xenconsoled and libxl give these files (tools/console/daemon/io.c
+// create_console_log(): "guest-%s%s.log"; tools/libs/light/libxl_dm.c: "qemu-dm-%s.log"), with
+// logrotate's suffixes. The guest writes the content, not the name: a guest console must not be
+// read as the console framer would read hypervisor.log because its text looks like Xen's.
+const char* FormatByName(std::string_view input_name) {
+  std::string_view base = input_name.substr(input_name.rfind('/') + 1);
+  auto named = [&](std::string_view prefix) {
+    return base.size() > prefix.size() && base.compare(0, prefix.size(), prefix) == 0 &&
+           base.find(".log", prefix.size()) != std::string_view::npos;
+  };
+  if (named("guest-")) return "xen-guest-console";
+  if (named("qemu-dm-")) return "qemu-dm";
+  return nullptr;
 }
 
 }  // namespace
@@ -25,6 +50,9 @@ const std::vector<InputFormat>& InputFormats() {
       {"journal-export", LooksLikeJournalExport, Make<JournalExportFramer>},
       {"journal-verbose", LooksLikeJournalVerbose, Make<JournalVerboseFramer>},
       {"dmesg-json", LooksLikeDmesgJson, Make<DmesgJsonFramer>},
+      {"xend", LooksLikeXendLog, Make<XendFramer>},
+      {"qemu-dm", LooksLikeQemuDmLog, MakeQemuDm},
+      {"xen-guest-console", LooksLikeXenGuestConsole, MakeGuestConsole},
       {"console", nullptr, Make<ConsoleFramer>},
   };
   return formats;
@@ -42,6 +70,11 @@ const InputFormat& DetectFormat(std::string_view head) {
     if (f.detect && f.detect(head)) return f;
   }
   return *FindFormat("console");
+}
+
+const InputFormat& DetectFormat(std::string_view head, std::string_view input_name) {
+  if (const char* name = FormatByName(input_name)) return *FindFormat(name);
+  return DetectFormat(head);
 }
 
 std::string FormatNames() {
