@@ -175,7 +175,7 @@ void Pipeline::ReadSource(std::unique_ptr<ByteSource> raw, const std::string& na
   ReplaySource replay(std::move(head), std::move(source));
   InputState state(format.make(name));
   state.name = name;
-  state.guest = reading_guest_ || IsGuestLogPath(name);
+  state.guest = reading_guest_ || IsGuestLogPath(name) || format.guest_written;
   if (state.guest) guest_inputs_.insert(name);
   state.framer->SetReferenceTime(mtime);
   input_ = &state;

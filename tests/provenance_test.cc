@@ -114,3 +114,41 @@ TEST(Provenance, AGuestsEnumerationNeverNamesAHostDevice) {
 
 }  // namespace
 }  // namespace kdiag
+
+namespace kdiag {
+namespace {
+
+// A guest's crash is worth knowing: the kernel rules read a guest console's kernel text, and the
+// finding is marked as the guest's. What merely looks like the hypervisor stays the guest's text.
+TEST(Provenance, AGuestsOopsIsReportedAsTheGuests) {
+  std::string dir = testing::TempDir();
+  testing::WriteFile(dir + "/guest-web01.log",
+                     "[2024-01-21 01:09:53] [    5.000000] Kernel panic - not syncing: Attempted "
+                     "to kill init! exitcode=0x00000009\n"
+                     "[2024-01-21 01:09:54] (XEN) Xen BUG at mm.c:1\n");
+  auto r = testing::RunKdiag({"--output", "ndjson", dir + "/guest-web01.log"});
+  std::vector<testing::NdjsonLine> lines = testing::ParseNdjson(r.out);
+  size_t panics = 0;
+  for (const auto& l : lines) {
+    if (l.type == "summary") continue;
+    EXPECT_NE(l.raw.find("\"provenance\":\"guest\""), std::string::npos) << l.raw;
+    EXPECT_EQ(l.rule.rfind("xen.crash.", 0), std::string::npos) << "a guest is not Xen: " << l.raw;
+    if (l.rule.find("panic") != std::string::npos) ++panics;
+  }
+  EXPECT_GE(panics, 1u) << r.out;
+}
+
+// A guest console log renamed beyond the convention is still recognised from its content
+// (xenconsoled's stamps on every line, none of them Xen's), and gets no fix.
+TEST(Provenance, AGuestConsoleRecognisedByContentGetsNoFix) {
+  std::string dir = testing::TempDir();
+  testing::WriteFile(dir + "/web01.txt",
+                     "[2024-01-21 01:09:53] pciback 0000:13:04.0: Driver tried to write to a "
+                     "read-only configuration space field at offset 0xe0, size 2. This may be "
+                     "harmless, but if you have problems with your device:\n");
+  auto r = testing::RunKdiag({"--pci-ids", "none", "--emit", "sysfs-quirks", dir + "/web01.txt"});
+  EXPECT_EQ(r.out.find(kEcho), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace kdiag

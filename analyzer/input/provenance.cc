@@ -31,18 +31,18 @@ Provenance ProvenanceOf(const Record& record) {
   return Provenance::kGuest;
 }
 
-bool IsGuestLogPath(std::string_view path) {
+GuestLog GuestLogByName(std::string_view path) {
   size_t slash = path.rfind('/');
   std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
   // "guest-NAME.log", "guest-NAME-emu.log", "qemu-dm-NAME.log", and their rotations
   // ("guest-web.log.1", "qemu-dm-web.log.2.gz").
-  for (std::string_view prefix : {std::string_view("guest-"), std::string_view("qemu-dm-")}) {
-    if (base.size() > prefix.size() && base.substr(0, prefix.size()) == prefix &&
-        base.find(".log", prefix.size()) != std::string_view::npos) {
-      return true;
-    }
-  }
-  return false;
+  auto named = [&](std::string_view prefix) {
+    return base.size() > prefix.size() && base.substr(0, prefix.size()) == prefix &&
+           base.find(".log", prefix.size()) != std::string_view::npos;
+  };
+  if (named("guest-")) return GuestLog::kConsole;
+  if (named("qemu-dm-")) return GuestLog::kDeviceModel;
+  return GuestLog::kNone;
 }
 
 }  // namespace kdiag

@@ -37,8 +37,12 @@ std::string_view ProvenanceName(Provenance p);
 // Who wrote the record's text (its source, and whether its input is a guest's log).
 Provenance ProvenanceOf(const Record& record);
 
-// Whether a path names a guest's console or device-model log by the daemons' conventions.
-bool IsGuestLogPath(std::string_view path);
+// Which of a guest's logs a path names by the daemons' conventions, if any.
+enum class GuestLog { kNone, kConsole, kDeviceModel };
+GuestLog GuestLogByName(std::string_view path);
+inline bool IsGuestLogPath(std::string_view path) {
+  return GuestLogByName(path) != GuestLog::kNone;
+}
 
 }  // namespace kdiag
 

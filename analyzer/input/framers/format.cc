@@ -8,6 +8,7 @@
 #include "analyzer/input/framers/kmsg_framer.h"
 #include "analyzer/input/framers/single_writer_framer.h"
 #include "analyzer/input/framers/xend_framer.h"
+#include "analyzer/input/provenance.h"
 
 namespace kdiag {
 namespace {
@@ -18,25 +19,25 @@ std::unique_ptr<Framer> Make(const std::string& input_name) {
 }
 
 std::unique_ptr<Framer> MakeGuestConsole(const std::string& input_name) {
-  return std::make_unique<SingleWriterFramer>(input_name, Source::kGuest, "", true);
+  return std::make_unique<SingleWriterFramer>(input_name, Source::kKernel, "", true);
 }
 
 std::unique_ptr<Framer> MakeQemuDm(const std::string& input_name) {
   return std::make_unique<SingleWriterFramer>(input_name, Source::kUserspace, "qemu-dm", false);
 }
 
-// The names xenconsoled and libxl give these files (tools/console/daemon/io.c
-// create_console_log(): "guest-%s%s.log"; tools/libs/light/libxl_dm.c: "qemu-dm-%s.log"), with
-// logrotate's suffixes. The guest writes the content, not the name: a guest console must not be
-// read as the console framer would read hypervisor.log because its text looks like Xen's.
+// The names xenconsoled and libxl give these files (input/provenance.h GuestLogByName). The guest
+// writes the content, not the name: a guest console must not be read as the console framer would
+// read hypervisor.log because its text looks like Xen's.
 const char* FormatByName(std::string_view input_name) {
-  std::string_view base = input_name.substr(input_name.rfind('/') + 1);
-  auto named = [&](std::string_view prefix) {
-    return base.size() > prefix.size() && base.compare(0, prefix.size(), prefix) == 0 &&
-           base.find(".log", prefix.size()) != std::string_view::npos;
-  };
-  if (named("guest-")) return "xen-guest-console";
-  if (named("qemu-dm-")) return "qemu-dm";
+  switch (GuestLogByName(input_name)) {
+    case GuestLog::kConsole:
+      return "xen-guest-console";
+    case GuestLog::kDeviceModel:
+      return "qemu-dm";
+    case GuestLog::kNone:
+      break;
+  }
   return nullptr;
 }
 
@@ -51,8 +52,8 @@ const std::vector<InputFormat>& InputFormats() {
       {"journal-verbose", LooksLikeJournalVerbose, Make<JournalVerboseFramer>},
       {"dmesg-json", LooksLikeDmesgJson, Make<DmesgJsonFramer>},
       {"xend", LooksLikeXendLog, Make<XendFramer>},
-      {"qemu-dm", LooksLikeQemuDmLog, MakeQemuDm},
-      {"xen-guest-console", LooksLikeXenGuestConsole, MakeGuestConsole},
+      {"qemu-dm", LooksLikeQemuDmLog, MakeQemuDm, true},
+      {"xen-guest-console", LooksLikeXenGuestConsole, MakeGuestConsole, true},
       {"console", nullptr, Make<ConsoleFramer>},
   };
   return formats;

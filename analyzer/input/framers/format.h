@@ -24,6 +24,7 @@ struct InputFormat {
   const char* name;                       // as given to --format
   bool (*detect)(std::string_view head);  // null: chosen only with --format
   std::unique_ptr<Framer> (*make)(const std::string& input_name);
+  bool guest_written = false;  // every file of this format is a guest's (input/provenance.h)
 };
 
 const std::vector<InputFormat>& InputFormats();

@@ -33,6 +33,8 @@ void SingleWriterFramer::Line(std::string_view raw, uint64_t number, const Recor
       record.program = "xenconsoled";
     }
   }
+  // The guest's kernel may stamp its lines: "[    1.234567] text" (printk.time).
+  if (record.source == Source::kKernel) text += ParseKernelPrefix(line.substr(text), &record);
   record.text.assign(line.substr(text));
   sink(std::move(record));
 }

@@ -5,11 +5,13 @@
 // chose:
 //   - xen-guest-console: xenconsoled's log of one guest's console (/var/log/xen/console/
 //     guest-NAME.log; QubesOS also guest-NAME-dm.log, the console of the guest's stub domain).
-//     Every line is Source::kGuest, whatever prefix it shows: a guest that prints "(XEN) ..." or
-//     "mm.c:907:d0 ..." must not pass for the hypervisor. xenconsoled's "[YYYY-MM-DD HH:MM:SS] "
-//     stamp (xenconsoled_prefix.h, --timestamp=guest|all) becomes wall_time, and its own
-//     "Logfile Opened" lines are program "xenconsoled". The guest kernel's "[  1.234567]" stays in
-//     the text, as in "(dN) " lines.
+//     Every line is the guest kernel's text (Source::kKernel), whatever prefix it shows: a guest
+//     that prints "(XEN) ..." or "mm.c:907:d0 ..." must not pass for the hypervisor, and a guest's
+//     oops is still recognised by the kernel rules. The input is the guest's (its format is
+//     guest_written, input/provenance.h), so no fix for the host comes of any of it.
+//     xenconsoled's "[YYYY-MM-DD HH:MM:SS] " stamp (xenconsoled_prefix.h, --timestamp=guest|all)
+//     becomes wall_time, the guest kernel's own "[  1.234567] " its time, and xenconsoled's
+//     "Logfile Opened" lines are program "xenconsoled".
 //   - qemu-dm: the device model's stdout and stderr, which libxl sends to
 //     /var/log/xen/qemu-dm-NAME.log (tools/libs/light/libxl_dm.c libxl__create_qemu_logfile()).
 //     qemu-xen-traditional opens it with "domid: N"; the rest is unprefixed qemu output, about
