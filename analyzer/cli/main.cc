@@ -62,7 +62,7 @@ struct Options {
 };
 
 void PrintError(const std::string& message) {
-  std::cerr << "kdiag: " << TerminalSafe(message) << "\n";
+  std::cerr << "kdiag: " << TerminalSafeLine(message) << "\n";
 }
 
 // Embedded rules (unless --no-embedded-rules) plus every --rules DIR.
