@@ -1,6 +1,9 @@
 // LineOutput, the live output file: torn last lines, full disks, deleted files.
 #include "analyzer/output/line_output.h"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -61,6 +64,25 @@ TEST(LineOutput, AFullDeviceClosesTheOutputWithItsError) {
   out.Write("{\"a\":1}\n");
   EXPECT_TRUE(out.closed());
   EXPECT_EQ(out.error(), ENOSPC);
+}
+
+// A FIFO as the output must still report its reader gone (EPIPE closes the output quietly): the
+// output is opened write-only, never for reading as well.
+TEST(LineOutput, AFifoWhoseReaderLeftClosesTheOutputQuietly) {
+  std::string path = TempDir() + "/fifo";
+  ASSERT_EQ(mkfifo(path.c_str(), 0600), 0);
+  int reader = open(path.c_str(), O_RDONLY | O_NONBLOCK);
+  ASSERT_GE(reader, 0);
+  LineOutput out(path);
+  ASSERT_EQ(out.Open(), std::nullopt);
+  close(reader);
+  struct sigaction ignore = {}, old = {};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &ignore, &old);
+  out.Write("{\"a\":1}\n");
+  sigaction(SIGPIPE, &old, nullptr);
+  EXPECT_TRUE(out.closed());
+  EXPECT_EQ(out.error(), 0);
 }
 
 TEST(LineOutput, ADeletedFileIsCreatedAgainForTheNextLine) {

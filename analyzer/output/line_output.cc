@@ -12,21 +12,17 @@
 namespace kdiag {
 namespace {
 
-// Cuts an unterminated last line of the regular file `fd` (see the top of line_output.h).
-// Returns what it did, or "" when the file ends with a newline, is empty or is no regular file.
-std::string CutTornLine(int fd, const std::string& path) {
-  struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) return "";
-  off_t end = st.st_size;
+// The work of CutTornLine: `rfd` reads the file that `fd` writes, `end` bytes long.
+std::string CutTornLineOf(int fd, int rfd, const std::string& path, off_t end) {
   char last = 0;
-  if (pread(fd, &last, 1, end - 1) != 1 || last == '\n') return "";
+  if (pread(rfd, &last, 1, end - 1) != 1 || last == '\n') return "";
   // Back from the end, a block at a time, to the last newline or kMaxTornLine bytes.
   char block[64 * 1024];
   off_t at = end;
   off_t keep = -1;  // bytes to keep: up to and with the last newline
   while (at > 0 && end - at <= static_cast<off_t>(LineOutput::kMaxTornLine)) {
     off_t from = at > static_cast<off_t>(sizeof block) ? at - static_cast<off_t>(sizeof block) : 0;
-    ssize_t n = pread(fd, block, static_cast<size_t>(at - from), from);
+    ssize_t n = pread(rfd, block, static_cast<size_t>(at - from), from);
     if (n != at - from) return "";  // cannot tell: leave the file as it is
     const void* nl = memrchr(block, '\n', static_cast<size_t>(n));
     if (nl) {
@@ -46,6 +42,24 @@ std::string CutTornLine(int fd, const std::string& path) {
          "+ bytes without a newline that kdiag did not write: added a newline after them";
 }
 
+// Cuts an unterminated last line of the regular file open for appending as `fd` at `path` (see
+// the top of line_output.h). Returns what it did, or "" when the file ends with a newline, is
+// empty or is no regular file. The output is opened write-only (a FIFO opened for reading too
+// would never report its reader gone), so the tail is read through a second descriptor, which
+// must be the same file.
+std::string CutTornLine(int fd, const std::string& path) {
+  struct stat st, rst;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) return "";
+  int rfd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (rfd < 0) return "";
+  std::string done;
+  if (fstat(rfd, &rst) == 0 && rst.st_dev == st.st_dev && rst.st_ino == st.st_ino) {
+    done = CutTornLineOf(fd, rfd, path, st.st_size);
+  }
+  close(rfd);
+  return done;
+}
+
 }  // namespace
 
 LineOutput::~LineOutput() {
@@ -59,7 +73,7 @@ std::optional<Error> LineOutput::Open(std::string* notice) {
 
 std::optional<Error> LineOutput::Reopen(std::string* notice) {
   if (path_.empty()) return std::nullopt;
-  int fd = open(path_.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  int fd = open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) return Error{Location{path_, 0, 0}, std::strerror(errno)};
   std::string cut = CutTornLine(fd, path_);
   if (notice) *notice = cut;

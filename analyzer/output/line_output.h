@@ -31,8 +31,10 @@ namespace kdiag {
 
 class LineOutput {
  public:
-  // Longer than any line kdiag writes (an event's message is at most a crash report's 256 lines
-  // of at most 64 KiB... in practice far less); a longer unterminated tail is someone else's.
+  // Longer than the event lines kdiag writes in practice (a crash report is at most 256 lines,
+  // usually well under 100 KiB of JSON); a longer unterminated tail is kept, as if someone else's,
+  // and ended with a newline, so only a pathological event (hundreds of 64 KiB lines) is left
+  // torn, and never glued to the next one.
   static constexpr size_t kMaxTornLine = size_t{8} << 20;
 
   // `path` empty: stdout (not closed, never reopened).
