@@ -37,6 +37,17 @@ TEST(AtomicFile, ReplacesTheFileAndLeavesNoTemporaryFile) {
   EXPECT_EQ(st.st_mode & 0777, 0644u);
 }
 
+TEST(AtomicFile, TheModeIsTheUmasksLikeAPlainCreate) {
+  std::string path = TempDir() + "/metrics.prom";
+  mode_t old = umask(077);
+  auto err = WriteFileAtomically(path, "x\n");
+  umask(old);
+  ASSERT_EQ(err, std::nullopt);
+  struct stat st;
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
 // Issue 16: whoever can write the directory could create PATH.tmp as a symlink to any file, and
 // kdiag (often root) truncated and overwrote that file, then renamed the link over PATH.
 TEST(AtomicFile, ASymlinkAtTheTemporaryNameIsNeverFollowed) {

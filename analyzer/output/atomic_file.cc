@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
@@ -12,6 +13,24 @@
 #include "analyzer/output/write_all.h"
 
 namespace kdiag {
+namespace {
+
+// The process's umask, read without changing it (umask(2) can only set it, and setting it to
+// read it would race with other threads creating files): /proc/self/status has it since Linux
+// 4.7. Without it, the common 022.
+mode_t CurrentUmask() {
+  std::FILE* f = std::fopen("/proc/self/status", "re");
+  if (!f) return 022;
+  char line[256];
+  unsigned mask = 022;
+  while (std::fgets(line, sizeof line, f)) {
+    if (std::sscanf(line, "Umask: %o", &mask) == 1) break;
+  }
+  std::fclose(f);
+  return static_cast<mode_t>(mask & 0777);
+}
+
+}  // namespace
 
 std::optional<Error> WriteFileAtomically(const std::string& path, std::string_view text) {
   // A fresh name of our own next to `path` (mkostemps opens with O_CREAT|O_EXCL, which never
@@ -28,9 +47,9 @@ std::optional<Error> WriteFileAtomically(const std::string& path, std::string_vi
   int fd = mkostemps(name.data(), static_cast<int>(sizeof kSuffix - 1), O_CLOEXEC);
   if (fd < 0) return fail("create " + pattern);
   std::string temp(name.data());
-  // mkostemps creates 0600; the state and metrics files have always been 0644 (node_exporter
-  // reads the metrics as another user).
-  if (fchmod(fd, 0644) != 0) {
+  // mkostemps creates 0600; the state and metrics files have always been created 0644 less the
+  // umask, like open(2) does (node_exporter reads the metrics as another user).
+  if (fchmod(fd, 0644 & ~CurrentUmask()) != 0) {
     Error e = fail("chmod " + temp);
     close(fd);
     unlink(temp.c_str());
