@@ -485,6 +485,18 @@ TEST(Sidecar, OmprogConfirmsReadinessAndEveryMessage) {
   EXPECT_EQ(kdiag.out(), "OK\nOK\nOK\nOK\nOK\nOK\n");
 }
 
+// A message whose event could not be written (a full disk) is never confirmed: rsyslog keeps it
+// and sends it again to the restarted kdiag, as a checkpoint would.
+TEST(Sidecar, OmprogConfirmsNoMessageWhoseEventWasNotWritten) {
+  std::string tag = UniqueTag();
+  Background kdiag({"--omprog", "--rules", TickRules(), "--output-file", "/dev/full"});
+  ASSERT_TRUE(WaitFor([&] { return kdiag.out() == "OK\n"; })) << kdiag.err();
+  kdiag.WriteStdin("2026-11-23T22:25:00.123456+00:00 node1 kernel: [  12.000000] kdiagtest-" + tag +
+                   ": tick 1\n");
+  EXPECT_EQ(kdiag.Wait(), 2) << kdiag.err();
+  EXPECT_EQ(kdiag.out(), "OK\n");
+}
+
 TEST(Sidecar, AnUnreadableFileIsAnErrorNamingIt) {
   std::string dir = TempDir();
   auto r = RunKdiag({"--follow", dir});  // a directory: read() fails

@@ -170,7 +170,8 @@ int RunSidecar(const SidecarOptions& opt, std::unique_ptr<Matcher> matcher,
     if (opt.omprog) {
       after_message = [&] {
         loop.FlushNow();
-        Confirm();
+        // Unconfirmed, the message stays rsyslog's: it is sent again to the restarted kdiag.
+        if (!out.closed()) Confirm();
       };
       Confirm();  // ready
     }
