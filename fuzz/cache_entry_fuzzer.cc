@@ -12,6 +12,7 @@
 //
 // Seeds (fuzz/corpus/cache_entry): the entries of a larger rule set and of this one, in both
 // forms, so mutations start from real Vectorscan databases.
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -67,6 +68,20 @@ struct Setup {
   std::vector<std::string> lines;
 };
 
+// The cache directory of this run, removed at exit (libFuzzer ends with exit()).
+std::string* cache_dir = nullptr;
+
+void RemoveCacheDir() {
+  if (!cache_dir) return;
+  if (DIR* d = opendir(cache_dir->c_str())) {
+    while (struct dirent* e = readdir(d)) {
+      if (e->d_name[0] != '.') unlink((*cache_dir + "/" + e->d_name).c_str());
+    }
+    closedir(d);
+  }
+  rmdir(cache_dir->c_str());
+}
+
 const Setup& TheSetup() {
   static const Setup setup = [] {
     Setup s;
@@ -74,6 +89,8 @@ const Setup& TheSetup() {
     char dir[] = "/tmp/kdiag-cache-fuzz.XXXXXX";
     Check(mkdtemp(dir) != nullptr);
     s.dir = dir;
+    cache_dir = new std::string(dir);
+    std::atexit(RemoveCacheDir);
     // The entry's name is the hex key: the first build stores it, the second names it.
     kdiag::DatabaseCache cache(s.dir);
     for (int i = 0; i < 2; ++i) {
