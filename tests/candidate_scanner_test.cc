@@ -159,7 +159,7 @@ TEST(CandidateScanner, ForgedCacheTableIsAMiss) {
   auto put = [](uint32_t v, std::string* out) {
     for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>(v >> (8 * i)));
   };
-  size_t table_at = 44 + 4 * size_t{u32(40)};
+  size_t table_at = 52 + 4 * size_t{u32(48)};  // after magic, key, expressions, ids, refused
   size_t rest_at = table_at + 4 + 4 * size_t{u32(table_at)};
   std::string forged = b.substr(0, table_at);
   put(4, &forged);

@@ -52,10 +52,40 @@ TEST(Checkpoint, MalformedLinesAreNamed) {
   EXPECT_EQ(err->ToString(), path + ":2: kmsg.seq: not a number");
   WriteFile(path, "version=1\ngarbage\n");
   ASSERT_TRUE(LoadCheckpoint(path, &c));
-  WriteFile(path, "version=2\n");
+  WriteFile(path, "version=3\n");
   ASSERT_TRUE(LoadCheckpoint(path, &c));
   WriteFile(path, "version=1\nfile.first_line_hash=xyz\n");
   ASSERT_TRUE(LoadCheckpoint(path, &c));
+}
+
+// Issue 16: a state file cut short is an error naming the file and the line where the cut is,
+// never an empty checkpoint (which replays the whole input without a word).
+TEST(Checkpoint, ATruncatedFileIsAnErrorNamingTheLine) {
+  std::string path = TempDir() + "/state";
+  Checkpoint full;
+  full.file_path = "/var/log/kern.log";
+  full.file = FilePosition{1, 2, 3, 4};
+  ASSERT_EQ(SaveCheckpoint(path, full), std::nullopt);
+  const std::string good = ReadFile(path);
+  Checkpoint c;
+  WriteFile(path, good.substr(0, good.find('\n') + 1));  // the comment line only
+  auto err = LoadCheckpoint(path, &c);
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->ToString().rfind(path + ":2: ", 0), 0u) << err->ToString();
+  EXPECT_FALSE(c.file);
+  // Cut after any whole line but the last: the end marker is missing.
+  for (size_t nl = good.find('\n'); nl + 1 < good.size(); nl = good.find('\n', nl + 1)) {
+    WriteFile(path, good.substr(0, nl + 1));
+    EXPECT_TRUE(LoadCheckpoint(path, &c)) << good.substr(0, nl + 1);
+  }
+  WriteFile(path, "");
+  err = LoadCheckpoint(path, &c);
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->ToString().rfind(path + ":1: ", 0), 0u) << err->ToString();
+  // A state kdiag wrote before the end marker existed (version=1) still loads.
+  WriteFile(path, "version=1\nkmsg.boot_id=b\nkmsg.seq=9\n");
+  ASSERT_EQ(LoadCheckpoint(path, &c), std::nullopt);
+  EXPECT_EQ(c.kmsg_seq, std::optional<uint64_t>(9));
 }
 
 TEST(Checkpoint, UnknownKeysAreIgnored) {

@@ -236,9 +236,10 @@ void ResealWithDatabase(std::string* b, const std::function<void(std::string*)>&
     for (int i = 0; i < 4; ++i) v |= uint32_t{static_cast<unsigned char>((*b)[at + i])} << (8 * i);
     return v;
   };
-  uint32_t n = u32(40);          // refused ids
-  uint32_t t = u32(44 + 4 * n);  // the table
-  size_t db_at = 44 + 4 * n + 4 + 4 * t + 8;
+  // magic (8), key (32), expressions, ids, then the refused ids
+  uint32_t n = u32(48);          // refused ids
+  uint32_t t = u32(52 + 4 * n);  // the table
+  size_t db_at = 52 + 4 * n + 4 + 4 * t + 8;
   std::string db = b->substr(db_at, b->size() - 4 - db_at);
   edit(&db);
   std::string body = b->substr(0, db_at - 8);
@@ -277,6 +278,7 @@ TEST(DatabaseCache, EveryTruncationAndDamagedByteIsAMiss) {
   ASSERT_EQ(hs_compile_multi(exprs.data(), flags.data(), ids.data(), 1, HS_MODE_BLOCK, nullptr,
                              &entry.db, &err),
             HS_SUCCESS);
+  entry.expressions = entry.ids = 2;
   entry.always = {1};
   ASSERT_EQ(cache.Store(key, entry), std::nullopt);
   std::string path = cache.PathFor(key);
@@ -320,6 +322,75 @@ TEST(DatabaseCache, EntryOfOtherRulesIsNotUsed) {
   EXPECT_EQ(m->database_origin(), "compiled (cache miss: " + other + ": key mismatch)");
 }
 
+// Seals `body` (an entry without its checksum) with a correct CRC-32.
+std::string Sealed(std::string body) {
+  uLong crc = crc32_z(0, reinterpret_cast<const Bytef*>(body.data()), body.size());
+  for (int i = 0; i < 4; ++i) body += static_cast<char>(crc >> (8 * i));
+  return body;
+}
+
+// The first few shipped rules: fewer patterns than TestRules(), so the larger rule set's database
+// reports ids this one has no variant for.
+std::vector<Rule> FewRules() {
+  std::vector<Rule> rules = ShippedRules();
+  rules.resize(3);
+  return rules;
+}
+
+// The issue-16 forgery: another rule set's database under this rule set's key, with the key
+// bytes rewritten and a valid checksum. Loading it made Matcher::Match index variants[id] out of
+// bounds (a crash in Release, a heap-buffer-overflow under ASan).
+TEST(DatabaseCache, ForgedEntryOfLargerRulesIsAMissAndNeverCrashes) {
+  std::string dir = TempDir();
+  DatabaseCache cache(dir);
+  // The shipped rules: the larger rule set, and none of its patterns is refused by Vectorscan
+  // (a refused id beyond the smaller set's patterns was caught before: only the database lies).
+  BuildWith(cache, ShippedRules());
+  std::string big = ReadFile(EntryPath(dir));
+  std::vector<std::string> before = DirNames(dir);
+  BuildWith(cache, FewRules());
+  std::string small;
+  for (const std::string& n : DirNames(dir)) {
+    if (std::find(before.begin(), before.end(), n) == before.end() && n.size() == 64 + 5) small = n;
+  }
+  ASSERT_FALSE(small.empty());
+  // The key is the file name's 64 hex digits, stored as 32 bytes after the 8-byte magic.
+  std::string key_bytes;
+  for (size_t i = 0; i < 64; i += 2) {
+    key_bytes.push_back(static_cast<char>(std::stoi(small.substr(i, 2), nullptr, 16)));
+  }
+  std::string forged = big.substr(0, big.size() - 4);
+  forged.replace(8, 32, key_bytes);
+  std::string path = dir + "/" + small;
+  WriteFile(path, Sealed(forged));
+
+  // In a child: the old code crashed inside Match.
+  EXPECT_EXIT(
+      {
+        auto m = BuildWith(cache, FewRules());
+        bool miss = StartsWith(m->database_origin(), "compiled (cache miss: " + path + ": ");
+        std::vector<Rule> all = ShippedRules();
+        for (const Rule& r : all) {
+          for (const RuleExample& e : r.examples) {
+            for (Source s : {Source::kKernel, Source::kXen}) {
+              Record rec;
+              rec.text = e.line;
+              rec.source = s;
+              std::vector<RuleMatch> matches;
+              m->Match(rec, &matches);
+            }
+          }
+        }
+        std::exit(miss ? 0 : 3);
+      },
+      ::testing::ExitedWithCode(0), "");
+  WriteFile(path, Sealed(forged));  // the child stored a good entry over it
+  auto m = BuildWith(cache, FewRules());
+  EXPECT_TRUE(StartsWith(m->database_origin(), "compiled (cache miss: " + path + ": "))
+      << m->database_origin();
+  EXPECT_EQ(Matches(m.get()), Matches(BuildWith(DatabaseCache(""), FewRules()).get()));
+}
+
 TEST(DatabaseCache, UnwritableDirectoryFallsBack) {
   std::string base = TempDir();
   WriteFile(base + "/file", "x");
@@ -349,6 +420,47 @@ TEST(DatabaseCache, DirectoryOthersCanWriteIsRefused) {
       << m->database_origin();
 }
 
+// Issue 16: the cache directory itself must not be a symbolic link (someone who can replace it
+// between the check and the open could point it at their own databases), and neither may an
+// entry.
+TEST(DatabaseCache, ASymlinkedDirectoryIsRefused) {
+  std::string real = TempDir() + "/real", link = TempDir() + "/kdiag";
+  BuildWith(DatabaseCache(real));
+  ASSERT_TRUE(StartsWith(BuildWith(DatabaseCache(real))->database_origin(), "cache hit: "));
+  ASSERT_EQ(symlink(real.c_str(), link.c_str()), 0);
+  auto m = BuildWith(DatabaseCache(link));
+  EXPECT_TRUE(StartsWith(m->database_origin(), "compiled (cache miss: " + link + ": "))
+      << m->database_origin();
+  EXPECT_NE(m->database_origin().find("not stored: " + link + ": "), std::string::npos)
+      << m->database_origin();
+  EXPECT_EQ(Matches(m.get()), Matches(BuildWith(DatabaseCache("")).get()));
+}
+
+TEST(DatabaseCache, ASymlinkedEntryIsRefused) {
+  std::string dir = TempDir(), elsewhere = TempDir() + "/entry";
+  DatabaseCache cache(dir);
+  BuildWith(cache);
+  std::string path = EntryPath(dir);
+  WriteFile(elsewhere, ReadFile(path));
+  ASSERT_EQ(unlink(path.c_str()), 0);
+  ASSERT_EQ(symlink(elsewhere.c_str(), path.c_str()), 0);
+  auto m = BuildWith(cache);
+  EXPECT_TRUE(StartsWith(m->database_origin(), "compiled (cache miss: " + path + ": "))
+      << m->database_origin();
+}
+
+TEST(DatabaseCache, AnEntryOfAnotherUserIsRefused) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to give a file away";
+  std::string dir = TempDir();
+  DatabaseCache cache(dir);
+  BuildWith(cache);
+  std::string path = EntryPath(dir);
+  ASSERT_EQ(chown(path.c_str(), 65534, 65534), 0);
+  auto m = BuildWith(cache);
+  EXPECT_TRUE(StartsWith(m->database_origin(), "compiled (cache miss: " + path + ": "))
+      << m->database_origin();
+}
+
 TEST(DatabaseCache, ConcurrentWritersLeaveAValidFile) {
   std::string dir = TempDir();
   std::vector<const char*> exprs = {"foo\\d+", "bar[a-z]"};
@@ -367,6 +479,7 @@ TEST(DatabaseCache, ConcurrentWritersLeaveAValidFile) {
       ASSERT_EQ(hs_compile_multi(exprs.data(), flags.data(), ids.data(), 2, HS_MODE_BLOCK, nullptr,
                                  &entry.db, &err),
                 HS_SUCCESS);
+      entry.expressions = entry.ids = 2;
       entry.always = {1};
       for (int i = 0; i < 30; ++i) EXPECT_EQ(cache.Store(key, entry), std::nullopt);
     });

@@ -2,6 +2,7 @@
 
 #include "analyzer/output/json_writer.h"
 #include "analyzer/output/terminal_safe.h"
+#include "run_kdiag.h"
 
 namespace kdiag {
 namespace {
@@ -19,6 +20,15 @@ TEST(JsonWriter, EscapesAndRepairsUtf8) {
   EXPECT_EQ(Json("\xff\xc3"), R"("\ufffd\ufffd")");
   EXPECT_EQ(Json("\xed\xa0\x80"), R"("\ufffd\ufffd\ufffd")");  // a UTF-16 surrogate
   EXPECT_EQ(Json("\xc0\xaf"), R"("\ufffd\ufffd")");            // overlong '/'
+}
+
+// Issue 16: C1 controls (U+0080..U+009F; U+009B is CSI to some terminals) are valid UTF-8 but
+// must not reach a terminal that `tail`s the NDJSON raw.
+TEST(JsonWriter, EscapesC1Controls) {
+  EXPECT_EQ(Json("a\xc2\x9b"
+                 "2Jb"),
+            R"("a\u009b2Jb")");
+  EXPECT_EQ(Json("\xc2\x80\xc2\x9f\xc2\xa0"), "\"\\u0080\\u009f\xc2\xa0\"");
 }
 
 TEST(JsonWriter, NestsWithCommas) {
@@ -56,6 +66,22 @@ TEST(TerminalSafe, RemovesEscapesAndShowsControls) {
   EXPECT_EQ(TerminalSafe("keep\ttabs\nand caf\xc3\xa9"), "keep\ttabs\nand caf\xc3\xa9");
   EXPECT_EQ(TerminalSafe("trailing esc\x1b"), "trailing esc");
   EXPECT_EQ(TerminalSafe("\r\n"), "\\x0d\n");
+}
+
+// Issue 16: a file name is text the operator did not write. A newline in it must not start a line
+// of its own in the report or on stderr (a fake finding, a fake error).
+TEST(TerminalSafe, ANewlineInAFileNameInjectsNoLine) {
+  std::string dir = testing::TempDir();
+  std::string name = dir + "/x\nFAKE: all clear";
+  testing::WriteFile(name,
+                     "[    1.000000] pciback 0000:13:04.0: Driver tried to write to a read-only "
+                     "configuration space field at offset 0xe0, size 2.\n");
+  auto report = testing::RunKdiag({name, dir + "/y\nFAKE: error"});
+  EXPECT_EQ(report.status, 2) << report.err;
+  for (const std::string* text : {&report.out, &report.err}) {
+    EXPECT_EQ(text->find("\nFAKE"), std::string::npos) << *text;
+    EXPECT_NE(text->find("\\x0aFAKE"), std::string::npos) << *text;
+  }
 }
 
 }  // namespace

@@ -39,7 +39,7 @@ constexpr int kExitFindings = 1;
 constexpr int kExitUsage = 2;
 
 void PrintError(const std::string& message) {
-  std::cerr << "kdiag: " << TerminalSafe(message) << "\n";
+  std::cerr << "kdiag: " << TerminalSafeLine(message) << "\n";
 }
 
 // Embedded rules (unless --no-embedded-rules) plus every --rules DIR.

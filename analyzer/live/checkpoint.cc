@@ -51,7 +51,7 @@ bool Decimal(std::string_view v, uint64_t* out) {
 
 std::string RenderCheckpoint(const Checkpoint& c) {
   std::string out =
-      "# kdiag state: where a restarted kdiag resumes (written atomically)\nversion=1\n";
+      "# kdiag state: where a restarted kdiag resumes (written atomically)\nversion=2\n";
   if (c.file) {
     out += "file.path=" + Escape(c.file_path) + "\n";
     out +=
@@ -63,6 +63,7 @@ std::string RenderCheckpoint(const Checkpoint& c) {
     out += fmt::format("kmsg.seq={}\n", *c.kmsg_seq);
   }
   if (!c.journal_cursor.empty()) out += "journal.cursor=" + Escape(c.journal_cursor) + "\n";
+  out += "end=1\n";
   return out;
 }
 
@@ -81,6 +82,8 @@ std::optional<Error> LoadCheckpoint(const std::string& path, Checkpoint* out) {
   FilePosition file;
   bool have_file = false;
   uint64_t number = 0;
+  std::string_view version;
+  bool end = false;
   std::string_view rest(text);
   while (!rest.empty()) {
     size_t nl = rest.find('\n');
@@ -94,7 +97,10 @@ std::optional<Error> LoadCheckpoint(const std::string& path, Checkpoint* out) {
     std::string_view key = line.substr(0, eq), value = line.substr(eq + 1);
     uint64_t n = 0;
     if (key == "version") {
-      if (value != "1") return bad("unknown version " + std::string(value));
+      if (value != "1" && value != "2") return bad("unknown version " + std::string(value));
+      version = value;
+    } else if (key == "end") {
+      end = true;
     } else if (key == "file.path") {
       c.file_path = Unescape(value);
     } else if (key == "file.device" || key == "file.inode" || key == "file.offset") {
@@ -113,6 +119,14 @@ std::optional<Error> LoadCheckpoint(const std::string& path, Checkpoint* out) {
     } else if (key == "journal.cursor") {
       c.journal_cursor = Unescape(value);
     }
+  }
+  // A file cut short must not read as "no position" (a silent replay of the whole input): the
+  // version line comes first and, since version 2, "end=1" last.
+  if (version.empty()) {
+    return Error{Location{path, number + 1, 0}, "no version line (the file was cut short)"};
+  }
+  if (version == "2" && !end) {
+    return Error{Location{path, number + 1, 0}, "no end=1 line (the file was cut short)"};
   }
   if (have_file) c.file = file;
   *out = std::move(c);

@@ -2,7 +2,7 @@
 // loses a record. A small key=value text file (one "key=value" a line, '#' comments, '\' and
 // newline in values written as "\\" and "\n"), replaced atomically (atomic_file.h):
 //
-//   version=1
+//   version=2
 //   file.path=/var/log/kern.log          the followed file: identity, offset after the last
 //   file.device=2049                     processed line, hash of its first line (a copytruncate
 //   file.inode=393231                    or a new file at the same inode shows as a different
@@ -11,8 +11,12 @@
 //   kmsg.boot_id=5d2f...                 /dev/kmsg: the boot and the last sequence number
 //   kmsg.seq=4711                        processed; another boot starts over at its first record
 //   journal.cursor=s=...                 kept as found for journal inputs
+//   end=1                                the last line: the file is whole
 //
-// Unknown keys are ignored (a newer kdiag may add some).
+// Unknown keys are ignored (a newer kdiag may add some). A file without its version line, or a
+// version 2 file without its end line, was cut short (a restored backup, a file system that lost
+// the data of a rename): an error naming the file and the line where it ends, not an empty
+// checkpoint. Version 1 files (no end line) still load.
 #ifndef KDIAG_LIVE_CHECKPOINT_H_
 #define KDIAG_LIVE_CHECKPOINT_H_
 

@@ -25,7 +25,8 @@ double UnixNow() {
 // Every record (with --records) and event becomes a line written at once.
 class LiveObserver : public PipelineObserver {
  public:
-  LiveObserver(LineOutput* out, bool records) : out_(out), records_(records) {}
+  LiveObserver(LineOutput* out, bool records, const Complain& complain)
+      : out_(out), records_(records), complain_(complain) {}
   // Unparsed records (EventCounts) come from journal framers, which never pass over records.
   bool WantsEveryRecord() const override { return records_; }
   void OnRecord(const Record& r) override {
@@ -33,19 +34,28 @@ class LiveObserver : public PipelineObserver {
     if (!records_) return;
     line_.clear();
     AppendRecordJson(r, &line_);
-    out_->Write(line_);
+    Emit();
   }
   void OnEvent(const Event& e) override {
     line_.clear();
     AppendEventJson(e, &line_);
-    out_->Write(line_);
+    Emit();
     counts_.Add(e, UnixNow());
   }
   const EventCounts& counts() const { return counts_; }
 
  private:
+  // Never into a deleted file: that line would be lost with it.
+  void Emit() {
+    std::string notice;
+    out_->ReopenIfDeleted(&notice);
+    if (!notice.empty()) complain_(notice);
+    out_->Write(line_);
+  }
+
   LineOutput* out_;
   bool records_;
+  const Complain& complain_;
   std::string line_;
   EventCounts counts_;
 };
@@ -67,12 +77,15 @@ void Confirm() {
 int RunSidecar(const SidecarOptions& opt, std::unique_ptr<Matcher> matcher,
                const MatcherLoader& reload, const Complain& complain) {
   LineOutput out(opt.output_file);
-  if (auto err = out.Open()) return complain(err->ToString()), 2;
+  std::string notice;
+  if (auto err = out.Open(&notice)) return complain(err->ToString()), 2;
+  if (!notice.empty()) complain(notice);
 
   Checkpoint saved;
   if (!opt.state_file.empty()) {
     if (auto err = LoadCheckpoint(opt.state_file, &saved)) {
-      // Replaying is better than not running: start as if there were no state.
+      // Replaying is better than not running: start as if there were no state. Events come
+      // again (at least once), none is lost, and the operator is told which file and line.
       complain(err->ToString() + " (ignored: starting without the saved position)");
       saved = Checkpoint();
     }
@@ -80,23 +93,33 @@ int RunSidecar(const SidecarOptions& opt, std::unique_ptr<Matcher> matcher,
 
   // The rules of the moment: a reload frees the ones before it (Pipeline::SetMatcher), so memory
   // stays bounded however often the sidecar is told to reload.
-  LiveObserver observer(&out, opt.records);
+  LiveObserver observer(&out, opt.records, complain);
   Pipeline pipeline(matcher.get(), &observer, opt.format);
 
   // What the checkpoint knows of the input; filled by the input below.
   std::function<void(Checkpoint*)> position = [](Checkpoint*) {};
+  // Whether the last attempt to save the state failed: the run then ends with status 2.
+  bool state_unsaved = false;
   auto save_state = [&] {
+    // After a failed write (a full disk) the input position is past events that were not
+    // written: the state keeps the last position whose events all were, and the restart writes
+    // them again. (A closed pipe is the reader's end, not a loss: the position is saved.)
+    if (out.error()) return;
     out.Sync();            // the events before the position that says they were written
     Checkpoint c = saved;  // keeps what this run does not know about (a journal cursor)
     position(&c);
-    if (auto err = SaveCheckpoint(opt.state_file, c)) complain(err->ToString());
+    auto err = SaveCheckpoint(opt.state_file, c);
+    if (err) complain(err->ToString());
+    state_unsaved = err.has_value();
   };
   auto save_metrics = [&] {
     std::string text = RenderMetrics(pipeline.summary(), observer.counts());
     if (auto err = WriteFileAtomically(opt.metrics_file, text)) complain(err->ToString());
   };
   auto hangup = [&] {
-    if (auto err = out.Reopen()) complain(err->ToString() + " (still writing to the old file)");
+    std::string cut;
+    if (auto err = out.Reopen(&cut)) complain(err->ToString() + " (still writing to the old file)");
+    if (!cut.empty()) complain(cut);
     std::unique_ptr<Matcher> fresh;
     if (auto err = reload(&fresh)) {
       complain(err->ToString() + " (rules not reloaded: keeping the old rules)");
@@ -147,7 +170,8 @@ int RunSidecar(const SidecarOptions& opt, std::unique_ptr<Matcher> matcher,
     if (opt.omprog) {
       after_message = [&] {
         loop.FlushNow();
-        Confirm();
+        // Unconfirmed, the message stays rsyslog's: it is sent again to the restarted kdiag.
+        if (!out.closed()) Confirm();
       };
       Confirm();  // ready
     }
@@ -172,8 +196,12 @@ int RunSidecar(const SidecarOptions& opt, std::unique_ptr<Matcher> matcher,
   std::string summary;
   AppendSummaryJson(pipeline.summary(), &summary);
   out.Write(summary);
-  if (out.error()) complain(std::string("write error: ") + std::strerror(out.error()));
-  return errors.empty() && !out.error() ? 0 : 2;
+  if (out.error()) {
+    complain(out.name() + ": write error: " + std::strerror(out.error()) +
+             (opt.state_file.empty() ? "" : " (the state keeps the last position fully written)"));
+  }
+  if (state_unsaved) complain(opt.state_file + ": the state could not be saved at exit");
+  return errors.empty() && !out.error() && !state_unsaved ? 0 : 2;
 }
 
 }  // namespace kdiag

@@ -121,7 +121,8 @@ std::unique_ptr<CandidateScanner> CandidateScanner::Build(
     *why_not = "a rule pattern has no required literal (cached)";
     return nullptr;
   }
-  if (!miss && scanner->ReadTable()) {
+  const size_t groups = patterns.size() + extra.size();
+  if (!miss && scanner->ReadTable(groups)) {
     scanner->origin_ = "cache hit: " + cache->PathFor(key);
     return scanner;
   }
@@ -156,6 +157,7 @@ std::unique_ptr<CandidateScanner> CandidateScanner::Build(
       if (cache) {
         // Remember the verdict: every pattern "refused", no database.
         PrefilterDatabase none;
+        none.expressions = static_cast<uint32_t>(patterns.size());
         for (unsigned id = 0; id < patterns.size(); ++id) none.always.push_back(id);
         cache->Store(key, none);
       }
@@ -182,6 +184,8 @@ std::unique_ptr<CandidateScanner> CandidateScanner::Build(
     add(x, static_cast<uint32_t>(full.size()), 0);
     full.push_back(1);
   }
+  scanner->db_.expressions = static_cast<uint32_t>(patterns.size());
+  scanner->db_.ids = static_cast<uint32_t>(list.size());
   std::vector<uint32_t>& table = scanner->db_.table;
   table = {static_cast<uint32_t>(list.size()), static_cast<uint32_t>(full.size())};
   for (const std::vector<uint32_t>& u : uses) {
@@ -207,7 +211,7 @@ std::unique_ptr<CandidateScanner> CandidateScanner::Build(
     if (err) hs_free_compile_error(err);
     return nullptr;
   }
-  if (!scanner->ReadTable()) {
+  if (!scanner->ReadTable(groups)) {
     *why_not = "internal: clause table";
     return nullptr;
   }
@@ -218,13 +222,15 @@ std::unique_ptr<CandidateScanner> CandidateScanner::Build(
   return scanner;
 }
 
-bool CandidateScanner::ReadTable() {
+bool CandidateScanner::ReadTable(size_t groups_expected) {
   const std::vector<uint32_t>& t = db_.table;
   uses_.clear();
   full_.clear();
   // Every literal takes at least its count, every group its mask: bounds before any allocation
-  // (a cache file is input too).
-  if (t.size() < 2 || t[0] > t.size() - 2 || t[1] == 0 || t[1] > t.size() - 2 - t[0]) {
+  // (a cache file is input too). A table of other rules has other groups, and its database other
+  // literal ids.
+  if (t.size() < 2 || t[0] > t.size() - 2 || t[1] == 0 || t[1] > t.size() - 2 - t[0] ||
+      t[1] != groups_expected || db_.ids != t[0]) {
     return false;
   }
   uint32_t literals = t[0];

@@ -103,8 +103,9 @@ class CandidateScanner {
 
  private:
   CandidateScanner() = default;
-  // Fills uses_ and full_ from db_.table; false when the table is malformed.
-  bool ReadTable();
+  // Fills uses_ and full_ from db_.table; false when the table is malformed, or is not for
+  // `groups` groups and db_'s literal ids.
+  bool ReadTable(size_t groups);
 
   // db_.table: for every literal, its count of uses, then each use as group << 2 | clause; then
   // for every group the bit mask of all its clauses. A group is a pattern or an extra literal.

@@ -16,23 +16,27 @@
 
 #include <zlib.h>
 
-#include "analyzer/input/sources/file_text.h"
-
 #include "analyzer/output/write_all.h"
 
 namespace kdiag {
 namespace {
 
 // File layout (integers little-endian):
-//   "kdiaghs3"                      magic and format version
+//   "kdiaghs4"                      magic and format version
 //   32 bytes                        the key
+//   u32 e                           how many expressions the database was compiled from
+//   u32 r                           every match id the database reports is below r
 //   u32 n, n x u32                  ids of the expressions Vectorscan refused
 //   u32 t, t x u32                  the compiler's table (PrefilterDatabase::table)
 //   u64 m, m bytes                  hs_serialize_database output (m = 0: no database)
 //   u32                             CRC-32 (zlib's, as in gzip) of everything above
-// The CRC catches damage, not malice (the directory is the user's own, see CheckOwnDirectory):
-// at several hundred kilobytes a file, SHA-256 here cost more than the rest of loading it.
-constexpr std::string_view kMagic = "kdiaghs3";
+// The CRC catches damage, not malice: at several hundred kilobytes a file, SHA-256 here cost more
+// than the rest of loading it, and a hash anyone can recompute proves nothing anyway. What keeps
+// others' databases out is where they are read from (OpenOwnDirectory, ReadOwnEntry). What keeps
+// a database that is not this rule set's (a file copied under another key, a restored $HOME)
+// from doing harm is e and r, which the caller checks against its rules, and the matcher's bound
+// check of every id it is handed (Vectorscan cannot list the ids of a deserialized database).
+constexpr std::string_view kMagic = "kdiaghs4";
 constexpr std::string_view kSuffix = ".hsdb";
 constexpr std::string_view kTempSuffix = ".tmp";
 constexpr time_t kStaleTempSeconds = 3600;
@@ -94,16 +98,80 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-// A cache directory must be ours and not writable by anyone else: its files are loaded into
-// Vectorscan, and a database from someone else could make a scan misbehave.
-std::optional<std::string> CheckOwnDirectory(const std::string& dir) {
+// The cache directory, opened without following a symbolic link as its last component, and
+// checked through the descriptor: it must be ours and not writable by anyone else, since its files
+// are loaded into Vectorscan. Entries are then opened relative to the descriptor, so a directory
+// swapped for another after the check is never read. Returns the descriptor or -1 with *why.
+int OpenOwnDirectory(const std::string& dir, std::string* why) {
+  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    int open_error = errno;
+    struct stat st;
+    bool link = lstat(dir.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
+    *why = dir + ": " + (link ? "a symbolic link (refused)" : std::strerror(open_error));
+    return -1;
+  }
   struct stat st;
-  if (stat(dir.c_str(), &st) != 0) return dir + ": " + std::strerror(errno);
-  if (!S_ISDIR(st.st_mode)) return dir + ": not a directory";
-  if (st.st_uid != geteuid()) return dir + ": owned by another user";
-  if (st.st_mode & (S_IWGRP | S_IWOTH)) return dir + ": writable by group or others";
+  const char* bad = nullptr;
+  if (fstat(fd, &st) != 0) {
+    bad = std::strerror(errno);
+  } else if (st.st_uid != geteuid()) {
+    bad = "owned by another user";
+  } else if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+    bad = "writable by group or others";
+  }
+  if (bad) {
+    *why = dir + ": " + bad;
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Reads the entry `name` of the directory `dir_fd` whole: a regular file of ours that nobody else
+// can write, no symbolic link, at most max_bytes. The descriptor stays open for *fd (closed by the
+// caller) so that the entry touched is the entry read.
+std::optional<std::string> ReadOwnEntry(int dir_fd, const std::string& name, size_t max_bytes,
+                                        std::string* out, int* fd) {
+  // O_NONBLOCK: a FIFO put in an entry's place must not block the open.
+  *fd = openat(dir_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (*fd < 0)
+    return std::string(errno == ELOOP ? "a symbolic link (refused)" : std::strerror(errno));
+  struct stat st;
+  if (fstat(*fd, &st) != 0) return std::string(std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) return std::string("not a regular file");
+  if (st.st_uid != geteuid()) return std::string("owned by another user");
+  if (st.st_mode & (S_IWGRP | S_IWOTH)) return std::string("writable by group or others");
+  if (static_cast<uint64_t>(st.st_size) > max_bytes) return std::string("too large");
+  std::string text(static_cast<size_t>(st.st_size), '\0');
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = pread(*fd, &text[done], text.size() - done, static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return std::string(std::strerror(errno));
+    if (n == 0) break;  // shrank while read: the checks below see a truncated file
+    done += static_cast<size_t>(n);
+  }
+  text.resize(done);
+  *out = std::move(text);
   return std::nullopt;
 }
+
+// Closes a descriptor at the end of a scope.
+class ScopedFd {
+ public:
+  explicit ScopedFd(int fd = -1) : fd_(fd) {}
+  ~ScopedFd() {
+    if (fd_ >= 0) close(fd_);
+  }
+  ScopedFd(const ScopedFd&) = delete;
+  ScopedFd& operator=(const ScopedFd&) = delete;
+  int* out() { return &fd_; }
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
 
 // mkdir -p with mode 0700 for what it creates (the XDG base directory specification asks for
 // 0700 on directories it creates).
@@ -123,6 +191,8 @@ PrefilterDatabase& PrefilterDatabase::operator=(PrefilterDatabase&& o) noexcept 
   if (this != &o) {
     if (db) hs_free_database(db);
     db = std::exchange(o.db, nullptr);
+    expressions = o.expressions;
+    ids = o.ids;
     always = std::move(o.always);
     table = std::move(o.table);
   }
@@ -176,20 +246,29 @@ DatabaseCache DatabaseCache::FromEnvironment() {
   return DatabaseCache("");
 }
 
+std::string DatabaseCache::EntryName(const Sha256::Digest& key) {
+  return Sha256::Hex(key) + std::string(kSuffix);
+}
+
 std::string DatabaseCache::PathFor(const Sha256::Digest& key) const {
-  return dir_ + "/" + Sha256::Hex(key) + std::string(kSuffix);
+  return dir_ + "/" + EntryName(key);
 }
 
 std::optional<std::string> DatabaseCache::Load(const Sha256::Digest& key, size_t expressions,
                                                PrefilterDatabase* out) const {
   if (dir_.empty()) return "cache off";
-  if (auto err = CheckOwnDirectory(dir_)) return err;
+  std::string why;
+  ScopedFd dir_fd(OpenOwnDirectory(dir_, &why));
+  if (dir_fd.get() < 0) return why;
   std::string path = PathFor(key);
   std::string file;
-  if (auto err = ReadFileText(path, &file, kMaxFileBytes)) return path + ": " + *err;
+  ScopedFd entry_fd;
+  if (auto err = ReadOwnEntry(dir_fd.get(), EntryName(key), kMaxFileBytes, &file, entry_fd.out())) {
+    return path + ": " + *err;
+  }
 
   constexpr size_t kDigest = sizeof(Sha256::Digest);
-  if (file.size() < kMagic.size() + kDigest + 4 + 8 + 4) return path + ": truncated";
+  if (file.size() < kMagic.size() + kDigest + 4 + 4 + 4 + 4 + 8 + 4) return path + ": truncated";
   std::string_view body(file.data(), file.size() - 4);
   uint32_t stored_crc = 0;
   Reader(std::string_view(file).substr(body.size())).U32(&stored_crc);
@@ -202,8 +281,15 @@ std::optional<std::string> DatabaseCache::Load(const Sha256::Digest& key, size_t
   if (!in.Bytes(kDigest, &stored_key) || stored_key != KeyBytes(key)) {
     return path + ": key mismatch";
   }
-  if (!in.U32(&n) || n > expressions || n > in.left() / 4) return path + ": bad refused count";
   PrefilterDatabase entry;
+  // The entry must say it was compiled from as many expressions as the caller has; a database
+  // of another rule set (copied here, or forged with this key and a valid CRC) usually does not.
+  if (!in.U32(&entry.expressions) || entry.expressions != expressions) {
+    return path + ": compiled from " + std::to_string(entry.expressions) + " expressions, not " +
+           std::to_string(expressions);
+  }
+  if (!in.U32(&entry.ids)) return path + ": truncated";
+  if (!in.U32(&n) || n > expressions || n > in.left() / 4) return path + ": bad refused count";
   for (uint32_t i = 0; i < n; ++i) {
     uint32_t id = 0;
     in.U32(&id);
@@ -217,6 +303,7 @@ std::optional<std::string> DatabaseCache::Load(const Sha256::Digest& key, size_t
   if (!in.U64(&m) || m != in.left() || !in.Bytes(m, &bytes)) return path + ": bad database size";
   // No database is stored only when Vectorscan refused every expression.
   if (m == 0 && n != expressions) return path + ": no database but not every expression refused";
+  if ((m == 0) != (entry.ids == 0)) return path + ": match id range does not fit the database";
   if (m > 0) {
     char* info = nullptr;
     int got = hs_serialized_database_info(bytes.data(), bytes.size(), &info);
@@ -244,7 +331,7 @@ std::optional<std::string> DatabaseCache::Load(const Sha256::Digest& key, size_t
   }
   // Touch the entry so that pruning removes the least recently used ones; a read-only cache
   // still works.
-  utimensat(AT_FDCWD, path.c_str(), nullptr, 0);
+  futimens(entry_fd.get(), nullptr);
   *out = std::move(entry);
   return std::nullopt;
 }
@@ -253,10 +340,14 @@ std::optional<std::string> DatabaseCache::Store(const Sha256::Digest& key,
                                                 const PrefilterDatabase& entry) const {
   if (dir_.empty()) return "cache off";
   if (auto err = MakeDirectories(dir_)) return err;
-  if (auto err = CheckOwnDirectory(dir_)) return err;
+  std::string why;
+  ScopedFd dir_fd(OpenOwnDirectory(dir_, &why));
+  if (dir_fd.get() < 0) return why;
 
   std::string file(kMagic);
   file += KeyBytes(key);
+  PutU32(entry.expressions, &file);
+  PutU32(entry.ids, &file);
   PutU32(static_cast<uint32_t>(entry.always.size()), &file);
   for (unsigned id : entry.always) PutU32(id, &file);
   PutU32(static_cast<uint32_t>(entry.table.size()), &file);
@@ -277,34 +368,41 @@ std::optional<std::string> DatabaseCache::Store(const Sha256::Digest& key,
 
   // A name no other run uses: the pid, and a counter for several stores in one process.
   static std::atomic<unsigned> counter{0};
-  std::string path = PathFor(key);
-  std::string temp = path + "." + std::to_string(getpid()) + "-" + std::to_string(counter++) +
-                     std::string(kTempSuffix);
-  int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  std::string name = EntryName(key);
+  std::string temp_name = name + "." + std::to_string(getpid()) + "-" + std::to_string(counter++) +
+                          std::string(kTempSuffix);
+  std::string path = PathFor(key), temp = dir_ + "/" + temp_name;
+  int fd = openat(dir_fd.get(), temp_name.c_str(),
+                  O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) return temp + ": " + std::strerror(errno);
   int write_error = WriteAll(fd, file);
   if (write_error) errno = write_error;
   bool ok = write_error == 0 && fsync(fd) == 0;
-  std::string why = ok ? "" : temp + ": " + std::strerror(errno);
+  why = ok ? "" : temp + ": " + std::strerror(errno);
   if (close(fd) != 0 && ok) {
     ok = false;
     why = temp + ": " + std::strerror(errno);
   }
-  if (ok && rename(temp.c_str(), path.c_str()) != 0) {
+  if (ok && renameat(dir_fd.get(), temp_name.c_str(), dir_fd.get(), name.c_str()) != 0) {
     ok = false;
     why = path + ": " + std::strerror(errno);
   }
   if (!ok) {
-    unlink(temp.c_str());
+    unlinkat(dir_fd.get(), temp_name.c_str(), 0);
     return why;
   }
-  Prune(Sha256::Hex(key) + std::string(kSuffix));
+  Prune(dir_fd.get(), name);
   return std::nullopt;
 }
 
-void DatabaseCache::Prune(const std::string& keep) const {
-  DIR* d = opendir(dir_.c_str());
-  if (!d) return;
+void DatabaseCache::Prune(int dir_fd, const std::string& keep) const {
+  int list_fd = dup(dir_fd);  // closedir closes the descriptor it reads
+  DIR* d = list_fd >= 0 ? fdopendir(list_fd) : nullptr;
+  if (!d) {
+    if (list_fd >= 0) close(list_fd);
+    return;
+  }
+  rewinddir(d);
   std::vector<std::pair<time_t, std::string>> entries;  // (mtime, name), other than `keep`
   time_t now = time(nullptr);
   while (struct dirent* e = readdir(d)) {
@@ -316,10 +414,11 @@ void DatabaseCache::Prune(const std::string& keep) const {
     bool temp = rest.substr(0, kSuffix.size()) == kSuffix && EndsWith(rest, kTempSuffix);
     if (!entry && !temp) continue;
     struct stat st;
-    std::string path = dir_ + "/" + std::string(name);
-    if (lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    if (fstatat(dir_fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
+      continue;
+    }
     if (temp) {
-      if (now - st.st_mtime > kStaleTempSeconds) unlink(path.c_str());
+      if (now - st.st_mtime > kStaleTempSeconds) unlinkat(dir_fd, e->d_name, 0);
     } else if (name != keep) {
       entries.emplace_back(st.st_mtime, std::string(name));
     }
@@ -328,7 +427,7 @@ void DatabaseCache::Prune(const std::string& keep) const {
   if (entries.size() + 1 <= kMaxEntries) return;
   std::sort(entries.begin(), entries.end());
   for (size_t i = 0; i + kMaxEntries < entries.size() + 1; ++i) {
-    unlink((dir_ + "/" + entries[i].second).c_str());
+    unlinkat(dir_fd, entries[i].second.c_str(), 0);
   }
 }
 

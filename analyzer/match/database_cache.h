@@ -11,14 +11,21 @@
 // key, so an entry is never reused for anything it was not compiled from.
 //
 // The cache is an optimisation and nothing more: every failure (no directory, unwritable,
-// truncated file, garbage bytes, another library version, a directory others can write to) is
-// a miss with a reason, and the caller compiles as if there were no cache. A file is written to
-// a temporary name of its own in the same directory, fsync'ed and renamed over the entry, so
-// concurrent runs never see a partial file and the last writer wins with an identical file. Each
-// file ends with a CRC-32 of its contents, checked before Vectorscan sees a byte (Vectorscan
-// checks its header, not every byte of its bytecode). The directory
-// is kept to a few entries: after a store, the oldest beyond kMaxEntries go, and temporary files
-// that a killed run left behind go after an hour.
+// truncated file, garbage bytes, another library version, a directory others can write to, a
+// symbolic link, an entry compiled from other rules) is a miss with a reason, and the caller
+// compiles as if there were no cache. A file is written to a temporary name of its own in the
+// same directory, fsync'ed and renamed over the entry, so concurrent runs never see a partial file
+// and the last writer wins with an identical file. Each file ends with a CRC-32 of its contents,
+// checked before Vectorscan sees a byte (Vectorscan checks its header, not every byte of its
+// bytecode). The directory is kept to a few entries: after a store, the oldest beyond kMaxEntries
+// go, and temporary files that a killed run left behind go after an hour.
+//
+// The cache is also a trust boundary (a shared or restored $HOME, a container image). The
+// directory and every entry are opened without following symbolic links and checked through
+// their descriptors (ours, nobody else can write them), so a directory swapped after the check is
+// never read. An entry says how many expressions it was compiled from and below which id its
+// matches are; the matcher and the candidate scanner check both against their own rules, and the
+// matcher also bounds every id it is handed, since Vectorscan cannot list a loaded database's ids.
 //
 // Location: $KDIAG_CACHE_DIR, else $XDG_CACHE_HOME/kdiag, else $HOME/.cache/kdiag (the XDG base
 // directory specification). KDIAG_NO_CACHE=1 turns the cache off.
@@ -41,6 +48,12 @@ namespace kdiag {
 // ids of the expressions it refused, which the matcher confirms with RE2 on every record.
 struct PrefilterDatabase {
   hs_database_t* db = nullptr;
+  // How many expressions it was compiled from, and the bound of the match ids it reports (ids are
+  // below it; 0 without a database). Stored in the cache entry and checked by the loader and the
+  // caller against the rules in hand: a database of other rules must never hand out an id the
+  // caller has no pattern for.
+  uint32_t expressions = 0;
+  uint32_t ids = 0;
   std::vector<unsigned> always;
   // Numbers the compiler of the database keeps with it, opaque here (the candidate scanner's
   // literal-to-pattern table).
@@ -50,7 +63,11 @@ struct PrefilterDatabase {
   PrefilterDatabase(const PrefilterDatabase&) = delete;
   PrefilterDatabase& operator=(const PrefilterDatabase&) = delete;
   PrefilterDatabase(PrefilterDatabase&& o) noexcept
-      : db(o.db), always(std::move(o.always)), table(std::move(o.table)) {
+      : db(o.db),
+        expressions(o.expressions),
+        ids(o.ids),
+        always(std::move(o.always)),
+        table(std::move(o.table)) {
     o.db = nullptr;
   }
   PrefilterDatabase& operator=(PrefilterDatabase&& o) noexcept;
@@ -78,7 +95,8 @@ class DatabaseCache {
   std::string PathFor(const Sha256::Digest& key) const;
 
   // On a hit fills *out and returns nullopt. On a miss returns why ("no entry", "checksum
-  // mismatch", ...); `expressions` bounds the ids a valid entry can name.
+  // mismatch", ...). The entry must have been compiled from `expressions` expressions; the caller
+  // checks out->ids against what it can look up.
   std::optional<std::string> Load(const Sha256::Digest& key, size_t expressions,
                                   PrefilterDatabase* out) const;
 
@@ -86,7 +104,8 @@ class DatabaseCache {
   std::optional<std::string> Store(const Sha256::Digest& key, const PrefilterDatabase& entry) const;
 
  private:
-  void Prune(const std::string& keep) const;
+  static std::string EntryName(const Sha256::Digest& key);
+  void Prune(int dir_fd, const std::string& keep) const;
 
   std::string dir_;
 };

@@ -48,6 +48,7 @@ RE2::Options Re2Options() {
 PrefilterDatabase CompilePrefilter(const std::vector<const char*>& expressions,
                                    const std::vector<unsigned>& flags, unsigned mode) {
   PrefilterDatabase out;
+  out.expressions = out.ids = static_cast<uint32_t>(expressions.size());
   std::vector<unsigned> ids;
   for (unsigned i = 0; i < expressions.size(); ++i) ids.push_back(i);
   while (!ids.empty()) {
@@ -129,6 +130,12 @@ std::optional<Error> Matcher::Build(std::vector<Rule> rules, const DatabaseCache
   if (cache) m->cache_ = *cache;
   std::optional<std::string> miss = "no cache";
   if (cache) miss = cache->Load(key, exprs.size(), &impl.prefilter);
+  if (!miss && (impl.prefilter.ids != exprs.size() || !impl.prefilter.table.empty())) {
+    // The ids of the database must be these variants' indexes, and the matcher keeps no table.
+    miss = cache->PathFor(key) + ": reports ids up to " + std::to_string(impl.prefilter.ids) +
+           " for " + std::to_string(exprs.size()) + " patterns";
+    impl.prefilter = PrefilterDatabase();
+  }
   if (!miss) {
     m->origin_ = "cache hit: " + cache->PathFor(key);
   } else {
@@ -173,6 +180,9 @@ void Matcher::Match(const Record& record, std::vector<RuleMatch>* out) {
   std::vector<re2::StringPiece> groups;
   size_t last_rule = SIZE_MAX;
   for (unsigned id : impl.hits) {
+    // The loader checked the database's id range; a database that lies about it still never
+    // makes the matcher read past its variants.
+    if (id >= impl.variants.size()) break;  // sorted: every id after this one is out of range too
     size_t r = impl.variants[id].rule;
     if (r == last_rule) continue;  // an earlier variant of this rule already matched
     const Rule& rule = rules_[r];

@@ -11,8 +11,11 @@
 
 namespace kdiag {
 
-// Writes `text` to "path.tmp", fsyncs it, renames it over `path` and fsyncs the directory.
-// The error names the path.
+// Writes `text` to a new file of a name no one else can have prepared ("path.XXXXXX.tmp",
+// created with O_EXCL, so never through a symbolic link), fsyncs it, renames it over `path` (which
+// replaces a symbolic link at `path` rather than following it) and fsyncs the directory. The file
+// is mode 0644 less the umask. Only a crash between the create and the rename leaves the temporary
+// file behind. The error names the path.
 std::optional<Error> WriteFileAtomically(const std::string& path, std::string_view text);
 
 }  // namespace kdiag

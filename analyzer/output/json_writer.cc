@@ -53,6 +53,13 @@ void AppendJsonString(std::string_view s, std::string* out) {
       if (n == 0) {
         out->append("\\ufffd");
         ++i;
+      } else if (cp <= 0x9f) {
+        // A C1 control (U+0080..U+009F; U+009B is CSI to terminals that take 8-bit controls) is
+        // valid JSON raw, but NDJSON is also read with `tail` on a terminal: escape it.
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(cp));
+        out->append(buf);
+        i += n;
       } else {
         out->append(s.substr(i, n));
         i += n;

@@ -47,16 +47,15 @@ size_t SkipEscape(std::string_view s, size_t i) {
   return j;
 }
 
-}  // namespace
-
-std::string TerminalSafe(std::string_view s) {
+// `lines`: keep '\n' and '\t' (a multi-line message), else show them as \xNN.
+std::string TerminalSafeText(std::string_view s, bool lines) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c == 0x1b) {
       i = SkipEscape(s, i);
-    } else if (c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7f)) {
+    } else if ((lines && (c == '\n' || c == '\t')) || (c >= 0x20 && c < 0x7f)) {
       out.push_back(static_cast<char>(c));
       ++i;
     } else if (c < 0x80) {
@@ -79,6 +78,16 @@ std::string TerminalSafe(std::string_view s) {
     }
   }
   return out;
+}
+
+}  // namespace
+
+std::string TerminalSafe(std::string_view s) {
+  return TerminalSafeText(s, true);
+}
+
+std::string TerminalSafeLine(std::string_view s) {
+  return TerminalSafeText(s, false);
 }
 
 }  // namespace kdiag

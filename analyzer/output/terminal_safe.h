@@ -14,6 +14,11 @@ namespace kdiag {
 
 std::string TerminalSafe(std::string_view text);
 
+// The same for text that must stay on one line: a file name, an error message. '\n' and '\t' are
+// shown as \x0a and \x09 too, so a name like "x\nFAKE: ..." cannot start a line of its own in
+// the report or on stderr.
+std::string TerminalSafeLine(std::string_view text);
+
 }  // namespace kdiag
 
 #endif  // KDIAG_OUTPUT_TERMINAL_SAFE_H_

@@ -99,7 +99,7 @@ void WriteTextReport(const std::vector<Finding*>& findings, const Summary& summa
       boot = f->boot;
       if (!first) out.push_back('\n');
       first = false;
-      out += "== " + TerminalSafe(f->input) + ", boot " + std::to_string(f->boot) + " ==\n";
+      out += "== " + TerminalSafeLine(f->input) + ", boot " + std::to_string(f->boot) + " ==\n";
     }
     std::string sev = Upper(SeverityName(f->rule->severity));
     if (color) sev = SeverityColor(f->rule->severity) + sev + "\x1b[0m";
@@ -115,7 +115,7 @@ void WriteTextReport(const std::vector<Finding*>& findings, const Summary& summa
     out.push_back('\n');
     if (f->crash) {
       // A crash shows what identifies it: title, type, and the top of its call trace.
-      out += "  " + TerminalSafe(f->crash->title) + "  [" + TerminalSafe(f->crash->type) +
+      out += "  " + TerminalSafeLine(f->crash->title) + "  [" + TerminalSafeLine(f->crash->type) +
              (f->crash->corrupted ? ", corrupted" : "") + "]\n";
       // The call trace from the guilty frame down (the generic frames above it say little).
       const std::vector<std::string>& frames = f->crash->frames;
@@ -124,11 +124,11 @@ void WriteTextReport(const std::vector<Finding*>& findings, const Summary& summa
       if (top == frames.size()) top = 0;
       constexpr size_t kTopFrames = 5;
       for (size_t i = top; i < frames.size() && i < top + kTopFrames; ++i) {
-        out += "    " + std::string(i == top ? "in " : "   ") + TerminalSafe(frames[i]) + "\n";
+        out += "    " + std::string(i == top ? "in " : "   ") + TerminalSafeLine(frames[i]) + "\n";
       }
     }
     Indented(TerminalSafe(f->summary), "  ", &out);
-    std::string where = TerminalSafe(f->input) + ":" + std::to_string(f->line) + ": ";
+    std::string where = TerminalSafeLine(f->input) + ":" + std::to_string(f->line) + ": ";
     std::string_view msg = f->message;
     std::string first_line = TerminalSafe(msg.substr(0, msg.find('\n')));
     out += "  " + where + first_line + "\n";
