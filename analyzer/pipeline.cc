@@ -67,7 +67,8 @@ Pipeline::Pipeline(Matcher* matcher, PipelineObserver* observer, std::string for
       observer_(observer),
       format_(std::move(format)),
       assembler_(matcher),
-      event_sink_([this](Event&& e) { OnEvent(std::move(e)); }) {}
+      event_sink_([this](Event&& e) { OnEvent(std::move(e)); }),
+      links_(matcher->rules()) {}
 
 void Pipeline::OnRecord(Record&& record) {
   input_->boots.Assign(&record);
@@ -79,7 +80,7 @@ void Pipeline::OnRecord(Record&& record) {
 void Pipeline::OnEvent(Event&& event) {
   ++summary_.events;
   AddEnumeration(event, &inventory_);
-  findings_.Add(event);
+  links_.Add(event, &findings_);
   if (observer_) observer_->OnEvent(event);
 }
 
@@ -87,6 +88,7 @@ void Pipeline::EndInput() {
   RecordSink sink = [this](Record&& r) { OnRecord(std::move(r)); };
   if (input_->framer) input_->framer->Finish(sink);
   assembler_.Flush(event_sink_);
+  links_.Flush(&findings_);  // pairs never span inputs
   summary_.boots += input_->boots.boots();
   ++summary_.inputs;
 }
@@ -113,6 +115,8 @@ void Pipeline::SetMatcher(Matcher* matcher) {
   ++generation_;
   matcher_ = matcher;
   assembler_ = EventAssembler(matcher);
+  links_.Flush(&findings_);  // held events point at the old rules
+  links_ = FindingLinks(matcher->rules());
   findings_.Rebind(matcher->rules());
 }
 
@@ -306,6 +310,7 @@ void Pipeline::ReadDirectory(const std::string& path, std::vector<Error>* errors
 
 std::vector<Finding*> Pipeline::Findings() {
   assembler_.Flush(event_sink_);
+  links_.Flush(&findings_);
   return findings_.Sorted();
 }
 

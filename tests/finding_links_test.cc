@@ -1,0 +1,223 @@
+// FindingLinks ([[rule.merge]]): two events of two rules that are one problem make one finding,
+// and each stays an event of its own rule.
+#include "analyzer/correlate/finding_links.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analyzer/match/matcher.h"
+#include "analyzer/match/rule_file.h"
+#include "analyzer/pipeline.h"
+#include "analyzer/remedy/advice.h"
+
+namespace kdiag {
+namespace {
+
+class EventCollector : public PipelineObserver {
+ public:
+  void OnEvent(const Event& e) override { events.push_back(e); }
+  std::vector<Event> events;
+};
+
+struct Analysis {
+  std::vector<Event> events;
+  std::vector<Finding> findings;  // with advice
+};
+
+Analysis Analyze(Matcher* matcher, std::string_view text) {
+  EventCollector collector;
+  Pipeline pipeline(matcher, &collector);
+  pipeline.ReadText(text, "xl-dmesg.log");
+  std::vector<Finding*> found = pipeline.Findings();
+  Advise(pipeline.inventory(), found);
+  Analysis a;
+  a.events = collector.events;
+  for (const Finding* f : found) a.findings.push_back(*f);
+  return a;
+}
+
+std::unique_ptr<Matcher> Build(const std::string& toml) {
+  std::vector<Rule> rules;
+  auto err = ParseRuleFile(toml, "t.toml", &rules);
+  EXPECT_FALSE(err) << err->ToString();
+  err = CheckUniqueIds(rules);
+  EXPECT_FALSE(err) << err->ToString();
+  std::unique_ptr<Matcher> m;
+  EXPECT_FALSE(Matcher::Build(std::move(rules), nullptr, &m));
+  return m;
+}
+
+constexpr char kLinkedRules[] = R"(
+[[rule]]
+id = "t.first"
+severity = "notice"
+source = "any"
+pattern = '''^first (?P<dev>\w+) (?P<extra>\w+)'''
+summary = "first {dev}"
+advice = "first alone"
+  [[rule.example]]
+  line = "first eth0 x"
+  fields = { dev = "eth0", extra = "x" }
+
+[[rule]]
+id = "t.second"
+severity = "warning"
+source = "any"
+pattern = '''^second (?P<dev>\w+)'''
+summary = "second {dev}"
+advice = "second, after its first"
+  [[rule.merge]]
+  after  = "t.first"
+  fields = ["dev"]
+  lines  = 3
+  seconds = 1.5
+  [[rule.example]]
+  line = "second eth0"
+  fields = { dev = "eth0" }
+
+[[rule]]
+id = "t.lead"
+severity = "error"
+source = "any"
+pattern = '''^lead (?P<dev>\w+)'''
+summary = "lead {dev}"
+  [[rule.merge]]
+  before = "t.tail"
+  fields = ["dev"]
+  lines  = 2
+  [[rule.example]]
+  line = "lead eth0"
+  fields = { dev = "eth0" }
+
+[[rule]]
+id = "t.tail"
+severity = "info"
+source = "any"
+pattern = '''^tail (?P<dev>\w+)'''
+summary = "tail {dev}"
+  [[rule.example]]
+  line = "tail eth0"
+  fields = { dev = "eth0" }
+)";
+
+std::vector<std::string> FindingIds(const Analysis& a) {
+  std::vector<std::string> ids;
+  for (const Finding& f : a.findings) {
+    std::string id = f.rule->id;
+    for (const MergedEvents& m : f.merged) id += "+" + m.rule;
+    ids.push_back(id);
+  }
+  return ids;
+}
+
+TEST(FindingLinks, WindowInLinesAndSeconds) {
+  auto m = Build(kLinkedRules);
+  // Within 3 lines: one finding, the owner's, carrying the first's fields too.
+  Analysis near = Analyze(m.get(), "first eth0 x\nnoise\nnoise\nsecond eth0\n");
+  EXPECT_EQ(FindingIds(near), (std::vector<std::string>{"t.second+t.first"}));
+  EXPECT_EQ(FieldValue(near.findings[0].fields, "extra"), "x");
+  EXPECT_EQ(near.findings[0].advice, "second, after its first");
+  // 4 lines later: too far.
+  Analysis far = Analyze(m.get(), "first eth0 x\nnoise\nnoise\nnoise\nsecond eth0\n");
+  EXPECT_EQ(FindingIds(far), (std::vector<std::string>{"t.second", "t.first"}));
+  EXPECT_EQ(far.findings[1].advice, "first alone");
+  // Other fields: no pair.
+  Analysis other = Analyze(m.get(), "first eth0 x\nsecond eth1\n");
+  EXPECT_EQ(FindingIds(other), (std::vector<std::string>{"t.second", "t.first"}));
+  // Near in lines, 2 s apart in kernel time: no pair; 1 s: a pair.
+  Analysis slow = Analyze(m.get(), "[    1.000000] first eth0 x\n[    3.000000] second eth0\n");
+  EXPECT_EQ(FindingIds(slow), (std::vector<std::string>{"t.second", "t.first"}));
+  Analysis quick = Analyze(m.get(), "[    1.000000] first eth0 x\n[    2.000000] second eth0\n");
+  EXPECT_EQ(FindingIds(quick), (std::vector<std::string>{"t.second+t.first"}));
+  // A second event never pairs with a first of another input.
+  EventCollector collector;
+  Pipeline p(m.get(), &collector);
+  p.ReadText("first eth0 x\n", "a.log");
+  p.ReadText("second eth0\n", "b.log");
+  std::vector<Finding*> found = p.Findings();
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_TRUE(found[0]->merged.empty());
+  EXPECT_TRUE(found[1]->merged.empty());
+}
+
+// `before`: the owner's event comes first and waits for the other's.
+TEST(FindingLinks, BeforeHoldsTheOwnersEvent) {
+  auto m = Build(kLinkedRules);
+  Analysis a = Analyze(m.get(), "lead eth0\nnoise\ntail eth0\nlead eth1\n");
+  EXPECT_EQ(a.events.size(), 3u);
+  EXPECT_EQ(FindingIds(a), (std::vector<std::string>{"t.lead+t.tail", "t.lead"}));
+  EXPECT_EQ(a.findings[0].line, 1u);
+  EXPECT_EQ(a.findings[0].merged[0].line, 3u);
+}
+
+TEST(FindingLinks, RuleFileErrorsNameTheMergeTable) {
+  auto check = [](const std::string& merge, const std::string& expected) {
+    std::string toml = std::string(kLinkedRules) + R"(
+[[rule]]
+id = "t.bad"
+severity = "info"
+source = "any"
+pattern = '''^bad (?P<dev>\w+)'''
+summary = "bad {dev}"
+)" + merge + R"(
+  [[rule.example]]
+  line = "bad eth0"
+  fields = { dev = "eth0" }
+)";
+    std::vector<Rule> rules;
+    auto err = ParseRuleFile(toml, "t.toml", &rules);
+    if (!err) err = CheckUniqueIds(rules);
+    ASSERT_TRUE(err) << merge;
+    EXPECT_EQ(err->ToString(), expected) << merge;
+  };
+  // kLinkedRules ends on line 50; t.bad's [[rule.merge]] starts on line 59.
+  check("  [[rule.merge]]\n  after = \"t.first\"\n  fields = [\"dev\"]\n",
+        "t.toml:59:3: [[rule.merge]] is missing required key 'lines'");
+  check(
+      "  [[rule.merge]]\n  after = \"t.first\"\n  before = \"t.tail\"\n  fields = [\"dev\"]\n  "
+      "lines = 2\n",
+      "t.toml:59:3: [[rule.merge]] needs exactly one of 'after' or 'before' (the other rule's id)");
+  check("  [[rule.merge]]\n  after = \"t.first\"\n  fields = [\"nope\"]\n  lines = 2\n",
+        "t.toml:61:12: merge field 'nope' is not a named capture of the pattern");
+  check("  [[rule.merge]]\n  after = \"t.first\"\n  fields = [\"dev\"]\n  lines = 0\n",
+        "t.toml:62:11: merge 'lines' must be an integer 1..100000");
+  check(
+      "  [[rule.merge]]\n  after = \"t.first\"\n  fields = [\"dev\"]\n  lines = 2\n  window = 3\n",
+      "t.toml:63:12: unknown key 'window' in [[rule.merge]]");
+  check("  [[rule.merge]]\n  after = \"t.missing\"\n  fields = [\"dev\"]\n  lines = 2\n",
+        "t.toml:59:3: merge names unknown rule 't.missing'");
+  check(
+      "  [[rule.merge]]\n  after = \"t.first\"\n  fields = [\"dev\"]\n  lines = 2\n  seconds = "
+      "-1\n",
+      "t.toml:63:13: merge 'seconds' must be a number in (0, 86400]");
+}
+
+TEST(FindingLinks, OtherRuleMustCaptureTheFields) {
+  std::string toml = std::string(kLinkedRules) + R"(
+[[rule]]
+id = "t.wide"
+severity = "info"
+source = "any"
+pattern = '''^wide (?P<dev>\w+) (?P<extra>\w+)'''
+summary = "wide {dev}"
+  [[rule.merge]]
+  after = "t.tail"
+  fields = ["dev", "extra"]
+  lines = 2
+  [[rule.example]]
+  line = "wide eth0 x"
+  fields = { dev = "eth0", extra = "x" }
+)";
+  std::vector<Rule> rules;
+  ASSERT_FALSE(ParseRuleFile(toml, "t.toml", &rules));
+  auto err = CheckUniqueIds(rules);
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->ToString(),
+            "t.toml:59:3: merge field 'extra' is not a named capture of rule 't.tail'");
+}
+
+}  // namespace
+}  // namespace kdiag
