@@ -39,6 +39,19 @@ Analysis Analyze(Matcher* matcher, std::string_view text) {
   return a;
 }
 
+Matcher* Shipped() {
+  static std::unique_ptr<Matcher> matcher = [] {
+    std::vector<Rule> rules;
+    auto err = LoadEmbeddedRules(&rules);
+    EXPECT_FALSE(err) << err->ToString();
+    EXPECT_FALSE(CheckUniqueIds(rules));
+    std::unique_ptr<Matcher> m;
+    EXPECT_FALSE(Matcher::Build(std::move(rules), nullptr, &m));
+    return m;
+  }();
+  return matcher.get();
+}
+
 std::unique_ptr<Matcher> Build(const std::string& toml) {
   std::vector<Rule> rules;
   auto err = ParseRuleFile(toml, "t.toml", &rules);
@@ -48,6 +61,76 @@ std::unique_ptr<Matcher> Build(const std::string& toml) {
   std::unique_ptr<Matcher> m;
   EXPECT_FALSE(Matcher::Build(std::move(rules), nullptr, &m));
   return m;
+}
+
+std::vector<std::string> RuleIds(const std::vector<Event>& events) {
+  std::vector<std::string> ids;
+  for (const Event& e : events) ids.push_back(e.rule->id);
+  return ids;
+}
+
+// Xen 3.4.0 (xen/arch/x86/mm.c: the MEM_LOG calls end on lines 804 and 4190).
+constexpr char kBadMfn[] =
+    "(XEN) mm.c:804:d10 Error getting mfn 9be78 (pfn a4e78) from L1 entry 000000009be78025 for "
+    "dom10\n";
+constexpr char kFixup[] =
+    "(XEN) mm.c:4190:d10 ptwr_emulate: fixing up invalid PAE PTE 000000009be78025\n";
+
+TEST(FindingLinks, PaeFixupAfterBadMfnIsOneFindingAndTwoEvents) {
+  Analysis a = Analyze(Shipped(), std::string(kBadMfn) + kFixup);
+  EXPECT_EQ(RuleIds(a.events),
+            (std::vector<std::string>{"xen.mm.bad_mfn", "xen.mm.pae_pte_fixup"}));
+  ASSERT_EQ(a.findings.size(), 1u);
+  const Finding& f = a.findings[0];
+  EXPECT_EQ(f.rule->id, "xen.mm.pae_pte_fixup");
+  EXPECT_EQ(f.count, 1u);
+  ASSERT_EQ(f.merged.size(), 1u);
+  EXPECT_EQ(f.merged[0].rule, "xen.mm.bad_mfn");
+  EXPECT_EQ(f.merged[0].count, 1u);
+  EXPECT_EQ(f.merged[0].line, 1u);
+  EXPECT_EQ(f.line, 2u);
+  // The refused entry's frame numbers come with the merged event.
+  EXPECT_EQ(FieldValue(f.fields, "mfn"), "9be78");
+  EXPECT_EQ(FieldValue(f.fields, "pte"), "000000009be78025");
+  EXPECT_NE(f.advice.find("PAE"), std::string::npos);
+}
+
+// The PAE explanation needs the fix-up of the same entry: a fix-up of another entry (or domain)
+// leaves the refusal a finding of its own, whose advice does not describe the half-write race.
+TEST(FindingLinks, BadMfnWithoutItsFixupIsNotExplainedAsThePaeRace) {
+  std::string other_pte =
+      "(XEN) mm.c:4190:d10 ptwr_emulate: fixing up invalid PAE PTE 0000000012345025\n";
+  std::string other_domain =
+      "(XEN) mm.c:4190:d11 ptwr_emulate: fixing up invalid PAE PTE 000000009be78025\n";
+  for (const std::string& text : {std::string(kBadMfn), std::string(kBadMfn) + other_pte,
+                                  std::string(kBadMfn) + other_domain}) {
+    Analysis a = Analyze(Shipped(), text);
+    const Finding* lone = nullptr;
+    for (const Finding& f : a.findings) {
+      EXPECT_TRUE(f.merged.empty()) << text;
+      if (f.rule->id == "xen.mm.bad_mfn") lone = &f;
+    }
+    ASSERT_NE(lone, nullptr) << text;
+    EXPECT_EQ(lone->advice.find("two 4-byte writes"), std::string::npos) << lone->advice;
+    EXPECT_EQ(lone->advice.find("high half"), std::string::npos) << lone->advice;
+  }
+}
+
+// Each pair merges once; a third refusal without its fix-up stays alone.
+TEST(FindingLinks, PairsFormInInputOrder) {
+  std::string text = std::string(kBadMfn) + kFixup + kBadMfn + kFixup + kBadMfn;
+  Analysis a = Analyze(Shipped(), text);
+  EXPECT_EQ(a.events.size(), 5u);
+  ASSERT_EQ(a.findings.size(), 2u);
+  const Finding* pair =
+      a.findings[0].rule->id == "xen.mm.pae_pte_fixup" ? &a.findings[0] : &a.findings[1];
+  const Finding* lone = pair == &a.findings[0] ? &a.findings[1] : &a.findings[0];
+  EXPECT_EQ(pair->count, 2u);
+  ASSERT_EQ(pair->merged.size(), 1u);
+  EXPECT_EQ(pair->merged[0].count, 2u);
+  EXPECT_EQ(lone->rule->id, "xen.mm.bad_mfn");
+  EXPECT_EQ(lone->count, 1u);
+  EXPECT_EQ(lone->line, 5u);
 }
 
 constexpr char kLinkedRules[] = R"(
