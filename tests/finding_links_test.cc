@@ -236,6 +236,42 @@ TEST(FindingLinks, BeforeHoldsTheOwnersEvent) {
   EXPECT_EQ(a.findings[0].merged[0].line, 3u);
 }
 
+// No shared value: the other event is recognised by values of its own (a NETDEV WATCHDOG line
+// and the WARNING in dev_watchdog printed with it).
+TEST(FindingLinks, OtherFieldsPickTheOtherEvent) {
+  auto m = Build(R"(
+[[rule]]
+id = "t.watchdog"
+severity = "error"
+source = "any"
+pattern = '''^WATCHDOG: (?P<iface>\w+) timed out'''
+summary = "{iface} timed out"
+  [[rule.merge]]
+  before = "t.warn"
+  other_fields = { func = "dev_watchdog" }
+  lines = 4
+  [[rule.example]]
+  line = "WATCHDOG: eth0 timed out"
+  fields = { iface = "eth0" }
+
+[[rule]]
+id = "t.warn"
+severity = "warning"
+source = "any"
+pattern = '''^WARN at (?P<func>\w+)'''
+summary = "warning in {func}"
+  [[rule.example]]
+  line = "WARN at foo"
+  fields = { func = "foo" }
+)");
+  Analysis a = Analyze(m.get(),
+                       "WATCHDOG: eth0 timed out\nWARN at dev_watchdog\nWATCHDOG: eth1 timed out\n"
+                       "WARN at other_func\n");
+  EXPECT_EQ(FindingIds(a), (std::vector<std::string>{"t.watchdog+t.warn", "t.watchdog", "t.warn"}));
+  EXPECT_EQ(FieldValue(a.findings[0].fields, "func"), "dev_watchdog");
+  EXPECT_EQ(FieldValue(a.findings[2].fields, "func"), "other_func");
+}
+
 TEST(FindingLinks, RuleFileErrorsNameTheMergeTable) {
   auto check = [](const std::string& merge, const std::string& expected) {
     std::string toml = std::string(kLinkedRules) + R"(
@@ -259,6 +295,12 @@ summary = "bad {dev}"
   // kLinkedRules ends on line 50; t.bad's [[rule.merge]] starts on line 59.
   check("  [[rule.merge]]\n  after = \"t.first\"\n  fields = [\"dev\"]\n",
         "t.toml:59:3: [[rule.merge]] is missing required key 'lines'");
+  check("  [[rule.merge]]\n  after = \"t.first\"\n  lines = 2\n",
+        "t.toml:59:3: [[rule.merge]] needs 'fields' or 'other_fields' (what ties the two events)");
+  check("  [[rule.merge]]\n  after = \"t.first\"\n  other_fields = { extra = 1 }\n  lines = 2\n",
+        "t.toml:61:28: merge 'other_fields' values must be strings");
+  check("  [[rule.merge]]\n  after = \"t.tail\"\n  other_fields = { extra = \"x\" }\n  lines = 2\n",
+        "t.toml:59:3: merge field 'extra' is not a named capture of rule 't.tail'");
   check(
       "  [[rule.merge]]\n  after = \"t.first\"\n  before = \"t.tail\"\n  fields = [\"dev\"]\n  "
       "lines = 2\n",

@@ -32,6 +32,10 @@ bool FindingLinks::Pairs(const Link& link, const Event& first, const Event& seco
   for (const std::string& name : link.spec->fields) {
     if (FieldValue(first.fields, name) != FieldValue(second.fields, name)) return false;
   }
+  const Event& other = link.owner == link.first ? second : first;
+  for (const auto& [name, value] : link.spec->other_values) {
+    if (FieldValue(other.fields, name) != value) return false;
+  }
   return true;
 }
 

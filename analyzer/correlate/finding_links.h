@@ -8,12 +8,14 @@
 //   - the old OOM killer's "Out of memory: Kill process N (comm) score S or sacrifice child" and
 //     the "Killed process N" that follows it are one kill;
 //   - "NETDEV WATCHDOG: eth0 ... timed out" and the dev_watchdog WARNING printed with it are one
-//     transmit timeout (which comes first depends on the kernel: hence `after` and `before`).
+//     transmit timeout (which comes first depends on the kernel: hence `after` and `before`; the
+//     two share no value, so the WARNING is recognised by its own: other_fields).
 // The rule whose finding the pair becomes says so in its file (rule.h MergeSpec):
 //
 //   [[rule.merge]]
 //   after  = "xen.mm.bad_mfn"   # or before = ID: this rule's event comes first
 //   fields = ["domain", "pte"]  # equal in both events
+//   other_fields = { func = "dev_watchdog" }  # optional: values the other event must have
 //   lines  = 8                  # the second event at most 8 input lines after the first
 //   seconds = 1.0               # optional: and at most 1 s apart when both have a kernel time
 //

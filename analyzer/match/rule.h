@@ -52,12 +52,13 @@ struct CrashSpec {
 
 // A declarative correlation between two rules (`[[rule.merge]]`, see rules/README.md; applied by
 // correlate/finding_links.h): an event of this rule and an event of rule `other` that has the same
-// values in `fields`, in the same input and boot and within the window, are one finding of this
-// rule. Both stay events of their own rules.
+// values in `fields` (and the values `other_values` names), in the same input and boot and within
+// the window, are one finding of this rule. Both stay events of their own rules.
 struct MergeSpec {
   std::string other;        // the other rule's id
   bool other_first = true;  // `after = ID`: the other event comes first; `before = ID`: last
   std::vector<std::string> fields;  // captures both rules have, which must be equal
+  Fields other_values;              // captures the other rule's event must have, with these values
   uint64_t lines = 0;               // at most this many input lines from the first event's line
   int64_t max_us = -1;              // and, when both events have a kernel time, at most this far
                                     // apart (microseconds); -1: no limit

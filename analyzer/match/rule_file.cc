@@ -199,7 +199,8 @@ class RuleReader {
     const toml::table* t = n.as_table();
     if (!t) return Fail(n, "[[rule.merge]] must be a table");
     for (const auto& [k, v] : *t) {
-      if (k != "after" && k != "before" && k != "fields" && k != "lines" && k != "seconds") {
+      if (k != "after" && k != "before" && k != "fields" && k != "other_fields" && k != "lines" &&
+          k != "seconds") {
         return Fail(v, "unknown key '" + std::string(k.str()) + "' in [[rule.merge]]");
       }
     }
@@ -214,14 +215,24 @@ class RuleReader {
     m.other_first = !after.empty();
     m.other = m.other_first ? after : before;
     if (m.other == rule->id) return Fail(n, "a rule cannot merge with itself");
-    const toml::node* f = t->get("fields");
-    if (!f) return Fail(n, "[[rule.merge]] is missing required key 'fields'");
-    if (!StringList(*f, "fields", &m.fields)) return;
-    if (m.fields.empty()) return Fail(*f, "merge 'fields' must name at least one capture");
-    for (const std::string& name : m.fields) {
-      if (!groups.count(name)) {
-        return Fail(*f, "merge field '" + name + "' is not a named capture of the pattern");
+    if (const toml::node* f = t->get("fields")) {
+      if (!StringList(*f, "fields", &m.fields)) return;
+      for (const std::string& name : m.fields) {
+        if (!groups.count(name)) {
+          return Fail(*f, "merge field '" + name + "' is not a named capture of the pattern");
+        }
       }
+    }
+    if (const toml::node* o = t->get("other_fields")) {
+      const toml::table* ot = o->as_table();
+      if (!ot) return Fail(*o, "merge 'other_fields' must be a table of strings");
+      for (const auto& [k, v] : *ot) {
+        if (!v.is_string()) return Fail(v, "merge 'other_fields' values must be strings");
+        m.other_values.emplace_back(std::string(k.str()), v.as_string()->get());
+      }
+    }
+    if (m.fields.empty() && m.other_values.empty()) {
+      return Fail(n, "[[rule.merge]] needs 'fields' or 'other_fields' (what ties the two events)");
     }
     const toml::node* l = t->get("lines");
     if (!l) return Fail(n, "[[rule.merge]] is missing required key 'lines'");
@@ -461,7 +472,9 @@ std::optional<Error> CheckUniqueIds(const std::vector<Rule>& rules) {
                                   "': fact rules make no findings to merge"};
       }
       std::set<std::string> groups = CaptureNames(*other->second);
-      for (const std::string& name : m.fields) {
+      std::vector<std::string> names = m.fields;
+      for (const auto& [name, value] : m.other_values) names.push_back(name);
+      for (const std::string& name : names) {
         if (!groups.count(name)) {
           return Error{m.where, "merge field '" + name + "' is not a named capture of rule '" +
                                     m.other + "'"};
