@@ -45,8 +45,9 @@ void FindingLinks::Expire(const Record& now, FindingTable* table) {
     const Record& r = h.event.record;
     bool open = r.input == now.input && r.boot == now.boot &&
                 (now.line <= r.line || now.line - r.line <= h.window);
-    if (open && held_.size() < kMaxHeldFirsts) return;
+    if (open && held_.size() < kMaxHeldFirsts && held_bytes_ <= kMaxHeldBytes) return;
     table->Add(h.event, nullptr, h.arrival);
+    held_bytes_ -= r.text.size();
     held_.pop_front();
   }
 }
@@ -67,6 +68,7 @@ void FindingLinks::Add(const Event& event, FindingTable* table) {
         } else {
           table->Add(it->event, &event, it->arrival);
         }
+        held_bytes_ -= it->event.record.text.size();
         held_.erase(it);
         return;
       }
@@ -78,11 +80,13 @@ void FindingLinks::Add(const Event& event, FindingTable* table) {
   uint64_t window = 0;
   for (const Link& link : first->second) window = std::max(window, link.spec->lines);
   held_.push_back(Held{event, arrival, window});
+  held_bytes_ += event.record.text.size();
 }
 
 void FindingLinks::Flush(FindingTable* table) {
   for (const Held& h : held_) table->Add(h.event, nullptr, h.arrival);
   held_.clear();
+  held_bytes_ = 0;
 }
 
 }  // namespace kdiag

@@ -26,8 +26,8 @@
 // input or boot, or the window has passed: then it becomes a finding of its own rule, with its own
 // advice). The result does not depend on when held events are let go, only on the input, so it
 // is the same for any --threads, pass-over or not. Pairs are formed in input order: a second
-// event takes the oldest held first event it matches. Held events are bounded (kMaxHeldFirsts);
-// past that the oldest is let go unpaired.
+// event takes the oldest held first event it matches. Held events are bounded in number and in
+// bytes of text (a crash report can be 64 KiB); past either bound the oldest is let go unpaired.
 #ifndef KDIAG_CORRELATE_FINDING_LINKS_H_
 #define KDIAG_CORRELATE_FINDING_LINKS_H_
 
@@ -43,6 +43,7 @@
 namespace kdiag {
 
 constexpr size_t kMaxHeldFirsts = 4096;
+constexpr size_t kMaxHeldBytes = 4 * 1024 * 1024;
 
 class FindingLinks {
  public:
@@ -78,6 +79,7 @@ class FindingLinks {
   std::map<std::string_view, std::vector<Link>> by_first_;   // by the first rule's id
   std::map<std::string_view, std::vector<Link>> by_second_;  // by the second rule's id
   std::deque<Held> held_;
+  size_t held_bytes_ = 0;  // of the held events' texts
   uint64_t arrivals_ = 0;
 };
 
