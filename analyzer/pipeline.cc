@@ -71,7 +71,8 @@ Pipeline::Pipeline(Matcher* matcher, PipelineObserver* observer, std::string for
       observer_(observer),
       format_(std::move(format)),
       assembler_(matcher),
-      event_sink_([this](Event&& e) { OnEvent(std::move(e)); }) {}
+      event_sink_([this](Event&& e) { OnEvent(std::move(e)); }),
+      links_(matcher->rules()) {}
 
 void Pipeline::OnRecord(Record&& record) {
   input_->boots.Assign(&record);
@@ -92,7 +93,7 @@ void Pipeline::OnEvent(Event&& event) {
   // What a guest says about PCI devices names its own virtual slots, and may be forged: only the
   // host's enumeration names the host's devices.
   if (ProvenanceOf(event.record) != Provenance::kGuest) AddEnumeration(event, &inventory_);
-  findings_.Add(event);
+  links_.Add(event, &findings_);
   if (observer_) observer_->OnEvent(event);
 }
 
@@ -100,6 +101,7 @@ void Pipeline::EndInput() {
   RecordSink sink = [this](Record&& r) { OnRecord(std::move(r)); };
   if (input_->framer) input_->framer->Finish(sink);
   assembler_.Flush(event_sink_);
+  links_.Flush(&findings_);  // pairs never span inputs
   summary_.boots += input_->boots.boots();
   ++summary_.inputs;
 }
@@ -126,6 +128,8 @@ void Pipeline::SetMatcher(Matcher* matcher) {
   ++generation_;
   matcher_ = matcher;
   assembler_ = EventAssembler(matcher);
+  links_.Flush(&findings_);  // held events point at the old rules
+  links_ = FindingLinks(matcher->rules());
   findings_.Rebind(matcher->rules());
 }
 
@@ -331,6 +335,7 @@ void Pipeline::ReadDirectory(const std::string& path, std::vector<Error>* errors
 
 std::vector<Finding*> Pipeline::Findings() {
   assembler_.Flush(event_sink_);
+  links_.Flush(&findings_);
   std::vector<Finding*> findings = findings_.Sorted();
   // Evidence may come late in an input: its earlier findings are the guest's too.
   for (Finding* f : findings) {

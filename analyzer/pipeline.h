@@ -1,7 +1,8 @@
 // The pipeline: input -> match -> correlate, one record at a time.
 //
 //   bytes --LineReader--> lines --Framer--> records --BootSegmenter--> records with boots
-//         --EventAssembler(Matcher)--> events --> FindingTable, PciInventory
+//         --EventAssembler(Matcher)--> events --FindingLinks--> FindingTable; events -->
+//         PciInventory
 //
 // The line reader scans blocks of input for the rules' required literals
 // (match/candidate_scanner.h). A line without any, which its framer can account for cheaply (a
@@ -25,6 +26,7 @@
 
 #include "analyzer/correlate/event_assembler.h"
 #include "analyzer/correlate/finding.h"
+#include "analyzer/correlate/finding_links.h"
 #include "analyzer/correlate/pci_inventory.h"
 #include "analyzer/correlate/summary.h"
 #include "analyzer/input/location.h"
@@ -120,6 +122,7 @@ class Pipeline {
   bool pass_over_ = true;
   EventAssembler assembler_;
   EventSink event_sink_;
+  FindingLinks links_;
   FindingTable findings_;
   PciInventory inventory_;
   Summary summary_;

@@ -27,13 +27,14 @@ TEST(PteTest, XenExamples) {
   EXPECT_EQ(a.FlagNames(), "P US A");
   EXPECT_EQ(a.Describe(), "frame 0x9be78, flags P US A (0x025)");
 
-  // mfn 100000 from 8000000100000673: 0x673 = 0x400 | 0x200 | 0x40 | 0x20 | 0x10 | 0x2 | 0x1
-  // = AVAIL10 AVAIL9 D A PCD RW P (0x4, US, is clear); bit 63 = NX.
+  // mfn 100000 from 8000000100000673 (a driver domain mapping device memory): 0x673 = 0x400 |
+  // 0x200 | 0x40 | 0x20 | 0x10 | 0x2 | 0x1 = IOMAP SPECIAL D A PCD RW P (0x4, US, is clear); bit
+  // 63 = NX. Bits 9 and 10 are software bits, named as Linux PV guests use them.
   Pte b = *Pte::Parse("8000000100000673");
   EXPECT_EQ(b.frame(), 0x100000u);
-  EXPECT_EQ(b.FlagNames(), "P RW PCD A D AVAIL9 AVAIL10 NX");
+  EXPECT_EQ(b.FlagNames(), "P RW PCD A D SPECIAL IOMAP NX");
   EXPECT_EQ(b.Describe(),
-            "frame 0x100000, flags P RW PCD A D AVAIL9 AVAIL10 NX (0x673, bits 52-63 0x800)");
+            "frame 0x100000, flags P RW PCD A D SPECIAL IOMAP NX (0x673, bits 52-63 0x800)");
 
   // mfn 36f40 from 8010000036f40067: bit 52 is a software bit, not part of the frame.
   Pte c = *Pte::Parse("8010000036f40067");
@@ -48,7 +49,7 @@ TEST(PteTest, EveryFlagBit) {
   };
   for (const Case& c :
        {Case{0, "P"}, Case{1, "RW"}, Case{2, "US"}, Case{3, "PWT"}, Case{4, "PCD"}, Case{5, "A"},
-        Case{6, "D"}, Case{7, "PAT"}, Case{8, "G"}, Case{9, "AVAIL9"}, Case{10, "AVAIL10"},
+        Case{6, "D"}, Case{7, "PAT"}, Case{8, "G"}, Case{9, "SPECIAL"}, Case{10, "IOMAP"},
         Case{11, "AVAIL11"}, Case{52, "AVAIL52"}, Case{62, "AVAIL62"}, Case{63, "NX"}}) {
     Pte p{uint64_t{1} << c.bit};
     EXPECT_EQ(p.FlagNames(), c.name) << c.bit;

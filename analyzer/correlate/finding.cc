@@ -56,6 +56,10 @@ std::string FindingKey(const Rule& rule, const Fields& fields) {
 }
 
 void FindingTable::Add(const Event& event) {
+  Add(event, nullptr, arrivals_++);
+}
+
+void FindingTable::Add(const Event& event, const Event* merged, uint64_t arrival) {
   if (event.rule->fact) return;
   const Record& r = event.record;
   // Crash reports are the same finding when they have the same title (syzkaller's notion of the
@@ -91,7 +95,7 @@ void FindingTable::Add(const Event& event) {
         c.frames.push_back(Bounded(frame, kStoredFrame));
       }
     }
-    f.order = findings_.size();
+    f.order = arrival;
     bytes_ += CountedBytes(f, std::get<3>(key));
     it = findings_.emplace(std::move(key), std::move(f)).first;
   }
@@ -100,6 +104,28 @@ void FindingTable::Add(const Event& event) {
   ++f.count;
   if (r.time_us) f.last_us = r.time_us;
   f.last_line = r.line;
+  f.order = std::min<size_t>(f.order, arrival);
+  if (merged) AddMerged(*merged, &f);
+}
+
+void FindingTable::AddMerged(const Event& merged, Finding* f) {
+  auto part = std::find_if(f->merged.begin(), f->merged.end(),
+                           [&](const MergedEvents& m) { return m.rule == merged.rule->id; });
+  if (part == f->merged.end()) {
+    MergedEvents m;
+    m.rule = merged.rule->id;
+    m.line = merged.record.line;
+    m.message = Bounded(merged.record.text, kStoredMessage);
+    f->merged.push_back(std::move(m));
+    part = f->merged.end() - 1;
+    // The finding's fields are its own event's, completed by the first merged event's.
+    for (const auto& [name, value] : merged.fields) {
+      if (FieldValue(f->fields, name).empty())
+        f->fields.emplace_back(name, Bounded(value, kStoredField));
+    }
+  }
+  if (ProvenanceOf(merged.record) == Provenance::kGuest) f->provenance = Provenance::kGuest;
+  ++part->count;
 }
 
 void FindingTable::Rebind(const std::vector<Rule>& rules) {

@@ -27,6 +27,15 @@
 
 namespace kdiag {
 
+// Events of another rule merged into a finding ([[rule.merge]], finding_links.h): the first one's
+// place and text, and how many there were.
+struct MergedEvents {
+  std::string rule;  // the other rule's id
+  uint64_t count = 0;
+  uint64_t line = 0;  // of the first one, in the finding's input
+  std::string message;
+};
+
 struct Finding {
   const Rule* rule = nullptr;
   int boot = 0;
@@ -45,7 +54,8 @@ struct Finding {
   // guest's. A guest's finding is reported, but never becomes a fix for the host.
   Provenance provenance = Provenance::kKernel;
   std::optional<CrashReport> crash;  // of the first event
-  size_t order = 0;                  // arrival order of the first event
+  size_t order = 0;                  // arrival order of the first event (or merged event)
+  std::vector<MergedEvents> merged;  // by rule, in the order they were first merged
 };
 
 class FindingTable {
@@ -58,8 +68,14 @@ class FindingTable {
   explicit FindingTable(size_t max_findings = 100000, size_t max_bytes = kDefaultMaxBytes)
       : max_(max_findings), max_bytes_(max_bytes) {}
 
-  // Adds an event of a non-fact rule (fact rules are ignored).
+  // Adds an event of a non-fact rule (fact rules are ignored), arriving after every event added
+  // so far.
   void Add(const Event& event);
+  // The same for callers that hold events back (finding_links.h): `arrival` is the event's place
+  // in the input order, and `merged`, when not null, an event of another rule that belongs to this
+  // event's finding: its fields fill in those the finding lacks, and it is counted under
+  // Finding::merged. A table is fed by one of the two forms only.
+  void Add(const Event& event, const Event* merged, uint64_t arrival);
 
   // After a rule reload: every finding points at the rule of its id in `rules` (which must
   // outlive the table or the next Rebind), or, when `rules` has none, at a copy of the rule it
@@ -75,10 +91,12 @@ class FindingTable {
 
  private:
   using Key = std::tuple<std::string, int, std::string, std::string>;  // input, boot, rule, key
+  static void AddMerged(const Event& merged, Finding* f);
   size_t max_;
   size_t max_bytes_;
   size_t bytes_ = 0;
   uint64_t dropped_ = 0;
+  uint64_t arrivals_ = 0;  // events given to Add(event)
   std::map<Key, Finding> findings_;
   std::map<std::string, Rule> retired_;  // by id: rules no longer in the rule set (Rebind)
 };

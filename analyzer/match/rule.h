@@ -2,6 +2,7 @@
 #ifndef KDIAG_MATCH_RULE_H_
 #define KDIAG_MATCH_RULE_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,6 +52,21 @@ struct CrashSpec {
   bool secondary = false;            // inside an open report, this line belongs to it
 };
 
+// A declarative correlation between two rules (`[[rule.merge]]`, see rules/README.md; applied by
+// correlate/finding_links.h): an event of this rule and an event of rule `other` that has the same
+// values in `fields` (and the values `other_values` names), in the same input and boot and within
+// the window, are one finding of this rule. Both stay events of their own rules.
+struct MergeSpec {
+  std::string other;        // the other rule's id
+  bool other_first = true;  // `after = ID`: the other event comes first; `before = ID`: last
+  std::vector<std::string> fields;  // captures both rules have, which must be equal
+  Fields other_values;              // captures the other rule's event must have, with these values
+  uint64_t lines = 0;               // at most this many input lines from the first event's line
+  int64_t max_us = -1;              // and, when both events have a kernel time, at most this far
+                                    // apart (microseconds); -1: no limit
+  Location where;                   // the [[rule.merge]] table
+};
+
 struct Rule {
   std::string id;
   Severity severity = Severity::kInfo;
@@ -66,6 +82,7 @@ struct Rule {
   int continuation_lines = 0;
   std::vector<std::string> exclude;  // RE2; a record matching any is not an event of this rule
   std::optional<CrashSpec> crash;
+  std::vector<MergeSpec> merges;
   std::vector<RuleExample> examples;
   std::vector<std::string> counter_examples;
   Location where;  // the [[rule]] table in its file

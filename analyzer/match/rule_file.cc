@@ -5,6 +5,7 @@
 #include <dirent.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <re2/re2.h>
@@ -197,6 +198,67 @@ class RuleReader {
     if (!failed()) rule->crash = std::move(c);
   }
 
+  // [[rule.merge]]: after|before (the other rule's id), fields, lines, seconds (rule.h MergeSpec).
+  // What needs the other rule (its existence, its captures) is checked by CheckUniqueIds.
+  void ReadMerge(const toml::node& n, const std::set<std::string>& groups, Rule* rule) {
+    const toml::table* t = n.as_table();
+    if (!t) return Fail(n, "[[rule.merge]] must be a table");
+    for (const auto& [k, v] : *t) {
+      if (k != "after" && k != "before" && k != "fields" && k != "other_fields" && k != "lines" &&
+          k != "seconds") {
+        return Fail(v, "unknown key '" + std::string(k.str()) + "' in [[rule.merge]]");
+      }
+    }
+    MergeSpec m;
+    m.where = At(file_, n.source());
+    std::string after, before;
+    if (!String(*t, "after", false, &after) || !String(*t, "before", false, &before)) return;
+    if (after.empty() == before.empty()) {
+      return Fail(n,
+                  "[[rule.merge]] needs exactly one of 'after' or 'before' (the other rule's id)");
+    }
+    m.other_first = !after.empty();
+    m.other = m.other_first ? after : before;
+    if (m.other == rule->id) return Fail(n, "a rule cannot merge with itself");
+    if (const toml::node* f = t->get("fields")) {
+      if (!StringList(*f, "fields", &m.fields)) return;
+      for (const std::string& name : m.fields) {
+        if (!groups.count(name)) {
+          return Fail(*f, "merge field '" + name + "' is not a named capture of the pattern");
+        }
+      }
+    }
+    if (const toml::node* o = t->get("other_fields")) {
+      const toml::table* ot = o->as_table();
+      if (!ot) return Fail(*o, "merge 'other_fields' must be a table of strings");
+      for (const auto& [k, v] : *ot) {
+        if (!v.is_string()) return Fail(v, "merge 'other_fields' values must be strings");
+        m.other_values.emplace_back(std::string(k.str()), v.as_string()->get());
+      }
+    }
+    if (m.fields.empty() && m.other_values.empty()) {
+      return Fail(n, "[[rule.merge]] needs 'fields' or 'other_fields' (what ties the two events)");
+    }
+    const toml::node* l = t->get("lines");
+    if (!l) return Fail(n, "[[rule.merge]] is missing required key 'lines'");
+    const auto* lines = l->as_integer();
+    if (!lines || lines->get() < 1 || lines->get() > 100000) {
+      return Fail(*l, "merge 'lines' must be an integer 1..100000");
+    }
+    m.lines = static_cast<uint64_t>(lines->get());
+    if (const toml::node* sec = t->get("seconds")) {
+      double v = 0;
+      if (const auto* i = sec->as_integer())
+        v = static_cast<double>(i->get());
+      else if (const auto* d = sec->as_floating_point())
+        v = d->get();
+      if (!(v > 0 && v <= 86400))
+        return Fail(*sec, "merge 'seconds' must be a number in (0, 86400]");
+      m.max_us = static_cast<int64_t>(v * 1e6);
+    }
+    rule->merges.push_back(std::move(m));
+  }
+
   void ReadRule(const toml::node& n, std::vector<Rule>* rules) {
     const toml::table* t = n.as_table();
     if (!t) return Fail(n, "[[rule]] must be a table");
@@ -215,6 +277,7 @@ class RuleReader {
                                                              "not",
                                                              "exclude",
                                                              "crash",
+                                                             "merge",
                                                              "example"};
     for (const auto& [k, v] : *t) {
       if (!kKeys.count(k.str())) return Fail(v, "unknown key '" + std::string(k.str()) + "'");
@@ -278,6 +341,14 @@ class RuleReader {
         }
       }
     }
+    if (const toml::node* m = t->get("merge")) {
+      if (!m->is_array_of_tables())
+        return Fail(*m, "'merge' must be an array of tables ([[rule.merge]])");
+      for (const toml::node& e : *m->as_array()) {
+        ReadMerge(e, groups, &r);
+        if (failed()) return;
+      }
+    }
     CheckPlaceholders(*t->get("summary"), "summary", r.summary, groups);
     if (const toml::node* a = t->get("advice")) CheckPlaceholders(*a, "advice", r.advice, groups);
     if (r.crash)
@@ -320,6 +391,21 @@ class RuleReader {
   std::string file_;
   std::optional<Error> error_;
 };
+
+// The named captures of a rule: its pattern variants' and its crash captures'.
+std::set<std::string> CaptureNames(const Rule& rule) {
+  std::set<std::string> names;
+  std::vector<std::string> patterns = rule.patterns;
+  if (rule.crash)
+    patterns.insert(patterns.end(), rule.crash->capture.begin(), rule.crash->capture.end());
+  RE2::Options opt;
+  opt.set_log_errors(false);
+  for (const std::string& p : patterns) {
+    RE2 re(p, opt);
+    for (const auto& [name, index] : re.NamedCapturingGroups()) names.insert(name);
+  }
+  return names;
+}
 
 }  // namespace
 
@@ -379,8 +465,8 @@ std::optional<Error> LoadEmbeddedRules(std::vector<Rule>* rules) {
 }
 
 std::optional<Error> CheckUniqueIds(const std::vector<Rule>& rules) {
-  std::set<std::string_view> ids;
-  for (const Rule& r : rules) ids.insert(r.id);
+  std::map<std::string_view, const Rule*> ids;
+  for (const Rule& r : rules) ids.emplace(r.id, &r);
   for (const Rule& r : rules) {
     if (!r.crash) continue;
     for (const std::string& id : r.crash->absorbs) {
@@ -388,6 +474,25 @@ std::optional<Error> CheckUniqueIds(const std::vector<Rule>& rules) {
     }
     for (const std::string& id : r.crash->yields) {
       if (!ids.count(id)) return Error{r.where, "crash 'yields' names unknown rule '" + id + "'"};
+    }
+  }
+  for (const Rule& r : rules) {
+    for (const MergeSpec& m : r.merges) {
+      auto other = ids.find(m.other);
+      if (other == ids.end()) return Error{m.where, "merge names unknown rule '" + m.other + "'"};
+      if (r.fact || other->second->fact) {
+        return Error{m.where, "merge between '" + r.id + "' and '" + m.other +
+                                  "': fact rules make no findings to merge"};
+      }
+      std::set<std::string> groups = CaptureNames(*other->second);
+      std::vector<std::string> names = m.fields;
+      for (const auto& [name, value] : m.other_values) names.push_back(name);
+      for (const std::string& name : names) {
+        if (!groups.count(name)) {
+          return Error{m.where, "merge field '" + name + "' is not a named capture of rule '" +
+                                    m.other + "'"};
+        }
+      }
     }
   }
   for (size_t i = 0; i < rules.size(); ++i) {

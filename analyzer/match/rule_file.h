@@ -27,7 +27,8 @@ std::optional<Error> LoadRuleDir(const std::string& dir, std::vector<Rule>* rule
 std::optional<Error> LoadEmbeddedRules(std::vector<Rule>* rules);
 
 // Checks what spans rule files once all are loaded: duplicate ids are an error naming both places,
-// and every id a crash rule `absorbs` must exist.
+// every id a crash rule `absorbs` must exist, and every [[rule.merge]] must name an existing,
+// non-fact rule that captures all its `fields` (the error is at the merge table).
 std::optional<Error> CheckUniqueIds(const std::vector<Rule>& rules);
 
 }  // namespace kdiag

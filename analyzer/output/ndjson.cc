@@ -173,6 +173,24 @@ void AppendFindingJson(const Finding& f, std::string* out) {
   w.String(f.message);
   Input(&w, f.input, f.line);
   if (f.crash) CrashMembers(&w, *f.crash);
+  if (!f.merged.empty()) {
+    // Events of other rules that are part of this finding ([[rule.merge]]); they were also
+    // emitted as events of their own rules.
+    w.Key("merged");
+    w.BeginArray();
+    for (const MergedEvents& m : f.merged) {
+      w.BeginObject();
+      w.Key("rule");
+      w.String(m.rule);
+      w.Key("count");
+      w.Int(static_cast<int64_t>(m.count));
+      w.Key("message");
+      w.String(m.message);
+      Input(&w, f.input, m.line);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
   w.EndObject();
   out->push_back('\n');
 }

@@ -1,6 +1,10 @@
 #include "analyzer/output/text_report.h"
 
+#include <algorithm>
 #include <cctype>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "analyzer/output/terminal_safe.h"
 
@@ -128,10 +132,15 @@ void WriteTextReport(const std::vector<Finding*>& findings, const Summary& summa
       }
     }
     Indented(TerminalSafe(f->summary), "  ", &out);
-    std::string where = TerminalSafeLine(f->input) + ":" + std::to_string(f->line) + ": ";
-    std::string_view msg = f->message;
-    std::string first_line = TerminalSafe(msg.substr(0, msg.find('\n')));
-    out += "  " + where + first_line + "\n";
+    // The first message, and the first of each merged rule's ([[rule.merge]]), in line order.
+    std::vector<std::pair<uint64_t, std::string_view>> lines = {{f->line, f->message}};
+    for (const MergedEvents& m : f->merged) lines.emplace_back(m.line, m.message);
+    std::stable_sort(lines.begin(), lines.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [line, msg] : lines) {
+      std::string where = TerminalSafeLine(f->input) + ":" + std::to_string(line) + ": ";
+      out += "  " + where + TerminalSafe(msg.substr(0, msg.find('\n'))) + "\n";
+    }
     std::string advice = TerminalSafe(f->advice);
     for (std::string_view rest = advice; !rest.empty();) {
       size_t nl = rest.find('\n');

@@ -5,7 +5,12 @@
 // Both messages print L1 entries (4 KiB pages), so bit 7 is PAT there (it would be PS in a
 // directory entry) and is named PAT. Bits 9..11 and 52..62 are ignored by the MMU and free for
 // software (Intel SDM vol. 3, table 4-19; bits 59..62 are protection keys only with CR4.PKE,
-// which Xen does not enable for PV guests); they are named AVAIL<bit>. Bit 63 is NX.
+// which Xen does not enable for PV guests). The entries come from PV guests, and Linux ones use
+// two of the low software bits (arch/x86/include/asm/pgtable_types.h): bit 9 is _PAGE_SPECIAL
+// (_PAGE_BIT_SPECIAL = _PAGE_BIT_UNUSED1, later _PAGE_BIT_SOFTW1, = 9), and bit 10 was the pvops
+// Xen _PAGE_IOMAP ("_PAGE_BIT_IOMAP 10 /* flag used to indicate IO mapping */", 2.6.3x-3.x, later
+// dropped for _PAGE_BIT_SOFTW2): a mapping of device memory. They are named SPECIAL and IOMAP;
+// the other software bits AVAIL<bit>. Bit 63 is NX.
 #include "analyzer/remedy/pte.h"
 
 #include <cstdio>
@@ -27,9 +32,9 @@ std::string Pte::FlagNames() const {
   for (int bit = 0; bit < 9; ++bit) {
     if (raw & (uint64_t{1} << bit)) add(kLow[bit]);
   }
-  for (int bit : {9, 10, 11}) {
-    if (raw & (uint64_t{1} << bit)) add("AVAIL" + std::to_string(bit));
-  }
+  if (raw & (uint64_t{1} << 9)) add("SPECIAL");
+  if (raw & (uint64_t{1} << 10)) add("IOMAP");
+  if (raw & (uint64_t{1} << 11)) add("AVAIL11");
   for (int bit = 52; bit <= 62; ++bit) {
     if (raw & (uint64_t{1} << bit)) add("AVAIL" + std::to_string(bit));
   }
