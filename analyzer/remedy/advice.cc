@@ -54,7 +54,9 @@ std::string QuirkAdvice(const PciInventory& inventory, const Finding& f) {
        q->bdf.ToString() + "-" + field + " > /sys/bus/pci/drivers/pciback/quirks\n";
   s += "Broad alternative with xl (kdiag --emit xl): permissive mode lets the guest write every "
        "register of the device; use it only for a trusted guest:\n      pci = [ '" +
-       q->bdf.ToString() + ",permissive=1' ]\n";
+       q->bdf.ToString() +
+       ",permissive=1' ]\n    in the domain's one pci list, next to every other device it has (xl "
+       "keeps only the last `pci =` line of a config).\n";
   s += "pciback warns only once per device binding: after adding this quirk, re-bind the device "
        "(or reboot) and check the log again, the next register the driver needs shows only then. "
        "Fixing a card is iterative.\n";

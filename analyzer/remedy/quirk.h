@@ -94,8 +94,8 @@ std::optional<std::vector<std::string>> XendQuirksFor(std::string_view sxp_text,
 // that they last until reboot and how to persist them.
 std::string RenderSysfsQuirks(const std::vector<QuirkNeed>& needs);
 
-// The xl alternative: pci = [ 'BDF,permissive=1' ] per device, the sysfs permissive command, and
-// the security warning.
+// The xl alternative: one pci = [ 'BDF,permissive=1', ... ] list holding every device (xl keeps
+// only the last `pci =` line of a config), the sysfs permissive commands, and the security warning.
 std::string RenderXlPermissive(const std::vector<QuirkNeed>& needs);
 
 }  // namespace kdiag

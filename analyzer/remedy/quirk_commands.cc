@@ -109,21 +109,22 @@ std::string RenderXlPermissive(const std::vector<QuirkNeed>& needs) {
       "# The xl alternative to quirks: permissive mode for the device (xl-pci-configuration(5),\n"
       "# option permissive=1; libxl writes the BDF to pciback's `permissive` node).\n#\n";
   out += kPermissiveWarning;
+  // xl keeps only the last assignment of a key: tools/libs/util/libxlu_cfg.c (tools/libxl/
+  // libxlu_cfg.c before 4.15) xlu__cfg_set_store() pushes every setting onto the front of the
+  // list and find() returns the first match, i.e. the last `pci =` line of the file. (`pci += [`
+  // appends since Xen 4.13, commit a30910bfd7 "libxlu: Handle += in config files".)
   out +=
-      "#\n# In the xl config of the domain the device is passed to, add the option to the\n"
-      "# device's entry in its pci list (one list per domain).\n";
-  std::string combined;
+      "#\n# In the xl config of the domain the devices are passed to, give each device the option\n"
+      "# in the domain's ONE pci list. xl keeps only the last `pci = [...]` line of a config\n"
+      "# (tools/libs/util/libxlu_cfg.c), so the list must hold every device of the domain,\n"
+      "# including ones it already has that need no change. Devices that go to different\n"
+      "# domains belong in each domain's own list.\n";
+  std::string list;
   for (const auto& [bdf, d] : devices) {
     out += DeviceComment(bdf, d);
-    out += "pci = [ '" + bdf.ToString() + ",permissive=1' ]\n";
-    combined += (combined.empty() ? "'" : ", '") + bdf.ToString() + ",permissive=1'";
+    list += (list.empty() ? "'" : ", '") + bdf.ToString() + ",permissive=1'";
   }
-  if (devices.size() > 1) {
-    out +=
-        "# A domain that gets several of these devices lists them in one pci = [ ... ], e.g.\n"
-        "#   pci = [ " +
-        combined + " ]\n";
-  }
+  out += "pci = [ " + list + " ]\n";
   out +=
       "\n# The same on the running dom0, before the domain starts (until reboot, or until the\n"
       "# device is unbound from pciback):\n";
