@@ -50,16 +50,22 @@ std::string QuirkAdvice(const PciInventory& inventory, const Finding& f) {
          "existing file):\n      '" +
          field + "'\n";
   }
-  s += "  Any toolstack, until reboot or re-bind (kdiag --emit sysfs-quirks):\n      echo " +
-       q->bdf.ToString() + "-" + field + " > /sys/bus/pci/drivers/pciback/quirks\n";
+  // Lifetime: quirk_commands.cc (pcistub_put_pci_dev frees them at every release).
+  s += "  sysfs, any toolstack (kdiag --emit sysfs-quirks):\n      echo " + q->bdf.ToString() +
+       "-" + field +
+       " > /sys/bus/pci/drivers/pciback/quirks\n    It is lost whenever the domain releases the "
+       "device (shutdown, reboot, destroy, pci-detach): apply it again before every start of the "
+       "domain; the --emit sysfs-quirks script says how.\n";
   s += "Broad alternative with xl (kdiag --emit xl): permissive mode lets the guest write every "
        "register of the device; use it only for a trusted guest:\n      pci = [ '" +
        q->bdf.ToString() +
        ",permissive=1' ]\n    in the domain's one pci list, next to every other device it has (xl "
        "keeps only the last `pci =` line of a config).\n";
-  s += "pciback warns only once per device binding: after adding this quirk, re-bind the device "
-       "(or reboot) and check the log again, the next register the driver needs shows only then. "
-       "Fixing a card is iterative.\n";
+  s += "pciback warns only once per device binding, and a guest restart does not reset that: a "
+       "restarted guest whose quirk is gone fails with no new warning. After adding this quirk, "
+       "re-bind the device (which also drops sysfs quirks: apply them again) or reboot the host, "
+       "and check the log again: the next register the driver needs shows only then. Fixing a "
+       "card is iterative.\n";
   return s;
 }
 

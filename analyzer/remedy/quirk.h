@@ -91,7 +91,8 @@ std::optional<std::vector<std::string>> XendQuirksFor(std::string_view sxp_text,
                                                       std::optional<Error>* error = nullptr);
 
 // `echo DDDD:BB:DD.F-RRRRRRRR:S:00000000 > /sys/bus/pci/drivers/pciback/quirks` lines with a note
-// that they last until reboot and how to persist them.
+// on how long they last (until the domain releases the device: every guest shutdown, reboot,
+// destroy or pci-detach) and what re-applies them before every start of the domain.
 std::string RenderSysfsQuirks(const std::vector<QuirkNeed>& needs);
 
 // The xl alternative: one pci = [ 'BDF,permissive=1', ... ] list holding every device (xl keeps
