@@ -79,6 +79,7 @@ void Pipeline::OnRecord(Record&& record) {
 void Pipeline::OnEvent(Event&& event) {
   ++summary_.events;
   AddEnumeration(event, &inventory_);
+  AddPlatformFact(event, &platform_);
   findings_.Add(event);
   if (observer_) observer_->OnEvent(event);
 }

@@ -49,5 +49,112 @@ TEST(AdviceTest, SysfsQuirkLifetimeIsTheGuestsNotTheHosts) {
   EXPECT_NE(advice.find("no new warning"), std::string::npos) << advice;
 }
 
+const char kEnumerated[] = "[    0.312345] pci 0000:13:04.0: [8086:10b5] type 00 class 0x020000\n";
+const char kXen343[] =
+    "(XEN) Xen version 3.4.3 (mockbuild@centos.org) (gcc version 4.1.2 20080704 (Red Hat "
+    "4.1.2-54)) Tue Jan  8 17:55:01 EST 2013\n";
+const char kXen4175[] =
+    "(XEN) Xen version 4.17.5 (pkg-xen-devel@lists.alioth.debian.org) (gcc (Debian 12.2.0-14) "
+    "12.2.0) debug=n Tue Nov 26 2024\n";
+const char kXen42[] = "(XEN) Xen version 4.2.5 (root@) (gcc 4.7) Mon Jan 1 2014\n";
+const char kLibxl[] =
+    "libxl: error: libxl_pci.c:1489:libxl__device_pci_add: Domain 12:PCI device 0000:03:00.0 "
+    "already assigned to a different guest?\n";
+
+// The founding case: Xen 3.4 with xend. Nothing about xl, whose config and commands do not exist
+// there.
+TEST(AdviceTest, XendEraGetsXendFilesOnly) {
+  std::string advice = Advice(std::string(kXen343) + kEnumerated + kWarning);
+  EXPECT_NE(advice.find("This host runs xend: Xen 3.4.3 (-:1)"), std::string::npos) << advice;
+  EXPECT_NE(advice.find("/etc/xen/xend-pci-quirks.sxp"), std::string::npos) << advice;
+  EXPECT_NE(advice.find("'000000e0:2:00000000'"), std::string::npos) << advice;
+  EXPECT_NE(advice.find("/etc/xen/xend-pci-permissive.sxp"), std::string::npos) << advice;
+  EXPECT_NE(advice.find("(unconstrained_dev_ids ('8086:10b5'))"), std::string::npos) << advice;
+  EXPECT_EQ(advice.find("pci = ["), std::string::npos) << advice;
+  EXPECT_EQ(advice.find("xl/libxl:"), std::string::npos) << advice;
+  EXPECT_EQ(advice.find("xl pci-assignable-add"), std::string::npos) << advice;
+  EXPECT_EQ(advice.find("/sys/bus/pci/drivers/pciback/quirks"), std::string::npos) << advice;
+  // 3.4 has the fix for the missing-permissive-file bug: no warning about it.
+  EXPECT_EQ(advice.find("UnboundLocalError"), std::string::npos) << advice;
+}
+
+TEST(AdviceTest, XlEraGetsSysfsQuirksAndPermissive) {
+  std::string advice = Advice(std::string(kXen4175) + kEnumerated + kWarning);
+  EXPECT_NE(advice.find("This host runs xl/libxl: Xen 4.17.5 (-:1): xend was removed in Xen 4.5"),
+            std::string::npos)
+      << advice;
+  EXPECT_NE(advice.find("echo 0000:13:04.0-000000e0:2:00000000 > "
+                        "/sys/bus/pci/drivers/pciback/quirks"),
+            std::string::npos)
+      << advice;
+  EXPECT_NE(advice.find("before every start of the domain"), std::string::npos) << advice;
+  EXPECT_NE(advice.find("pci = [ '0000:13:04.0,permissive=1' ]"), std::string::npos) << advice;
+  EXPECT_NE(advice.find("xl pci-assignable-add 0000:13:04.0"), std::string::npos) << advice;
+  EXPECT_EQ(advice.find("xend:"), std::string::npos) << advice;
+  EXPECT_EQ(advice.find("xend-pci-quirks.sxp"), std::string::npos) << advice;
+  EXPECT_EQ(advice.find("xend-pci-permissive.sxp"), std::string::npos) << advice;
+}
+
+TEST(AdviceTest, LibxlMessagesMakeAnXlHostWhateverTheVersion) {
+  std::string advice = Advice(std::string(kXen42) + kLibxl + kEnumerated + kWarning);
+  EXPECT_NE(advice.find("This host runs xl/libxl: libxl's messages (-:2), Xen 4.2.5 (-:1)"),
+            std::string::npos)
+      << advice;
+  EXPECT_EQ(advice.find("xend-pci-quirks.sxp"), std::string::npos) << advice;
+}
+
+// Xen 4.0 to 4.4 ship both toolstacks; without a toolstack message both fixes are given, each
+// labelled, and the missing-permissive-file bug of xend before 3.4 is named when the version does
+// not rule it out.
+TEST(AdviceTest, UnknownEraGetsBothLabelled) {
+  std::string advice = Advice(std::string(kXen42) + kEnumerated + kWarning);
+  EXPECT_NE(advice.find("kdiag cannot tell whether this host runs xend"), std::string::npos)
+      << advice;
+  EXPECT_NE(advice.find("If the host runs xend"), std::string::npos) << advice;
+  EXPECT_NE(advice.find("If it runs xl/libxl"), std::string::npos) << advice;
+  EXPECT_NE(advice.find("xend-pci-quirks.sxp"), std::string::npos) << advice;
+  EXPECT_NE(advice.find("/sys/bus/pci/drivers/pciback/quirks"), std::string::npos) << advice;
+  EXPECT_EQ(advice.find("UnboundLocalError"), std::string::npos) << advice;  // 4.2 is fixed
+
+  std::string no_version = Advice(std::string(kEnumerated) + kWarning);
+  EXPECT_NE(no_version.find("neither the hypervisor's version"), std::string::npos) << no_version;
+  EXPECT_NE(no_version.find("UnboundLocalError"), std::string::npos) << no_version;
+}
+
+// The emitted files are printed in every era (a contract); their comments follow it.
+TEST(AdviceTest, EmittedFilesSayWhatTheEraMeans) {
+  auto emit = [](const std::string& what, const std::string& log) {
+    testing::RunResult r = RunKdiag({"--pci-ids", "none", "--emit", what}, "", log);
+    EXPECT_EQ(r.status, 0) << r.err;
+    return r.out;
+  };
+  std::string xend_host = std::string(kXen343) + kEnumerated + kWarning;
+  std::string xl_host = std::string(kXen4175) + kEnumerated + kWarning;
+
+  std::string xl_on_xend = emit("xl", xend_host);
+  EXPECT_NE(xl_on_xend.find("This host runs xend"), std::string::npos) << xl_on_xend;
+  EXPECT_NE(xl_on_xend.find("kdiag --emit xend-permissive"), std::string::npos) << xl_on_xend;
+  EXPECT_NE(xl_on_xend.find("pci = [ '0000:13:04.0,permissive=1' ]"), std::string::npos);
+
+  std::string sysfs_on_xend = emit("sysfs-quirks", xend_host);
+  EXPECT_NE(sysfs_on_xend.find("This host runs xend"), std::string::npos) << sysfs_on_xend;
+  EXPECT_EQ(sysfs_on_xend.find("&& xl create"), std::string::npos) << sysfs_on_xend;
+  EXPECT_NE(sysfs_on_xend.find("echo 0000:13:04.0-000000e0:2:00000000"), std::string::npos);
+
+  std::string sysfs_on_xl = emit("sysfs-quirks", xl_host);
+  EXPECT_NE(sysfs_on_xl.find("&& xl create"), std::string::npos) << sysfs_on_xl;
+  EXPECT_EQ(sysfs_on_xl.find("xend-pci-quirks.sxp"), std::string::npos) << sysfs_on_xl;
+
+  std::string xend_on_xl = emit("xend-quirks", xl_host);
+  EXPECT_NE(xend_on_xl.find("This host runs xl/libxl"), std::string::npos) << xend_on_xl;
+  EXPECT_NE(xend_on_xl.find("nothing on it reads this"), std::string::npos) << xend_on_xl;
+  EXPECT_NE(xend_on_xl.find("('000000e0:2:00000000')"), std::string::npos) << xend_on_xl;
+
+  std::string permissive = emit("xend-permissive", xend_host);
+  EXPECT_NE(permissive.find("(unconstrained_dev_ids\n    ('8086:10b5')"), std::string::npos)
+      << permissive;
+  EXPECT_NE(permissive.find("SECURITY WARNING"), std::string::npos) << permissive;
+}
+
 }  // namespace
 }  // namespace kdiag

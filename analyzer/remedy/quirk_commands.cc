@@ -124,6 +124,11 @@ const char kSysfsReapplyXend[] =
     "#   xend (Xen 3.0.3 to 4.4) writes the fields of /etc/xen/xend-pci-quirks.sxp at every\n"
     "#     domain start by itself: use that file (kdiag --emit xend-quirks) instead.\n";
 
+const char kSysfsReapplyXendHost[] =
+    "#   xend writes the fields of /etc/xen/xend-pci-quirks.sxp at every domain start by\n"
+    "#     itself: put them there (kdiag --emit xend-quirks) rather than running these lines\n"
+    "#     by hand, which the domain's next shutdown undoes.\n";
+
 const char kSysfsIterative[] =
     "#\n"
     "# Iterative: pciback warns once per device binding, so the next read-only register the\n"
@@ -141,13 +146,17 @@ const char kPermissiveWarning[] =
 
 }  // namespace
 
-std::string RenderSysfsQuirks(const std::vector<QuirkNeed>& needs) {
+std::string RenderSysfsQuirks(const std::vector<QuirkNeed>& needs, const ToolstackEra& era) {
   std::map<Bdf, Device> devices = ByDevice(needs);
   if (devices.empty()) {
     return "# kdiag: no pciback read-only configuration space write found; no quirk needed.\n";
   }
-  std::string out = std::string(kSysfsWhat) + kSysfsLifetime + kSysfsReapplyXl + kSysfsReapplyXend +
-                    kSysfsIterative;
+  std::string out = std::string(kSysfsWhat) + "#\n" + EraComment(era) + kSysfsLifetime;
+  if (era.MayBeXl()) out += kSysfsReapplyXl;
+  if (era.MayBeXend()) {
+    out += era.toolstack == Toolstack::kXend ? kSysfsReapplyXendHost : kSysfsReapplyXend;
+  }
+  out += kSysfsIterative;
   for (const auto& [bdf, d] : devices) {
     out += "\n" + DeviceComment(bdf, d);
     for (const QuirkField& f : d.fields) {
@@ -157,7 +166,7 @@ std::string RenderSysfsQuirks(const std::vector<QuirkNeed>& needs) {
   return out;
 }
 
-std::string RenderXlPermissive(const std::vector<QuirkNeed>& needs) {
+std::string RenderXlPermissive(const std::vector<QuirkNeed>& needs, const ToolstackEra& era) {
   std::map<Bdf, Device> devices = ByDevice(needs);
   if (devices.empty()) {
     return "# kdiag: no pciback read-only configuration space write found; permissive mode is "
@@ -166,6 +175,13 @@ std::string RenderXlPermissive(const std::vector<QuirkNeed>& needs) {
   std::string out =
       "# The xl alternative to quirks: permissive mode for the device (xl-pci-configuration(5),\n"
       "# option permissive=1; libxl writes the BDF to pciback's `permissive` node).\n#\n";
+  out += EraComment(era);
+  if (era.toolstack == Toolstack::kXend) {
+    out +=
+        "# xl's config does not apply to xend; xend's permissive mode is the file\n"
+        "# /etc/xen/xend-pci-permissive.sxp (kdiag --emit xend-permissive).\n";
+  }
+  out += "#\n";
   out += kPermissiveWarning;
   // xl keeps only the last assignment of a key: tools/libs/util/libxlu_cfg.c (tools/libxl/
   // libxlu_cfg.c before 4.15) xlu__cfg_set_store() pushes every setting onto the front of the
@@ -176,7 +192,8 @@ std::string RenderXlPermissive(const std::vector<QuirkNeed>& needs) {
       "# in the domain's ONE pci list. xl keeps only the last `pci = [...]` line of a config\n"
       "# (tools/libs/util/libxlu_cfg.c), so the list must hold every device of the domain,\n"
       "# including ones it already has that need no change. Devices that go to different\n"
-      "# domains belong in each domain's own list.\n";
+      "# domains belong in each domain's own list. The devices must be bound to pciback first\n"
+      "# (xl pci-assignable-add BDF, or pciback.hide=).\n";
   std::string list;
   for (const auto& [bdf, d] : devices) {
     out += DeviceComment(bdf, d);

@@ -3,6 +3,10 @@
 # pci_stub.c). Run them as root while the device is bound to pciback (pciback.hide= or
 # xl pci-assignable-add) and before the domain that uses it starts.
 #
+# kdiag cannot tell whether this host runs xend (Xen 3.0.3 to 4.4) or xl/libxl (Xen 4.0 and
+# later): the log shows neither the hypervisor's version (xl dmesg) nor a toolstack's
+# messages.
+#
 # They do not last: pciback frees every quirk of a device whenever a domain releases it
 # (pcistub_put_pci_dev() calls xen_pcibk_config_free_dyn_fields()), i.e. at every shutdown,
 # reboot, destroy or pci-detach of the domain, and at unbind or host reboot. Nor does
