@@ -156,5 +156,67 @@ TEST(AdviceTest, EmittedFilesSayWhatTheEraMeans) {
   EXPECT_NE(permissive.find("SECURITY WARNING"), std::string::npos) << permissive;
 }
 
+// A "warning" naming BAR0 (0x10): pciback handles the BARs itself (bar_write), and a quirk there
+// would pass the guest's writes to the real BAR. No artifact may carry it.
+TEST(AdviceTest, GuardedRegisterGetsNoQuirkAnywhere) {
+  std::string log = std::string(kXen343) + kEnumerated +
+                    "[   43.052271] pciback 0000:13:04.0: Driver tried to write to a read-only "
+                    "configuration space field at offset 0x10, size 4. This may be harmless, but "
+                    "if you have problems with your device:\n";
+  std::string advice = Advice(log);
+  EXPECT_NE(advice.find("No quirk: offset 0x10"), std::string::npos) << advice;
+  EXPECT_NE(advice.find("the BARs"), std::string::npos) << advice;
+  EXPECT_EQ(advice.find("00000010:4"), std::string::npos) << advice;
+  EXPECT_EQ(advice.find("unconstrained_dev_ids"), std::string::npos) << advice;
+
+  for (const char* what : {"xend-quirks", "sysfs-quirks", "xl", "xend-permissive"}) {
+    testing::RunResult r = RunKdiag({"--pci-ids", "none", "--emit", what}, "", log);
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out.find("00000010:4"), std::string::npos) << what << "\n" << r.out;
+    EXPECT_EQ(r.out.find("echo 0000:13:04.0"), std::string::npos) << what << "\n" << r.out;
+    EXPECT_EQ(r.out.find("pci = ["), std::string::npos) << what << "\n" << r.out;
+    EXPECT_EQ(r.out.find("('8086:10b5')"), std::string::npos) << what << "\n" << r.out;
+    EXPECT_NE(r.err.find("BARs"), std::string::npos) << what << "\n" << r.err;
+  }
+  std::string dir = testing::TempDir();
+  testing::WriteFile(
+      dir + "/quirks.sxp",
+      "(card (pci_ids ('8086:10b5')) (pci_config_space_fields ('000000e4:4:00000000')))\n");
+  testing::RunResult merged = RunKdiag(
+      {"--pci-ids", "none", "--emit", "xend-quirks", "--merge", dir + "/quirks.sxp"}, "", log);
+  EXPECT_EQ(merged.out, testing::ReadFile(dir + "/quirks.sxp"));
+}
+
+// MSI and MSI-X capabilities are refused where lspci -vv placed them, and where it did not, the
+// advice says that kdiag could not check.
+TEST(AdviceTest, MsiCapabilityFromLspciIsRefused) {
+  std::string dir = testing::TempDir();
+  testing::WriteFile(dir + "/lspci.txt",
+                     "13:04.0 Ethernet controller [0200]: Intel Corporation 82546GB Gigabit "
+                     "Ethernet Controller [8086:10b5] (rev 03)\n"
+                     "\tSubsystem: Hewlett-Packard Company NC340T [103c:3109]\n"
+                     "\tCapabilities: [dc] Power Management version 2\n"
+                     "\tCapabilities: [e4] PCI-X non-bridge device\n"
+                     "\tCapabilities: [f0] MSI: Enable- Count=1/1 Maskable- 64bit+\n");
+  std::string msi = std::string(kXen343) +
+                    "[   43.052271] pciback 0000:13:04.0: Driver tried to write to a read-only "
+                    "configuration space field at offset 0xf4, size 4. This may be harmless, but "
+                    "if you have problems with your device:\n";
+  std::string advice = Advice(msi, {"--lspci", dir + "/lspci.txt"});
+  EXPECT_NE(advice.find("No quirk: offset 0xf4"), std::string::npos) << advice;
+  EXPECT_NE(advice.find("MSI capability at 0xf0 (0xf0-0xfd"), std::string::npos) << advice;
+  testing::RunResult r = RunKdiag(
+      {"--pci-ids", "none", "--emit", "sysfs-quirks", "--lspci", dir + "/lspci.txt"}, "", msi);
+  EXPECT_EQ(r.out.find("echo 0000:13:04.0"), std::string::npos) << r.out;
+
+  // 0xe0 is outside it: the quirk stands, and no caveat is needed.
+  std::string ok = Advice(std::string(kXen343) + kWarning, {"--lspci", dir + "/lspci.txt"});
+  EXPECT_NE(ok.find("'000000e0:2:00000000'"), std::string::npos) << ok;
+  EXPECT_EQ(ok.find("could not check"), std::string::npos) << ok;
+  // Without the capability list kdiag says it could not check.
+  std::string unchecked = Advice(std::string(kXen343) + kEnumerated + kWarning);
+  EXPECT_NE(unchecked.find("could not check"), std::string::npos) << unchecked;
+}
+
 }  // namespace
 }  // namespace kdiag

@@ -1,5 +1,6 @@
 #include "analyzer/remedy/advice.h"
 
+#include "analyzer/remedy/guarded_registers.h"
 #include "analyzer/remedy/pte.h"
 
 namespace kdiag {
@@ -48,8 +49,24 @@ std::string QuirkAdvice(const PciInventory& inventory, const ToolstackEra& era, 
   const std::string field = q->field.ToString();
   const bool both = era.toolstack == Toolstack::kUnknown;
   std::string s = DeviceLine(q->bdf, dev);
+  const std::string offset = std::string(FieldValue(f.fields, "offset"));
+  if (auto refusal = RefuseQuirk(q->field, dev)) {
+    return s + "No quirk: offset " + offset + " lies in " + refusal->what +
+           ", which pciback handles itself: " + refusal->why +
+           ". kdiag emits no quirk for it in any file (a genuine pciback does not warn about its "
+           "own registers, so the line may be damaged or forged). " +
+           refusal->instead + "\n";
+  }
   s += EraSentence(era) + "\n";
   s += "Narrow fix: let the guest write this one register (quirk field " + field + ").\n";
+  if (MsiLayoutUnknown(q->field, dev)) {
+    s += "  First check that " + offset +
+         " is not inside the device's MSI or MSI-X capability, which must never get a quirk: "
+         "they sit at device-specific offsets and kdiag could not check (no lspci -vv output; "
+         "give it with --lspci). In `lspci -vv -s " +
+         q->bdf.ShortString() +
+         "`, a line 'Capabilities: [NN] MSI' covers NN to NN+0x17, 'MSI-X' NN to NN+0x0b.\n";
+  }
   if (era.MayBeXend()) {
     s += both ? "  If the host runs xend (Xen 3.0.3-4.4): " : "  xend: ";
     if (has_id) {
@@ -134,10 +151,19 @@ std::vector<QuirkNeed> CollectQuirkNeeds(const PciInventory& inventory,
                                 "emitted for it"});
       continue;
     }
+    const PciDevice* dev = inventory.Find(q->bdf);
+    if (auto refusal = RefuseQuirk(q->field, dev)) {
+      rejected->push_back(Error{Location{f->input, f->line, 0},
+                                "offset " + std::string(FieldValue(f->fields, "offset")) +
+                                    " lies in " + refusal->what +
+                                    ", which pciback handles itself; no quirk emitted for it"});
+      continue;
+    }
     QuirkNeed need;
     need.bdf = q->bdf;
     need.field = q->field;
-    if (const PciDevice* dev = inventory.Find(q->bdf)) {
+    need.msi_layout_unknown = MsiLayoutUnknown(q->field, dev);
+    if (dev) {
       need.id = dev->id;
       need.device_name = dev->name;
     }

@@ -46,7 +46,14 @@ struct QuirkNeed {
   QuirkField field;
   std::string device_name;  // pci.ids name, or empty
   std::string reported_by;  // "input:line" of the warning
+  // The field is in the capability area and kdiag could not check it is outside the device's
+  // MSI/MSI-X capabilities (guarded_registers.h): the emitted files say so.
+  bool msi_layout_unknown = false;
 };
+
+// A comment block for emitted files: which fields kdiag could not check against the device's
+// MSI/MSI-X capabilities; empty when there are none.
+std::string MsiCaveat(const std::vector<QuirkNeed>& needs);
 
 // True when every value of the need may be printed: a BDF with device <= 0x1f and function <= 7
 // and a Valid() field. Renderers skip needs that are not printable.

@@ -149,7 +149,9 @@ const char kPermissiveWarning[] =
 std::string RenderSysfsQuirks(const std::vector<QuirkNeed>& needs, const ToolstackEra& era) {
   std::map<Bdf, Device> devices = ByDevice(needs);
   if (devices.empty()) {
-    return "# kdiag: no pciback read-only configuration space write found; no quirk needed.\n";
+    return "# kdiag: no pciback read-only configuration space write that kdiag may fix (refused "
+           "ones are\n"
+           "# named on stderr); no quirk needed.\n";
   }
   std::string out = std::string(kSysfsWhat) + "#\n" + EraComment(era) + kSysfsLifetime;
   if (era.MayBeXl()) out += kSysfsReapplyXl;
@@ -157,6 +159,7 @@ std::string RenderSysfsQuirks(const std::vector<QuirkNeed>& needs, const Toolsta
     out += era.toolstack == Toolstack::kXend ? kSysfsReapplyXendHost : kSysfsReapplyXend;
   }
   out += kSysfsIterative;
+  out += MsiCaveat(needs);
   for (const auto& [bdf, d] : devices) {
     out += "\n" + DeviceComment(bdf, d);
     for (const QuirkField& f : d.fields) {
@@ -169,7 +172,9 @@ std::string RenderSysfsQuirks(const std::vector<QuirkNeed>& needs, const Toolsta
 std::string RenderXlPermissive(const std::vector<QuirkNeed>& needs, const ToolstackEra& era) {
   std::map<Bdf, Device> devices = ByDevice(needs);
   if (devices.empty()) {
-    return "# kdiag: no pciback read-only configuration space write found; permissive mode is "
+    return "# kdiag: no pciback read-only configuration space write that kdiag may fix (refused "
+           "ones are\n"
+           "# named on stderr); permissive mode is "
            "not needed.\n";
   }
   std::string out =

@@ -55,7 +55,9 @@ std::string RenderXendPermissive(const std::vector<QuirkNeed>& needs, const Tool
     }
   }
   if (ids.empty() && without_id.empty()) {
-    return "# kdiag: no pciback read-only configuration space write found; permissive mode is "
+    return "# kdiag: no pciback read-only configuration space write that kdiag may fix (refused "
+           "ones are\n"
+           "# named on stderr); permissive mode is "
            "not needed.\n";
   }
   std::string out = kXendPermissiveHeader;

@@ -385,7 +385,9 @@ std::string RenderXendQuirks(const std::vector<QuirkNeed>& needs, const Toolstac
     }
   }
   if (groups.empty() && no_id.empty()) {
-    return "# kdiag: no pciback read-only configuration space write found; no quirk needed.\n";
+    return "# kdiag: no pciback read-only configuration space write that kdiag may fix (refused "
+           "ones are\n"
+           "# named on stderr); no quirk needed.\n";
   }
   std::string out = kHeader;
   out += "#\n" + EraComment(era);
@@ -395,6 +397,7 @@ std::string RenderXendQuirks(const std::vector<QuirkNeed>& needs, const Toolstac
         "# file: use the sysfs quirks instead (kdiag --emit sysfs-quirks).\n";
   }
   if (era.MayHaveOldXend()) out += "#\n" + CommentLines(kOldXendPermissiveBug);
+  out += MsiCaveat(needs);
   for (const auto& [id, g] : groups) out += "\n" + StanzaText(g);
   if (!no_id.empty()) out += "\n" + NoIdText(no_id);
   return out;

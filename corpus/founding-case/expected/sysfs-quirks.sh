@@ -28,6 +28,11 @@
 # Iterative: pciback warns once per device binding, so the next read-only register the
 # guest writes is reported only after the device is re-bound to pciback (which also drops
 # these quirks: apply them again) or the host reboots.
+#
+# Check first: kdiag could not tell whether these fields lie in the device's MSI or MSI-X
+# capability, where no quirk may go (no lspci -vv output; give it with --lspci):
+# 0000:13:04.0 0xe0, 0000:13:04.1 0xe0. In `lspci -vv -s BDF`, 'Capabilities: [NN] MSI'
+# covers NN to NN+0x17 and 'MSI-X' NN to NN+0x0b; drop any field inside them.
 
 # 0000:13:04.0 (reported by dmesg.log:11)
 echo 0000:13:04.0-000000e0:2:00000000 > /sys/bus/pci/drivers/pciback/quirks
