@@ -47,9 +47,9 @@ constexpr GuardedRange kHeader[] = {
     // header_common: PCI_COMMAND, command_write().
     {0x04, 0x05, "the command register (0x04)",
      "pciback's command_write() decides what reaches the device: memory and I/O decoding and "
-     "bus mastering are switched through the PCI core, and since Linux 4.x only harmless bits "
-     "are passed on even in permissive mode; a quirk would let the guest switch decoding and "
-     "DMA directly"},
+     "bus mastering are switched through the PCI core, and newer kernels pass on only harmless "
+     "bits even in permissive mode (PCI_COMMAND_GUEST); a quirk would let the guest switch "
+     "decoding and DMA directly"},
     // header_common: PCI_CACHE_LINE_SIZE (writable), PCI_LATENCY_TIMER (read-only), PCI_BIST
     // (bist_write: only starting the self-test).
     {0x0c, 0x0d, "the cache line size and latency timer (0x0c-0x0d)",

@@ -116,9 +116,10 @@ const char kSysfsReapplyXl[] =
     "#       sh /etc/xen/DOMAIN-quirks.sh && xl create /etc/xen/DOMAIN.cfg\n"
     "#     and set on_reboot = \"destroy\" in the domain's config, so that a guest reboot ends\n"
     "#     the domain and its next start goes through the wrapper again.\n"
-    "#   libvirt with the libxl driver: run this file from /etc/libvirt/hooks/libxl when it is\n"
-    "#     called with \"DOMAIN start begin\" (before every start, also of a rebooting guest;\n"
-    "#     \"prepare\" comes before libvirt binds managed devices to pciback: too early).\n";
+    "#   libvirt with the libxl driver (2.1.0 and later): run this file from\n"
+    "#     /etc/libvirt/hooks/libxl when it is called with \"DOMAIN start begin\" (before every\n"
+    "#     start, also of a rebooting guest; \"prepare\" comes before libvirt binds managed\n"
+    "#     devices to pciback: too early).\n";
 
 const char kSysfsReapplyXend[] =
     "#   xend (Xen 3.0.3 to 4.4) writes the fields of /etc/xen/xend-pci-quirks.sxp at every\n"

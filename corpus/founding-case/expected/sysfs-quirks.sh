@@ -19,9 +19,10 @@
 #       sh /etc/xen/DOMAIN-quirks.sh && xl create /etc/xen/DOMAIN.cfg
 #     and set on_reboot = "destroy" in the domain's config, so that a guest reboot ends
 #     the domain and its next start goes through the wrapper again.
-#   libvirt with the libxl driver: run this file from /etc/libvirt/hooks/libxl when it is
-#     called with "DOMAIN start begin" (before every start, also of a rebooting guest;
-#     "prepare" comes before libvirt binds managed devices to pciback: too early).
+#   libvirt with the libxl driver (2.1.0 and later): run this file from
+#     /etc/libvirt/hooks/libxl when it is called with "DOMAIN start begin" (before every
+#     start, also of a rebooting guest; "prepare" comes before libvirt binds managed
+#     devices to pciback: too early).
 #   xend (Xen 3.0.3 to 4.4) writes the fields of /etc/xen/xend-pci-quirks.sxp at every
 #     domain start by itself: use that file (kdiag --emit xend-quirks) instead.
 #
