@@ -90,9 +90,12 @@ void Pipeline::OnEvent(Event&& event) {
     guest_inputs_.insert(event.record.input);
     if (input_ && event.record.input == input_->name) input_->guest = true;
   }
-  // What a guest says about PCI devices names its own virtual slots, and may be forged: only the
-  // host's enumeration names the host's devices.
-  if (ProvenanceOf(event.record) != Provenance::kGuest) AddEnumeration(event, &inventory_);
+  // What a guest says about PCI devices or the platform names its own virtual slots and may be
+  // forged: only the host's own lines name the host's devices and its toolstack era.
+  if (ProvenanceOf(event.record) != Provenance::kGuest) {
+    AddEnumeration(event, &inventory_);
+    AddPlatformFact(event, &platform_);
+  }
   links_.Add(event, &findings_);
   if (observer_) observer_->OnEvent(event);
 }

@@ -2,7 +2,7 @@
 //
 //   bytes --LineReader--> lines --Framer--> records --BootSegmenter--> records with boots
 //         --EventAssembler(Matcher)--> events --FindingLinks--> FindingTable; events -->
-//         PciInventory
+//         PciInventory, PlatformFacts
 //
 // The line reader scans blocks of input for the rules' required literals
 // (match/candidate_scanner.h). A line without any, which its framer can account for cheaply (a
@@ -28,6 +28,7 @@
 #include "analyzer/correlate/finding.h"
 #include "analyzer/correlate/finding_links.h"
 #include "analyzer/correlate/pci_inventory.h"
+#include "analyzer/correlate/platform_facts.h"
 #include "analyzer/correlate/summary.h"
 #include "analyzer/input/location.h"
 #include "analyzer/input/sources/byte_source.h"
@@ -98,6 +99,8 @@ class Pipeline {
   // Call after the last input: findings in report order.
   std::vector<Finding*> Findings();
   PciInventory& inventory() { return inventory_; }
+  // What the logs said about the platform (Xen and kernel versions, toolstack messages).
+  const PlatformFacts& platform() const { return platform_; }
   const Summary& summary();
   // Lines passed over so far (counted in summary().records too), for tests and benchmarks.
   uint64_t passed_over() const { return passed_over_; }
@@ -125,6 +128,7 @@ class Pipeline {
   FindingLinks links_;
   FindingTable findings_;
   PciInventory inventory_;
+  PlatformFacts platform_;
   Summary summary_;
   uint64_t passed_over_ = 0;
   uint64_t generation_ = 0;             // SetMatcher calls so far

@@ -32,7 +32,7 @@ Analysis Analyze(Matcher* matcher, std::string_view text) {
   Pipeline pipeline(matcher, &collector);
   pipeline.ReadText(text, "xl-dmesg.log");
   std::vector<Finding*> found = pipeline.Findings();
-  Advise(pipeline.inventory(), found);
+  Advise(pipeline.inventory(), EraOf(pipeline.platform()), found);
   Analysis a;
   a.events = collector.events;
   for (const Finding* f : found) a.findings.push_back(*f);

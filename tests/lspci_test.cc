@@ -278,3 +278,47 @@ TEST(LspciTest, LaterLinesDoNotOverrideEarlierOnes) {
 
 }  // namespace
 }  // namespace kdiag
+
+namespace kdiag {
+namespace {
+
+// -vv capability lines place the MSI and MSI-X capabilities (pciutils ls-caps.c cap_msi,
+// cap_msix), which must never get a quirk (remedy/guarded_registers.h).
+TEST(LspciTest, ReadsMsiAndMsixCapabilities) {
+  PciInventory inv;
+  ASSERT_FALSE(
+      ReadLspci("03:00.0 0200: 8086:1521 (rev 01)\n"
+                "\tSubsystem: 8086:0001\n"
+                "\tCapabilities: [40] Power Management version 3\n"
+                "\tCapabilities: [50] MSI: Enable- Count=1/1 Maskable+ 64bit+\n"
+                "\tCapabilities: [70] MSI-X: Enable+ Count=10 Masked-\n"
+                "\tCapabilities: [100 v2] Advanced Error Reporting\n"
+                "13:04.0 0200: 8086:10b5 (rev 03)\n"
+                "\tCapabilities: [e4] Message Signalled Interrupts: 64bit- Queue=0/0 Enable-\n"
+                "14:00.0 0200: 8086:10d3\n"
+                "\tCapabilities: <access denied>\n"
+                "15:00.0 0200: 8086:10d3\n",
+                "lspci", &inv));
+  const PciDevice* igb = inv.Find(*Bdf::Parse("0000:03:00.0"));
+  ASSERT_TRUE(igb);
+  EXPECT_TRUE(igb->capabilities_known);
+  ASSERT_EQ(igb->interrupt_capabilities.size(), 2u);
+  EXPECT_EQ(igb->interrupt_capabilities[0].kind, PciInterruptCapability::Kind::kMsi);
+  EXPECT_EQ(igb->interrupt_capabilities[0].offset, 0x50);
+  EXPECT_EQ(igb->interrupt_capabilities[0].length, 24);  // 64-bit with per-vector masking
+  EXPECT_EQ(igb->interrupt_capabilities[1].kind, PciInterruptCapability::Kind::kMsiX);
+  EXPECT_EQ(igb->interrupt_capabilities[1].offset, 0x70);
+  EXPECT_EQ(igb->interrupt_capabilities[1].length, 12);
+  EXPECT_EQ(igb->id->subvendor, 0x8086);  // the subsystem line still reads
+
+  const PciDevice* old = inv.Find(*Bdf::Parse("0000:13:04.0"));
+  ASSERT_TRUE(old);
+  ASSERT_EQ(old->interrupt_capabilities.size(), 1u);
+  EXPECT_EQ(old->interrupt_capabilities[0].length, 20);  // 32-bit, masking not shown: assumed
+
+  EXPECT_FALSE(inv.Find(*Bdf::Parse("0000:14:00.0"))->capabilities_known);
+  EXPECT_FALSE(inv.Find(*Bdf::Parse("0000:15:00.0"))->capabilities_known);
+}
+
+}  // namespace
+}  // namespace kdiag

@@ -1,7 +1,8 @@
 // kdiag's command line: parses flags and wires the stages. No analysis happens here.
 //
 // Contract (design.md): kdiag [OPTIONS] [PATH|-]...; --output text|ndjson; --emit
-// xend-quirks|sysfs-quirks|xl (--merge FILE); --lspci FILE; --rules DIR; --fail-on SEVERITY;
+// xend-quirks|sysfs-quirks|xl (--merge FILE), extended by xend-permissive; --lspci FILE;
+// --rules DIR; --fail-on SEVERITY;
 // exit 0, 1 (a finding at or above --fail-on), 2 (bad usage, unreadable input, invalid rules).
 // Live use (--follow, --kmsg --follow, --omprog) hands over to RunSidecar (live/sidecar.h). The
 // flags fill one Options (config/options.h), which also checks their combinations.
@@ -211,7 +212,8 @@ int Analyze(const Options& opt) {
   }
 
   std::vector<Finding*> findings = pipeline.Findings();
-  Advise(inventory, findings);
+  const ToolstackEra era = EraOf(pipeline.platform());
+  Advise(inventory, era, findings);
   const Summary& summary = pipeline.summary();
 
   if (!opt.emit.empty()) {
@@ -231,11 +233,13 @@ int Analyze(const Options& opt) {
       }
       out.Write(merged.text);
     } else if (opt.emit == "xend-quirks") {
-      out.Write(RenderXendQuirks(needs));
+      out.Write(RenderXendQuirks(needs, era));
     } else if (opt.emit == "sysfs-quirks") {
-      out.Write(RenderSysfsQuirks(needs));
+      out.Write(RenderSysfsQuirks(needs, era));
+    } else if (opt.emit == "xend-permissive") {
+      out.Write(RenderXendPermissive(needs, era));
     } else {
-      out.Write(RenderXlPermissive(needs));
+      out.Write(RenderXlPermissive(needs, era));
     }
   } else if (ndjson) {
     std::string text;  // a finding at a time: the whole table's JSON never sits in memory
@@ -298,7 +302,7 @@ int Main(int argc, char** argv) {
   app.add_option("--output", opt.output, "Output format")->check(CLI::IsMember({"text", "ndjson"}));
   app.add_option("--output-file", opt.output_file, "Write the output to FILE instead of stdout");
   app.add_option("--emit", opt.emit, "Print only this remediation artifact")
-      ->check(CLI::IsMember({"xend-quirks", "sysfs-quirks", "xl"}));
+      ->check(CLI::IsMember({"xend-quirks", "sysfs-quirks", "xl", "xend-permissive"}));
   app.add_option("--merge", opt.merge,
                  "With --emit xend-quirks: print FILE (an xend-pci-quirks.sxp) with the new fields "
                  "merged in");

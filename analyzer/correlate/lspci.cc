@@ -22,6 +22,9 @@
 //     only when non-zero); values "%04x" with -n, "%s [%04x]" with -nn. With a single -m (-vm) the
 //     slot is printed as "Device:" instead of "Slot:".
 //
+// Verbose output also places each capability ("\tCapabilities: [%02x] ..."): the MSI and MSI-X
+// ones are kept (ParseCapability), because the remedy must never put a quirk on them.
+//
 // Class codes are stored 24-bit like the kernel's and sysfs's: class << 8 | prog-if. Where
 // the output shows no prog-if (every format but -v and -vmm) it is taken as 0, which is exact
 // for most devices and at worst loses the programming interface, never the class.
@@ -33,6 +36,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "analyzer/correlate/pci_inventory.h"
 #include "analyzer/input/hex.h"
@@ -96,6 +101,8 @@ struct Device {
   Bdf bdf;
   PciId id;
   std::optional<uint32_t> class_code;
+  bool capabilities_seen = false;  // a "\tCapabilities: [NN] ..." line (-v and more)
+  std::vector<PciInterruptCapability> interrupt_capabilities;
 };
 
 // The class and IDs of a -nn line: class in the first "[hhhh]: ", the ID in the last
@@ -164,6 +171,53 @@ std::optional<PciId> ParseSubsystem(std::string_view line) {
   return BracketedPairAt(value, value.size() - 11);  // -nnvv
 }
 
+// A "\tCapabilities: [%02x] " line of -v output (pciutils ls-caps.c show_caps; extended
+// capabilities print "[%03x v%d] "). MSI and MSI-X are kept with the bytes they span:
+//   cap_msi:  "MSI: Enable%c Count=%d/%d Maskable%c 64bit%c" (pciutils 2.2 and older said
+//             "Message Signalled Interrupts: ..."), 10 bytes, +4 for a 64-bit address, +10 for
+//             per-vector masking (mask and pending bits); when the flags are not shown, the
+//             largest (24) is assumed, which can only refuse more;
+//   cap_msix: "MSI-X: Enable%c Count=%d Masked%c", 12 bytes.
+// Returns false for any other line.
+bool ParseCapability(std::string_view line, Device* dev) {
+  constexpr std::string_view kCaps = "\tCapabilities: [";
+  if (!StartsWith(line, kCaps)) return false;
+  std::string_view rest = line.substr(kCaps.size());
+  size_t close = rest.find(']');
+  if (close == std::string_view::npos) return false;
+  std::string_view where = rest.substr(0, close);
+  size_t space = where.find(' ');  // "100 v1"
+  if (space != std::string_view::npos) where = where.substr(0, space);
+  auto offset = ParseHex(where, 3);
+  if (!offset || where.empty()) return false;
+  dev->capabilities_seen = true;
+  if (*offset < 0x40 || *offset > 0xff) return true;
+  std::string_view what = rest.substr(close + 1);
+  if (!StartsWith(what, " ")) return true;
+  what.remove_prefix(1);
+  PciInterruptCapability cap;
+  cap.offset = static_cast<uint8_t>(*offset);
+  if (StartsWith(what, "MSI-X:")) {
+    cap.kind = PciInterruptCapability::Kind::kMsiX;
+    cap.length = 12;
+  } else if (StartsWith(what, "MSI:") || StartsWith(what, "Message Signalled Interrupts:")) {
+    cap.kind = PciInterruptCapability::Kind::kMsi;
+    const bool shows_64 = what.find(" 64bit") != std::string_view::npos;
+    const bool shows_mask = what.find(" Mask") != std::string_view::npos;
+    const bool is_64 = what.find(" 64bit+") != std::string_view::npos;
+    const bool masking = what.find(" Maskable+") != std::string_view::npos ||
+                         what.find(" Mask+") != std::string_view::npos;
+    cap.length = 10;
+    if (!shows_64 || is_64) cap.length += 4;
+    if (!shows_mask || masking) cap.length += 10;
+  } else {
+    return true;
+  }
+  if (cap.offset + cap.length > 0x100) cap.length = static_cast<uint8_t>(0x100 - cap.offset);
+  dev->interrupt_capabilities.push_back(cap);
+  return true;
+}
+
 // One -vmm (or -vm) record.
 struct MachineRecord {
   std::optional<Bdf> slot;
@@ -224,6 +278,9 @@ std::optional<Error> ReadLspci(std::string_view text, std::string_view name, Pci
   auto flush_terse = [&] {
     if (!terse) return;
     inv->Add(terse->bdf, terse->id, terse->class_code, "lspci");
+    if (terse->capabilities_seen) {
+      inv->SetInterruptCapabilities(terse->bdf, std::move(terse->interrupt_capabilities));
+    }
     ++added;
     terse.reset();
   };
@@ -257,7 +314,7 @@ std::optional<Error> ReadLspci(std::string_view text, std::string_view name, Pci
       flush_terse();
       flush_record();
     } else if (line[0] == '\t') {
-      if (terse) {
+      if (terse && !ParseCapability(line, &*terse)) {
         if (auto sub = ParseSubsystem(line)) {
           terse->id.subvendor = sub->vendor;
           terse->id.subdevice = sub->device;

@@ -71,4 +71,12 @@ const PciDevice* PciInventory::Find(const Bdf& bdf) const {
   return it == devices_.end() ? nullptr : &it->second;
 }
 
+void PciInventory::SetInterruptCapabilities(const Bdf& bdf,
+                                            std::vector<PciInterruptCapability> caps) {
+  auto it = devices_.find(bdf);
+  if (it == devices_.end() || !it->second.conflict.empty()) return;
+  it->second.capabilities_known = true;
+  it->second.interrupt_capabilities = std::move(caps);
+}
+
 }  // namespace kdiag

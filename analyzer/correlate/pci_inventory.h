@@ -31,6 +31,15 @@ struct PciId {
   std::string ToString() const;
 };
 
+// An MSI or MSI-X capability of a device (lspci -vv "Capabilities: [NN] MSI: ..."): the only
+// capabilities whose place the remedy needs (remedy/guarded_registers.h).
+struct PciInterruptCapability {
+  enum class Kind { kMsi, kMsiX };
+  Kind kind = Kind::kMsi;
+  uint8_t offset = 0;  // where it starts in config space
+  uint8_t length = 0;  // bytes it spans (MSI 10 to 24, MSI-X 12)
+};
+
 struct PciDevice {
   Bdf bdf;
   std::optional<PciId> id;
@@ -39,6 +48,9 @@ struct PciDevice {
   std::string subsystem_name;          // pci.ids subsystem name, or empty
   std::string source;                  // where the ID came from: "log", "lspci", "sysfs"
   std::string conflict;                // non-empty when sources disagreed: what the other said
+  // lspci -vv listed the device's capabilities (then interrupt_capabilities is complete).
+  bool capabilities_known = false;
+  std::vector<PciInterruptCapability> interrupt_capabilities;
 };
 
 class PciInventory {
@@ -50,6 +62,9 @@ class PciInventory {
   void Add(const Bdf& bdf, const PciId& id, std::optional<uint32_t> class_code,
            std::string_view source);
   const PciDevice* Find(const Bdf& bdf) const;
+  // What lspci -vv listed of a device's capabilities (its MSI and MSI-X ones); ignored for a
+  // device not in the inventory or when its sources disagreed about the device.
+  void SetInterruptCapabilities(const Bdf& bdf, std::vector<PciInterruptCapability> caps);
   const std::map<Bdf, PciDevice>& devices() const { return devices_; }
   // Mutable access for naming (pci_ids.h).
   std::map<Bdf, PciDevice>& mutable_devices() { return devices_; }

@@ -1,5 +1,6 @@
 #include "analyzer/remedy/advice.h"
 
+#include "analyzer/remedy/guarded_registers.h"
 #include "analyzer/remedy/pte.h"
 
 namespace kdiag {
@@ -31,7 +32,9 @@ std::string DeviceLine(const Bdf& bdf, const PciDevice* dev) {
   return s;
 }
 
-std::string QuirkAdvice(const PciInventory& inventory, const Finding& f) {
+// The fix in the era's terms (toolstack_era.h): xend's files for xend, the sysfs quirk and
+// permissive=1 for xl, both labelled when the log does not tell.
+std::string QuirkAdvice(const PciInventory& inventory, const ToolstackEra& era, const Finding& f) {
   auto q = Validate(f);
   if (!q) {
     return "The reported values (bdf '" + std::string(FieldValue(f.fields, "bdf")) + "', offset '" +
@@ -41,23 +44,76 @@ std::string QuirkAdvice(const PciInventory& inventory, const Finding& f) {
            "corrupt or forged by a guest).\n";
   }
   const PciDevice* dev = inventory.Find(q->bdf);
-  std::string field = q->field.ToString();
+  const bool has_id = dev && dev->id;
+  const std::string bdf = q->bdf.ToString();
+  const std::string field = q->field.ToString();
+  const bool both = era.toolstack == Toolstack::kUnknown;
   std::string s = DeviceLine(q->bdf, dev);
-  s += "Narrow fix: let the guest write this one register (quirk field " + field + ").\n";
-  if (dev && dev->id) {
-    s += "  xend (Xen 3.0.3-4.4): add the field to the stanza for " + dev->id->ToString() +
-         " in /etc/xen/xend-pci-quirks.sxp (kdiag --emit xend-quirks; --merge FILE updates an "
-         "existing file):\n      '" +
-         field + "'\n";
+  const std::string offset = std::string(FieldValue(f.fields, "offset"));
+  if (auto refusal = RefuseQuirk(q->field, dev)) {
+    return s + "No quirk: offset " + offset + " lies in " + refusal->what +
+           ", which pciback handles itself: " + refusal->why +
+           ". kdiag emits no quirk for it in any file (a genuine pciback does not warn about its "
+           "own registers, so the line may be damaged or forged). " +
+           refusal->instead + "\n";
   }
-  s += "  Any toolstack, until reboot or re-bind (kdiag --emit sysfs-quirks):\n      echo " +
-       q->bdf.ToString() + "-" + field + " > /sys/bus/pci/drivers/pciback/quirks\n";
-  s += "Broad alternative with xl (kdiag --emit xl): permissive mode lets the guest write every "
-       "register of the device; use it only for a trusted guest:\n      pci = [ '" +
-       q->bdf.ToString() + ",permissive=1' ]\n";
-  s += "pciback warns only once per device binding: after adding this quirk, re-bind the device "
-       "(or reboot) and check the log again, the next register the driver needs shows only then. "
-       "Fixing a card is iterative.\n";
+  s += EraSentence(era) + "\n";
+  s += "Narrow fix: let the guest write this one register (quirk field " + field + ").\n";
+  if (MsiLayoutUnknown(q->field, dev)) {
+    s += "  First check that " + offset +
+         " is not inside the device's MSI or MSI-X capability, which must never get a quirk: "
+         "they sit at device-specific offsets and kdiag could not check (no lspci -vv output; "
+         "give it with --lspci). In `lspci -vv -s " +
+         q->bdf.ShortString() +
+         "`, a line 'Capabilities: [NN] MSI' covers NN to NN+0x17, 'MSI-X' NN to NN+0x0b.\n";
+  }
+  if (era.MayBeXend()) {
+    s += both ? "  If the host runs xend (Xen 3.0.3-4.4): " : "  xend: ";
+    if (has_id) {
+      s += "add the field to the stanza for " + dev->id->ToString() +
+           " in /etc/xen/xend-pci-quirks.sxp (kdiag --emit xend-quirks; --merge FILE updates an "
+           "existing file). xend writes it to pciback at every start of the domain:\n      '" +
+           field + "'\n";
+    } else {
+      s += "a stanza of /etc/xen/xend-pci-quirks.sxp needs the device's vendor:device ID (see "
+           "above).\n";
+    }
+  }
+  if (era.MayBeXl()) {
+    // Lifetime: quirk_commands.cc (pcistub_put_pci_dev frees them at every release).
+    s += both ? "  If it runs xl/libxl (Xen 4.0 and later): " : "  xl/libxl: ";
+    s += "there is no quirks file; write the field to pciback's sysfs node (kdiag --emit "
+         "sysfs-quirks), with the device bound to pciback (xl pci-assignable-add " +
+         bdf + "):\n      echo " + bdf + "-" + field +
+         " > /sys/bus/pci/drivers/pciback/quirks\n    It is lost whenever the domain releases "
+         "the device (shutdown, reboot, destroy, pci-detach): apply it again before every start "
+         "of the domain; the --emit sysfs-quirks script says how.\n";
+  }
+  s += "Broad alternative, permissive mode: the guest may then write every register of the "
+       "device; use it only for a guest you trust like dom0.\n";
+  if (era.MayBeXend()) {
+    s += both ? "  If the host runs xend: " : "  xend: ";
+    if (has_id) {
+      s += "list the device in /etc/xen/xend-pci-permissive.sxp (kdiag --emit xend-permissive):\n"
+           "      (unconstrained_dev_ids ('" +
+           dev->id->ToString() + "'))\n";
+    } else {
+      s += "list its vendor:device ID in /etc/xen/xend-pci-permissive.sxp as "
+           "(unconstrained_dev_ids ('VVVV:DDDD')).\n";
+    }
+    if (era.MayHaveOldXend()) s += std::string("    ") + kOldXendPermissiveBug + "\n";
+  }
+  if (era.MayBeXl()) {
+    s += both ? "  If it runs xl/libxl: " : "  xl/libxl: ";
+    s += "the option in the domain's config (kdiag --emit xl):\n      pci = [ '" + bdf +
+         ",permissive=1' ]\n    in the domain's one pci list, next to every other device it has "
+         "(xl keeps only the last `pci =` line of a config).\n";
+  }
+  s += "pciback warns only once per device binding, and a guest restart does not reset that: a "
+       "restarted guest whose quirk is gone fails with no new warning. After adding this quirk, "
+       "re-bind the device (which also drops sysfs quirks: apply them again) or reboot the host, "
+       "and check the log again: the next register the driver needs shows only then. Fixing a "
+       "card is iterative.\n";
   return s;
 }
 
@@ -83,12 +139,14 @@ std::string PteAdvice(const Finding& f) {
 
 }  // namespace
 
-void Advise(const PciInventory& inventory, const std::vector<Finding*>& findings) {
+void Advise(const PciInventory& inventory, const ToolstackEra& era,
+            const std::vector<Finding*>& findings) {
   for (Finding* f : findings) {
     std::string s = ExpandTemplate(f->rule->advice, f->fields);
     if (!s.empty() && s.back() != '\n') s += '\n';
     if (f->rule->remedy == "pci-quirk") {
-      s += f->provenance == Provenance::kGuest ? WithheldForGuest(*f) : QuirkAdvice(inventory, *f);
+      s += f->provenance == Provenance::kGuest ? WithheldForGuest(*f)
+                                               : QuirkAdvice(inventory, era, *f);
     }
     if (f->rule->remedy == "pte-decode") s += PteAdvice(*f);
     while (!s.empty() && s.back() == '\n') s.pop_back();
@@ -115,10 +173,19 @@ std::vector<QuirkNeed> CollectQuirkNeeds(const PciInventory& inventory,
                                 "emitted for it"});
       continue;
     }
+    const PciDevice* dev = inventory.Find(q->bdf);
+    if (auto refusal = RefuseQuirk(q->field, dev)) {
+      rejected->push_back(Error{Location{f->input, f->line, 0},
+                                "offset " + std::string(FieldValue(f->fields, "offset")) +
+                                    " lies in " + refusal->what +
+                                    ", which pciback handles itself; no quirk emitted for it"});
+      continue;
+    }
     QuirkNeed need;
     need.bdf = q->bdf;
     need.field = q->field;
-    if (const PciDevice* dev = inventory.Find(q->bdf)) {
+    need.msi_layout_unknown = MsiLayoutUnknown(q->field, dev);
+    if (dev) {
       need.id = dev->id;
       need.device_name = dev->name;
     }

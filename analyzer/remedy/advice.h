@@ -14,11 +14,13 @@
 #include "analyzer/correlate/pci_inventory.h"
 #include "analyzer/input/location.h"
 #include "analyzer/remedy/quirk.h"
+#include "analyzer/remedy/toolstack_era.h"
 
 namespace kdiag {
 
-// Sets finding->advice for every finding.
-void Advise(const PciInventory& inventory, const std::vector<Finding*>& findings);
+// Sets finding->advice for every finding; pci-quirk advice follows the toolstack era.
+void Advise(const PciInventory& inventory, const ToolstackEra& era,
+            const std::vector<Finding*>& findings);
 
 // The quirk needs of all pci-quirk findings. A finding whose bdf, offset or size does not
 // validate, or whose text a guest wrote (Finding::provenance), yields an entry in `rejected`

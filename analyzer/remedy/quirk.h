@@ -16,6 +16,7 @@
 #include "analyzer/correlate/bdf.h"
 #include "analyzer/correlate/pci_inventory.h"
 #include "analyzer/input/location.h"
+#include "analyzer/remedy/toolstack_era.h"
 
 namespace kdiag {
 
@@ -45,7 +46,14 @@ struct QuirkNeed {
   QuirkField field;
   std::string device_name;  // pci.ids name, or empty
   std::string reported_by;  // "input:line" of the warning
+  // The field is in the capability area and kdiag could not check it is outside the device's
+  // MSI/MSI-X capabilities (guarded_registers.h): the emitted files say so.
+  bool msi_layout_unknown = false;
 };
+
+// A comment block for emitted files: which fields kdiag could not check against the device's
+// MSI/MSI-X capabilities; empty when there are none.
+std::string MsiCaveat(const std::vector<QuirkNeed>& needs);
 
 // True when every value of the need may be printed: a BDF with device <= 0x1f and function <= 7
 // and a Valid() field. Renderers skip needs that are not printable.
@@ -56,11 +64,17 @@ bool PrintableNeed(const QuirkNeed& need);
 // and invalid UTF-8 are removed; the result is at most `max_bytes` long.
 std::string CommentText(std::string_view text, size_t max_bytes = 160);
 
+// `text` (at most 1000 bytes of it) made safe by CommentText and wrapped into `# ` lines of at
+// most about 92 columns, each ending in a newline.
+std::string CommentLines(std::string_view text);
+
 // A new xend-pci-quirks.sxp (domain.md 3a) for the needs whose ID is known: one stanza per
 // vendor:device[:subvendor:subdevice], fields de-duplicated and sorted, comments with the pci.ids
 // name and where each field was reported. Needs without an ID are listed as comments saying how
 // to find the ID (never a placeholder ID).
-std::string RenderXendQuirks(const std::vector<QuirkNeed>& needs);
+// Its comments follow `era`: on an xl host the file is still printed, with a note that nothing
+// there reads it.
+std::string RenderXendQuirks(const std::vector<QuirkNeed>& needs, const ToolstackEra& era = {});
 
 // Merges the needs into an existing xend-pci-quirks.sxp the way xend reads it: the first stanza
 // whose pci_ids match the device (2-part vendor:device, or 4-part with ffff wildcards) gets the
@@ -91,12 +105,18 @@ std::optional<std::vector<std::string>> XendQuirksFor(std::string_view sxp_text,
                                                       std::optional<Error>* error = nullptr);
 
 // `echo DDDD:BB:DD.F-RRRRRRRR:S:00000000 > /sys/bus/pci/drivers/pciback/quirks` lines with a note
-// that they last until reboot and how to persist them.
-std::string RenderSysfsQuirks(const std::vector<QuirkNeed>& needs);
+// on how long they last (until the domain releases the device: every guest shutdown, reboot,
+// destroy or pci-detach) and what re-applies them before every start of the domain.
+// The re-apply advice follows `era` (xend does it itself; xl needs a wrapper).
+std::string RenderSysfsQuirks(const std::vector<QuirkNeed>& needs, const ToolstackEra& era = {});
 
-// The xl alternative: pci = [ 'BDF,permissive=1' ] per device, the sysfs permissive command, and
-// the security warning.
-std::string RenderXlPermissive(const std::vector<QuirkNeed>& needs);
+// The xl alternative: one pci = [ 'BDF,permissive=1', ... ] list holding every device (xl keeps
+// only the last `pci =` line of a config), the sysfs permissive commands, and the security warning.
+std::string RenderXlPermissive(const std::vector<QuirkNeed>& needs, const ToolstackEra& era = {});
+
+// xend's broad alternative: an /etc/xen/xend-pci-permissive.sxp `(unconstrained_dev_ids (...))`
+// element with every known vendor:device, the security warning, and where it goes.
+std::string RenderXendPermissive(const std::vector<QuirkNeed>& needs, const ToolstackEra& era = {});
 
 }  // namespace kdiag
 

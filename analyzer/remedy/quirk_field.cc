@@ -100,4 +100,23 @@ std::string CommentText(std::string_view text, size_t max_bytes) {
   return out;
 }
 
+std::string CommentLines(std::string_view text) {
+  std::string safe = CommentText(text, 1000);
+  std::string out, line;
+  size_t start = 0;
+  while (start < safe.size()) {
+    size_t space = safe.find(' ', start);
+    if (space == std::string::npos) space = safe.size();
+    std::string word = safe.substr(start, space - start);
+    if (!line.empty() && line.size() + 1 + word.size() > 90) {
+      out += "# " + line + "\n";
+      line.clear();
+    }
+    if (!word.empty()) line += (line.empty() ? "" : " ") + word;
+    start = space + 1;
+  }
+  if (!line.empty()) out += "# " + line + "\n";
+  return out;
+}
+
 }  // namespace kdiag

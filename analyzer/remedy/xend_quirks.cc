@@ -373,7 +373,7 @@ std::optional<QuirkField> FieldKey(std::string_view s) {
 
 }  // namespace
 
-std::string RenderXendQuirks(const std::vector<QuirkNeed>& needs) {
+std::string RenderXendQuirks(const std::vector<QuirkNeed>& needs, const ToolstackEra& era) {
   Groups groups;
   std::map<Bdf, std::map<QuirkField, std::vector<Source>>> no_id;
   for (const QuirkNeed& need : needs) {
@@ -385,9 +385,19 @@ std::string RenderXendQuirks(const std::vector<QuirkNeed>& needs) {
     }
   }
   if (groups.empty() && no_id.empty()) {
-    return "# kdiag: no pciback read-only configuration space write found; no quirk needed.\n";
+    return "# kdiag: no pciback read-only configuration space write that kdiag may fix (refused "
+           "ones are\n"
+           "# named on stderr); no quirk needed.\n";
   }
   std::string out = kHeader;
+  out += "#\n" + EraComment(era);
+  if (era.toolstack == Toolstack::kXl) {
+    out +=
+        "# xl reads no quirks file and xend is gone since Xen 4.5, so nothing on it reads this\n"
+        "# file: use the sysfs quirks instead (kdiag --emit sysfs-quirks).\n";
+  }
+  if (era.MayHaveOldXend()) out += "#\n" + CommentLines(kOldXendPermissiveBug);
+  out += MsiCaveat(needs);
   for (const auto& [id, g] : groups) out += "\n" + StanzaText(g);
   if (!no_id.empty()) out += "\n" + NoIdText(no_id);
   return out;
