@@ -262,23 +262,10 @@ class RuleReader {
   void ReadRule(const toml::node& n, std::vector<Rule>* rules) {
     const toml::table* t = n.as_table();
     if (!t) return Fail(n, "[[rule]] must be a table");
-    static const std::set<std::string, std::less<>> kKeys = {"id",
-                                                             "severity",
-                                                             "source",
-                                                             "pattern",
-                                                             "summary",
-                                                             "advice",
-                                                             "remedy",
-                                                             "fact",
-                                                             "guest_evidence",
-                                                             "key",
-                                                             "continuation",
-                                                             "continuation_lines",
-                                                             "not",
-                                                             "exclude",
-                                                             "crash",
-                                                             "merge",
-                                                             "example"};
+    static const std::set<std::string, std::less<>> kKeys = {
+        "id",     "severity", "source",         "pattern", "summary",      "advice",
+        "remedy", "fact",     "guest_evidence", "key",     "continuation", "continuation_lines",
+        "not",    "exclude",  "crash",          "merge",   "example"};
     for (const auto& [k, v] : *t) {
       if (!kKeys.count(k.str())) return Fail(v, "unknown key '" + std::string(k.str()) + "'");
     }
