@@ -9,23 +9,19 @@
 #include "analyzer/input/framers/format.h"
 #include "analyzer/input/framers/single_writer_framer.h"
 #include "analyzer/input/framers/xend_framer.h"
+#include "tests/pipeline_run.h"
 
 namespace kdiag {
 namespace {
-
-std::vector<Record> FrameAll(Framer* framer, const std::vector<std::string>& lines) {
-  std::vector<Record> out;
-  RecordSink sink = [&out](Record&& r) { out.push_back(std::move(r)); };
-  uint64_t number = 0;
-  for (const std::string& line : lines) framer->Line(line, ++number, sink);
-  framer->Finish(sink);
-  return out;
-}
 
 std::string Join(const std::vector<std::string>& lines) {
   std::string out;
   for (const std::string& line : lines) out += line + "\n";
   return out;
+}
+
+std::vector<Record> FrameAll(Framer* framer, const std::vector<std::string>& lines) {
+  return testing::FrameText(framer, Join(lines));
 }
 
 const std::vector<std::string> kXendLog = {

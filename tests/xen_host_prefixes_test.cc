@@ -14,6 +14,7 @@
 #include "analyzer/input/prefixes/xenconsoled_prefix.h"
 #include "analyzer/input/prefixes/xend_prefix.h"
 #include "analyzer/input/prefixes/xtl_prefix.h"
+#include "tests/pipeline_run.h"
 
 namespace kdiag {
 namespace {
@@ -37,12 +38,9 @@ constexpr const char* kHypervisorLog = "[2020-12-24 08:34:49] (XEN) I/O virtuali
 
 std::vector<Record> Frame(const std::vector<std::string>& lines) {
   ConsoleFramer framer("test.log");
-  std::vector<Record> out;
-  RecordSink sink = [&out](Record&& r) { out.push_back(std::move(r)); };
-  uint64_t number = 0;
-  for (const std::string& line : lines) framer.Line(line, ++number, sink);
-  framer.Finish(sink);
-  return out;
+  std::string text;
+  for (const std::string& line : lines) text += line + "\n";
+  return testing::FrameText(&framer, text);
 }
 
 Record FrameOne(const std::string& line) {

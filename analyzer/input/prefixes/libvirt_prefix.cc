@@ -11,11 +11,7 @@ using namespace scan;  // the scanners of prefix_scan.h
 
 bool TakeLibvirtStamp(std::string_view s, size_t* pos) {
   size_t p = *pos;
-  int64_t month = 0, day = 0;
-  if (!TakeNumber(s, &p, 4, 4, nullptr) || !TakeChar(s, &p, '-') ||
-      !TakeNumber(s, &p, 2, 2, &month) || month < 1 || month > 12 || !TakeChar(s, &p, '-') ||
-      !TakeNumber(s, &p, 2, 2, &day) || day < 1 || day > 31 || !TakeChar(s, &p, ' ') ||
-      !TakeClock(s, &p, true) || !TakeChar(s, &p, '.') || !TakeNumber(s, &p, 3, 3, nullptr) ||
+  if (!TakeDateTime(s, &p, ' ') || !TakeChar(s, &p, '.') || !TakeNumber(s, &p, 3, 3, nullptr) ||
       !Take(s, &p, "+0000")) {
     return false;
   }

@@ -123,17 +123,27 @@ inline bool TakeDay(std::string_view s, size_t* pos) {
   return true;
 }
 
-// ISO 8601 / RFC 3339 "YYYY-MM-DDTHH:MM:SS[.,]frac(Z|+hh:mm|+hhmm)". *frac_sep is the decimal
-// separator, '\0' without a fraction: util-linux writes ',', rsyslog and RFC 5424 write '.'.
-inline bool TakeIso8601(std::string_view s, size_t* pos, char* frac_sep) {
+// "YYYY-MM-DD" `sep` "HH:MM:SS" (month 1-12, day 1-31): the date and clock that ISO 8601 (sep
+// 'T'), xenconsoled, xend, xentoollog, libvirt and journalctl's short-full (sep ' ') each write
+// inside their own surroundings.
+inline bool TakeDateTime(std::string_view s, size_t* pos, char sep) {
   size_t p = *pos;
   int64_t month = 0, day = 0;
   if (!TakeNumber(s, &p, 4, 4, nullptr) || !TakeChar(s, &p, '-') ||
       !TakeNumber(s, &p, 2, 2, &month) || month < 1 || month > 12 || !TakeChar(s, &p, '-') ||
-      !TakeNumber(s, &p, 2, 2, &day) || day < 1 || day > 31 || !TakeChar(s, &p, 'T') ||
+      !TakeNumber(s, &p, 2, 2, &day) || day < 1 || day > 31 || !TakeChar(s, &p, sep) ||
       !TakeClock(s, &p, true)) {
     return false;
   }
+  *pos = p;
+  return true;
+}
+
+// ISO 8601 / RFC 3339 "YYYY-MM-DDTHH:MM:SS[.,]frac(Z|+hh:mm|+hhmm)". *frac_sep is the decimal
+// separator, '\0' without a fraction: util-linux writes ',', rsyslog and RFC 5424 write '.'.
+inline bool TakeIso8601(std::string_view s, size_t* pos, char* frac_sep) {
+  size_t p = *pos;
+  if (!TakeDateTime(s, &p, 'T')) return false;
   *frac_sep = '\0';
   if (p < s.size() && (s[p] == '.' || s[p] == ',')) {
     *frac_sep = s[p++];

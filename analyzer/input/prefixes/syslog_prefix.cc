@@ -118,12 +118,8 @@ bool TakeRfc5424Header(std::string_view s, size_t* pos, SyslogHeader* h) {
 // output_timestamp_realtime(), verified against journalctl 252.
 bool TakeShortFullStamp(std::string_view s, size_t* pos) {
   size_t p = *pos;
-  int64_t month = 0, day = 0;
-  if (!TakeName(s, &p, kWeekdays, 7) || !TakeChar(s, &p, ' ') ||
-      !TakeNumber(s, &p, 4, 4, nullptr) || !TakeChar(s, &p, '-') ||
-      !TakeNumber(s, &p, 2, 2, &month) || month < 1 || month > 12 || !TakeChar(s, &p, '-') ||
-      !TakeNumber(s, &p, 2, 2, &day) || day < 1 || day > 31 || !TakeChar(s, &p, ' ') ||
-      !TakeClock(s, &p, true) || !TakeChar(s, &p, ' ')) {
+  if (!TakeName(s, &p, kWeekdays, 7) || !TakeChar(s, &p, ' ') || !TakeDateTime(s, &p, ' ') ||
+      !TakeChar(s, &p, ' ')) {
     return false;
   }
   size_t zone = p;

@@ -15,13 +15,7 @@ constexpr std::string_view kLogfileOpened = "Logfile Opened";
 
 bool TakeXenconsoledStamp(std::string_view line, std::string_view* stamp, size_t* text_begin) {
   size_t p = 0;
-  int64_t month = 0, day = 0;
-  if (!TakeChar(line, &p, '[') || !TakeNumber(line, &p, 4, 4, nullptr) ||
-      !TakeChar(line, &p, '-') || !TakeNumber(line, &p, 2, 2, &month) || month < 1 || month > 12 ||
-      !TakeChar(line, &p, '-') || !TakeNumber(line, &p, 2, 2, &day) || day < 1 || day > 31 ||
-      !TakeChar(line, &p, ' ') || !TakeClock(line, &p, true)) {
-    return false;
-  }
+  if (!TakeChar(line, &p, '[') || !TakeDateTime(line, &p, ' ')) return false;
   size_t end = p;
   if (!TakeChar(line, &p, ']') || !TakeSeparator(line, &p)) return false;
   size_t q = p;

@@ -40,13 +40,7 @@ bool TakeLevel(std::string_view s, size_t* pos, int* level) {
 // without an abbreviation.
 bool TakeXtlDate(std::string_view s, size_t* pos) {
   size_t p = *pos;
-  int64_t month = 0, day = 0;
-  if (!TakeNumber(s, &p, 4, 4, nullptr) || !TakeChar(s, &p, '-') ||
-      !TakeNumber(s, &p, 2, 2, &month) || month < 1 || month > 12 || !TakeChar(s, &p, '-') ||
-      !TakeNumber(s, &p, 2, 2, &day) || day < 1 || day > 31 || !TakeChar(s, &p, ' ') ||
-      !TakeClock(s, &p, true) || !TakeChar(s, &p, ' ')) {
-    return false;
-  }
+  if (!TakeDateTime(s, &p, ' ') || !TakeChar(s, &p, ' ')) return false;
   size_t zone = p;
   while (p < s.size() && p - zone < 8 &&
          ((s[p] >= 'A' && s[p] <= 'Z') || IsDigit(s[p]) || s[p] == '+' || s[p] == '-')) {
