@@ -2,6 +2,8 @@
 // (pciquirk.py: first matching stanza wins; 2-part IDs, 4-part IDs with ffff wildcards).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "analyzer/remedy/quirk.h"
 #include "analyzer/remedy/sxp.h"
 
@@ -225,6 +227,20 @@ TEST(MergeXendQuirksTest, FieldAlreadyPresentIsNotDuplicated) {
   // A different size is a different field.
   r = Merge(kShipped, {Need("0000:07:10.1", Id(0x14e4, 0x1644), "0x9c", "2")});
   EXPECT_EQ(r.fields_added, 1);
+}
+
+// pciback's quirks store refuses a line with anything after the mask (pci_stub.c str_to_quirk),
+// so an entry like that does not give the register: the merge adds the proper field beside it.
+TEST(MergeXendQuirksTest, AnEntryPcibackRefusesIsNotTheField) {
+  const std::string existing =
+      "(dev\n    (pci_ids\n        ('14e4:1644')\n    )\n    (pci_config_space_fields\n"
+      "        ('0000009c:4:00000000 trailing')\n        ('000000a0:2:0000zz00')\n    )\n)\n";
+  MergeResult r = Merge(existing, {Need("0000:07:10.1", Id(0x14e4, 0x1644), "0x9c", "4"),
+                                   Need("0000:07:10.1", Id(0x14e4, 0x1644), "0xa0", "2")});
+  EXPECT_EQ(r.fields_added, 2);
+  std::vector<std::string> fields = Fields(r.text, Id(0x14e4, 0x1644));
+  EXPECT_NE(std::find(fields.begin(), fields.end(), "0000009c:4:00000000"), fields.end());
+  EXPECT_NE(std::find(fields.begin(), fields.end(), "000000a0:2:00000000"), fields.end());
 }
 
 TEST(MergeXendQuirksTest, UnmatchedDeviceGetsAStanzaAtTheEnd) {

@@ -18,6 +18,7 @@
 #include <tuple>
 #include <utility>
 
+#include "analyzer/input/hex.h"
 #include "analyzer/remedy/quirk.h"
 #include "analyzer/remedy/sxp.h"
 
@@ -362,10 +363,14 @@ std::string ElementIndent(std::string_view text, const SxpNode& stanza) {
 
 // "RRRRRRRR:S:MMMMMMMM" compared as numbers: register and size, case-insensitive hex (the
 // mask is unused by pciback's quirks, so a different mask does not make a different field).
-// An entry that is not a valid field cannot equal one kdiag adds.
+// An entry that is not a valid field cannot equal one kdiag adds, the mask included: pciback's
+// quirks store (drivers/xen/xen-pciback/pci_stub.c str_to_quirk: sscanf " %x:%x:%x.%x-%x:%x:%x %n"
+// and then `parsed && !buf[parsed]`) refuses a line with anything after the mask, so xend would
+// write such an entry in vain and the register would stay read-only. (Found by
+// fuzz/parser_fuzzer.cc's sxp_merge target.)
 std::optional<QuirkField> FieldKey(std::string_view s) {
   std::vector<std::string_view> parts = SplitColons(s);
-  if (parts.size() != 3) return std::nullopt;
+  if (parts.size() != 3 || !ParseHex(parts[2], 8)) return std::nullopt;
   std::string_view size = parts[1];
   while (size.size() > 1 && size[0] == '0') size.remove_prefix(1);
   return QuirkField::Parse(parts[0], size);

@@ -1,0 +1,133 @@
+// libFuzzer targets for the parsers of everything kdiag reads besides logs (KDIAG_FUZZ_PARSER,
+// built once per parser by fuzz/CMakeLists.txt), and for the escaping of what it prints:
+//   rule_file      a rule file (TOML with RE2 patterns): ParseRuleFile
+//   sxp_merge      an xend-pci-quirks.sxp to merge into (MergeXendQuirks, then XendQuirksFor)
+//   lspci          saved lspci output (ReadLspci)
+//   pci_ids        a pci.ids database (PciIds::LoadText, Lookup)
+//   output_escape  text from a log on its way to the terminal and to NDJSON (TerminalSafe,
+//                  TerminalSafeLine, AppendJsonString)
+// Besides ASan and UBSan, each checks what its parser promises, so a wrong answer fails here and
+// not only a crash: a merge is idempotent and xend would then find the merged field; escaped text
+// holds no escape sequence or control byte and is valid UTF-8.
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/correlate/pci_ids.h"
+#include "analyzer/correlate/pci_inventory.h"
+#include "analyzer/input/hex.h"
+#include "analyzer/match/rule_file.h"
+#include "analyzer/output/json_writer.h"
+#include "analyzer/output/terminal_safe.h"
+#include "analyzer/output/utf8.h"
+#include "analyzer/remedy/quirk.h"
+
+#ifndef KDIAG_FUZZ_PARSER
+#error "KDIAG_FUZZ_PARSER names the parser to fuzz"
+#endif
+
+namespace {
+
+// Aborts naming the promise that did not hold.
+#define Check(ok) CheckThat((ok), #ok)
+void CheckThat(bool ok, const char* what) {
+  if (ok) return;
+  std::fprintf(stderr, "parser_fuzzer: check failed: %s\n", what);
+  std::abort();
+}
+
+bool ValidUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    uint32_t cp = 0;
+    size_t n = kdiag::Utf8SequenceAt(s, i, &cp);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+void RuleFile(std::string_view text) {
+  std::vector<kdiag::Rule> rules;
+  if (kdiag::ParseRuleFile(text, "fuzz.toml", &rules)) return;
+  for (const kdiag::Rule& r : rules) {
+    Check(!r.id.empty());
+    Check(!r.patterns.empty());
+  }
+}
+
+void SxpMerge(std::string_view text) {
+  kdiag::QuirkNeed need;
+  need.bdf = *kdiag::Bdf::Parse("0000:13:04.0");
+  need.id = kdiag::PciId{0x8086, 0x10b5, std::nullopt, std::nullopt};
+  need.field = *kdiag::QuirkField::Parse("0xe0", "2");
+  need.reported_by = "fuzz.log:1";
+  kdiag::MergeResult once;
+  if (kdiag::MergeXendQuirks(text, "fuzz.sxp", {need}, &once)) return;
+  // xend reads the merged file and finds the field for the device...
+  std::optional<std::vector<std::string>> fields = kdiag::XendQuirksFor(once.text, *need.id);
+  Check(fields.has_value());
+  // The same field as pciback reads it: "REG:SIZE:MASK", each plain hex ("000000e0:2:0" is
+  // 0xe0, size 2 to pciback's quirks store as much as "000000e0:2:00000000").
+  auto same_field = [&need](std::string_view f) {
+    size_t a = f.find(':'), b = a == f.npos ? f.npos : f.find(':', a + 1);
+    if (b == f.npos) return false;
+    auto reg = kdiag::ParseHex(f.substr(0, a), 8);
+    auto size = kdiag::ParseHex(f.substr(a + 1, b - a - 1), 8);
+    auto mask = kdiag::ParseHex(f.substr(b + 1), 8);
+    return reg && size && mask && *reg == need.field.reg && *size == need.field.size;
+  };
+  bool found = false;
+  for (const std::string& f : *fields) found = found || same_field(f);
+  Check(found);
+  // ...and merging again changes nothing.
+  kdiag::MergeResult twice;
+  Check(!kdiag::MergeXendQuirks(once.text, "fuzz.sxp", {need}, &twice));
+  Check(twice.fields_added == 0 && twice.stanzas_added == 0);
+  Check(twice.text == once.text);
+}
+
+void Lspci(std::string_view text) {
+  kdiag::PciInventory inventory;
+  (void)kdiag::ReadLspci(text, "fuzz-lspci.txt", &inventory);
+}
+
+void PciIdsDatabase(std::string_view text) {
+  kdiag::PciIds ids;
+  ids.LoadText(std::string(text));
+  (void)ids.Lookup(kdiag::PciId{0x8086, 0x10b5, std::nullopt, std::nullopt});
+  (void)ids.Lookup(kdiag::PciId{0x8086, 0x10b5, 0x103c, 0x3109});
+}
+
+void OutputEscape(std::string_view text) {
+  for (const std::string& safe : {kdiag::TerminalSafe(text), kdiag::TerminalSafeLine(text)}) {
+    Check(ValidUtf8(safe));
+    for (unsigned char c : safe) Check(c >= 0x20 ? c != 0x7f : c == '\n' || c == '\t');
+    for (size_t i = 0; i + 1 < safe.size(); ++i) {  // no C1 control (U+0080..U+009F)
+      Check(!(static_cast<unsigned char>(safe[i]) == 0xc2 &&
+              static_cast<unsigned char>(safe[i + 1]) < 0xa0));
+    }
+  }
+  Check(kdiag::TerminalSafeLine(text).find_first_of("\n\t") == std::string::npos);
+  std::string json;
+  kdiag::AppendJsonString(text, &json);
+  Check(json.size() >= 2 && json.front() == '"' && json.back() == '"');
+  Check(ValidUtf8(json));
+  for (unsigned char c : json) Check(c >= 0x20);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  std::string_view parser = KDIAG_FUZZ_PARSER;
+  if (parser == "rule_file") RuleFile(text);
+  if (parser == "sxp_merge") SxpMerge(text);
+  if (parser == "lspci") Lspci(text);
+  if (parser == "pci_ids") PciIdsDatabase(text);
+  if (parser == "output_escape") OutputEscape(text);
+  return 0;
+}
