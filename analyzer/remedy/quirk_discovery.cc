@@ -122,6 +122,13 @@ std::string DiscoveryAdvice(const QuirkDiscovery& discovery, const Bdf& bdf) {
     s += ")";
   }
   s += ".";
+  bool unchecked = false;
+  for (const QuirkNeed& need : dev.needs) unchecked = unchecked || need.msi_layout_unknown;
+  if (unchecked) {
+    s += " Give kdiag this device's `lspci -vv` output (--lspci): a guest's driver writes its MSI "
+         "and MSI-X capabilities too, which must never get a quirk, and without the capability "
+         "list kdiag cannot tell which of the fields above lie there.";
+  }
   if (discovery.dropped > 0) {
     s += " (" + std::to_string(discovery.dropped) +
          " further distinct field(s) of the log were not kept: the table is bounded; run kdiag "

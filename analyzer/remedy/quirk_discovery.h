@@ -18,7 +18,11 @@
 //     fields pciback handles (conf_space_capability.c: the power management capability's control
 //     word, the capability list headers), whose offsets lspci -vv shows but the inventory does not
 //     keep. A write to one of them is listed as needing a quirk though pciback handles it; the
-//     operator should drop it (the PM capability's place is in `lspci -vv`).
+//     operator should drop it (the PM capability's place is in `lspci -vv`). They are not
+//     refused on purpose: the founding case's pciback (2.6.18-xen, whose conf_space_capability_pm.c
+//     has the same fields) warned about 0xe0 of an 82546GB, the PM control word if its PM
+//     capability sits at 0xdc as tests/advice_test.cc's lspci -vv says; until that is
+//     understood, refusing PM fields could withhold the one quirk a real card needed.
 // The result is QuirkNeeds, the same the emitters use for the read-only-write warnings, so
 // --emit xend-quirks, --emit sysfs-quirks and --merge print every field of a device in one stanza.
 #ifndef KDIAG_REMEDY_QUIRK_DISCOVERY_H_

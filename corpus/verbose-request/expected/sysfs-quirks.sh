@@ -34,15 +34,16 @@
 #
 # Check first: kdiag could not tell whether these fields lie in the device's MSI or MSI-X
 # capability, where no quirk may go (no lspci -vv output; give it with --lspci):
-# 0000:03:00.0 0xe0, 0000:03:00.0 0xe4, 0000:04:00.0 0x80, 0000:04:00.0 0x98. In `lspci -vv
-# -s BDF`, 'Capabilities: [NN] MSI' covers NN to NN+0x17 and 'MSI-X' NN to NN+0x0b; drop any
-# field inside them.
+# 0000:03:00.0 0xe0, 0000:03:00.0 0xd4, 0000:03:00.0 0xe4, 0000:04:00.0 0x80, 0000:04:00.0
+# 0x98. In `lspci -vv -s BDF`, 'Capabilities: [NN] MSI' covers NN to NN+0x17 and 'MSI-X' NN
+# to NN+0x0b; drop any field inside them.
 
-# 0000:03:00.0 [8086:10d3] (reported by dmesg.log:16, dmesg.log:19, dmesg.log:21)
+# 0000:03:00.0 [8086:10d3] (reported by dmesg.log:16, dmesg.log:23, dmesg.log:19, dmesg.log:21)
+echo 0000:03:00.0-000000d4:4:00000000 > /sys/bus/pci/drivers/pciback/quirks
 echo 0000:03:00.0-000000e0:2:00000000 > /sys/bus/pci/drivers/pciback/quirks
 echo 0000:03:00.0-000000e4:4:00000000 > /sys/bus/pci/drivers/pciback/quirks
 echo 0000:03:00.0-000001d6:2:00000000 > /sys/bus/pci/drivers/pciback/quirks
 
-# 0000:04:00.0 [10ec:8168] (reported by dmesg.log:31, dmesg.log:32)
+# 0000:04:00.0 [10ec:8168] (reported by dmesg.log:32, dmesg.log:33)
 echo 0000:04:00.0-00000080:4:00000000 > /sys/bus/pci/drivers/pciback/quirks
 echo 0000:04:00.0-00000098:1:00000000 > /sys/bus/pci/drivers/pciback/quirks
