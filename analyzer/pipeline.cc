@@ -95,6 +95,7 @@ void Pipeline::OnEvent(Event&& event) {
   if (ProvenanceOf(event.record) != Provenance::kGuest) {
     AddEnumeration(event, &inventory_);
     AddPlatformFact(event, &platform_);
+    config_writes_.Add(event);
   }
   links_.Add(event, &findings_);
   if (observer_) observer_->OnEvent(event);

@@ -2,7 +2,7 @@
 //
 //   bytes --LineReader--> lines --Framer--> records --BootSegmenter--> records with boots
 //         --EventAssembler(Matcher)--> events --FindingLinks--> FindingTable; events -->
-//         PciInventory, PlatformFacts
+//         PciInventory, PlatformFacts, ConfigWrites
 //
 // The line reader scans blocks of input for the rules' required literals
 // (match/candidate_scanner.h). A line without any, which its framer can account for cheaply (a
@@ -13,7 +13,8 @@
 //
 // Records and events are handed to an observer as they appear (so NDJSON streams and a pipe
 // reader sees events at once); findings are complete only after Finish(). Memory stays bounded
-// whatever the input size: lines are capped, the finding table is capped, nothing else grows with
+// whatever the input size: lines are capped, the finding table is capped, the config-space writes
+// of pciback's verbose requests are capped (ConfigWrites::kMaxFields), nothing else grows with
 // the input except the PCI inventory (bounded by the 65536 x 256 possible BDFs of a log).
 // Remedies and output come after; the CLI wires them.
 #ifndef KDIAG_PIPELINE_H_
@@ -24,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/correlate/config_writes.h"
 #include "analyzer/correlate/event_assembler.h"
 #include "analyzer/correlate/finding.h"
 #include "analyzer/correlate/finding_links.h"
@@ -101,6 +103,9 @@ class Pipeline {
   PciInventory& inventory() { return inventory_; }
   // What the logs said about the platform (Xen and kernel versions, toolstack messages).
   const PlatformFacts& platform() const { return platform_; }
+  // The config-space writes pciback's verbose requests logged (correlate/config_writes.h), from
+  // the host's own inputs only: an input found to be a guest's log, even late, is left out.
+  ConfigWrites config_writes() const { return config_writes_.Without(guest_inputs_); }
   const Summary& summary();
   // Lines passed over so far (counted in summary().records too), for tests and benchmarks.
   uint64_t passed_over() const { return passed_over_; }
@@ -129,6 +134,7 @@ class Pipeline {
   FindingTable findings_;
   PciInventory inventory_;
   PlatformFacts platform_;
+  ConfigWrites config_writes_;
   Summary summary_;
   uint64_t passed_over_ = 0;
   uint64_t generation_ = 0;             // SetMatcher calls so far

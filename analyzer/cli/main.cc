@@ -213,12 +213,14 @@ int Analyze(const Options& opt) {
 
   std::vector<Finding*> findings = pipeline.Findings();
   const ToolstackEra era = EraOf(pipeline.platform());
-  Advise(inventory, era, findings);
+  const QuirkDiscovery discovery = DiscoverQuirks(pipeline.config_writes(), inventory);
+  Advise(inventory, era, findings, &discovery);
   const Summary& summary = pipeline.summary();
 
   if (!opt.emit.empty()) {
     std::vector<Error> rejected;
     std::vector<QuirkNeed> needs = CollectQuirkNeeds(inventory, findings, &rejected);
+    AddDiscoveredNeeds(discovery, &needs);
     for (const Error& e : rejected) PrintError(e.ToString());
     if (opt.emit == "xend-quirks" && !opt.merge.empty()) {
       std::string existing;

@@ -1,5 +1,7 @@
 #include "analyzer/remedy/advice.h"
 
+#include <set>
+
 #include "analyzer/remedy/guarded_registers.h"
 #include "analyzer/remedy/pte.h"
 
@@ -113,7 +115,16 @@ std::string QuirkAdvice(const PciInventory& inventory, const ToolstackEra& era, 
        "restarted guest whose quirk is gone fails with no new warning. After adding this quirk, "
        "re-bind the device (which also drops sysfs quirks: apply them again) or reboot the host, "
        "and check the log again: the next register the driver needs shows only then. Fixing a "
-       "card is iterative.\n";
+       "card is iterative, unless pciback logs every write of the guest: then kdiag lists every "
+       "register the device needs in one run. Before starting the domain, turn it on: Linux 5.8 "
+       "and later (with CONFIG_DYNAMIC_DEBUG) `echo 'module xen_pciback +p' > "
+       "/sys/kernel/debug/dynamic_debug/control` (at boot: xen_pciback.dyndbg=+p); Linux 3.1 to "
+       "5.7 `echo 1 > /sys/module/xen_pciback/parameters/verbose_request` (at boot: "
+       "xen-pciback.verbose_request=1); xenlinux 2.6.18 `echo 1 > "
+       "/sys/module/pciback/parameters/verbose_request` (pciback.verbose_request=1). Use the "
+       "device in the guest, then turn it off again (`-p`, or `echo 0`): it logs every "
+       "config-space access. The lines are debug level: dmesg and the journal show them, the "
+       "console only with loglevel=8. Run kdiag on that log.\n";
   return s;
 }
 
@@ -140,13 +151,19 @@ std::string PteAdvice(const Finding& f) {
 }  // namespace
 
 void Advise(const PciInventory& inventory, const ToolstackEra& era,
-            const std::vector<Finding*>& findings) {
+            const std::vector<Finding*>& findings, const QuirkDiscovery* discovery) {
+  std::set<Bdf> summarised;  // devices whose discovery paragraph is already on a finding
   for (Finding* f : findings) {
     std::string s = ExpandTemplate(f->rule->advice, f->fields);
     if (!s.empty() && s.back() != '\n') s += '\n';
     if (f->rule->remedy == "pci-quirk") {
       s += f->provenance == Provenance::kGuest ? WithheldForGuest(*f)
                                                : QuirkAdvice(inventory, era, *f);
+      auto q = Validate(*f);
+      if (discovery && q && f->provenance != Provenance::kGuest &&
+          summarised.insert(q->bdf).second) {
+        s += DiscoveryAdvice(*discovery, q->bdf);
+      }
     }
     if (f->rule->remedy == "pte-decode") s += PteAdvice(*f);
     while (!s.empty() && s.back() == '\n') s.pop_back();

@@ -14,13 +14,16 @@
 #include "analyzer/correlate/pci_inventory.h"
 #include "analyzer/input/location.h"
 #include "analyzer/remedy/quirk.h"
+#include "analyzer/remedy/quirk_discovery.h"
 #include "analyzer/remedy/toolstack_era.h"
 
 namespace kdiag {
 
-// Sets finding->advice for every finding; pci-quirk advice follows the toolstack era.
+// Sets finding->advice for every finding; pci-quirk advice follows the toolstack era. With a
+// discovery (quirk_discovery.h), the first pci-quirk finding of each device it knows also says
+// every field the device's guest wrote and which need a quirk.
 void Advise(const PciInventory& inventory, const ToolstackEra& era,
-            const std::vector<Finding*>& findings);
+            const std::vector<Finding*>& findings, const QuirkDiscovery* discovery = nullptr);
 
 // The quirk needs of all pci-quirk findings. A finding whose bdf, offset or size does not
 // validate, or whose text a guest wrote (Finding::provenance), yields an entry in `rejected`

@@ -134,7 +134,9 @@ const char kSysfsIterative[] =
     "#\n"
     "# Iterative: pciback warns once per device binding, so the next read-only register the\n"
     "# guest writes is reported only after the device is re-bound to pciback (which also drops\n"
-    "# these quirks: apply them again) or the host reboots.\n";
+    "# these quirks: apply them again) or the host reboots. Unless pciback logs every write of\n"
+    "# the guest (verbose_request, dynamic debug from Linux 5.8; see kdiag's report): then kdiag\n"
+    "# lists every field the device needs at once.\n";
 
 const char kPermissiveWarning[] =
     "# SECURITY WARNING: permissive mode lets the guest write ANY configuration register of the\n"

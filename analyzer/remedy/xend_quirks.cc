@@ -166,7 +166,8 @@ std::string NoIdText(const std::map<Bdf, std::map<QuirkField, std::vector<Source
 
 const char kHeader[] =
     "# xend-pci-quirks.sxp stanzas written by kdiag from pciback's \"read-only configuration\n"
-    "# space field\" warnings (drivers/xen/xen-pciback/conf_space.c).\n"
+    "# space field\" warnings and, where the log has them, its verbose write requests\n"
+    "# (drivers/xen/xen-pciback/conf_space.c).\n"
     "#\n"
     "# xend (Xen 3.0.3 to 4.4) reads /etc/xen/xend-pci-quirks.sxp when a domain with a\n"
     "# passed-through device starts, and uses only the FIRST stanza whose pci_ids match the\n"
@@ -178,7 +179,9 @@ const char kHeader[] =
     "# Fixing a device is iterative: pciback warns only once per device binding. Once the guest\n"
     "# may write these registers it can stop at the next read-only one, and that is reported\n"
     "# only after the device is re-bound to pciback or the host is rebooted. Repeat until the\n"
-    "# log shows no new warning.\n";
+    "# log shows no new warning, or log every config-space write of the guest once (pciback's\n"
+    "# verbose_request, dynamic debug from Linux 5.8; see kdiag's report) and kdiag lists every\n"
+    "# field the device needs at once.\n";
 
 // ---- xend's lookup ----
 

@@ -28,7 +28,9 @@
 #
 # Iterative: pciback warns once per device binding, so the next read-only register the
 # guest writes is reported only after the device is re-bound to pciback (which also drops
-# these quirks: apply them again) or the host reboots.
+# these quirks: apply them again) or the host reboots. Unless pciback logs every write of
+# the guest (verbose_request, dynamic debug from Linux 5.8; see kdiag's report): then kdiag
+# lists every field the device needs at once.
 #
 # Check first: kdiag could not tell whether these fields lie in the device's MSI or MSI-X
 # capability, where no quirk may go (no lspci -vv output; give it with --lspci):
