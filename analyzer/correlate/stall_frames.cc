@@ -89,6 +89,26 @@ constexpr const char* kStallAnchors[] = {
     "tasklet_hi_action",
 };
 
+// syzkaller pkg/report/linux.go, linuxStackParams.stripFramePrefixes (commit 1e72964b0111): the
+// syscall spellings anchors are matched without ("__sys_setsockopt" is "setsockopt").
+constexpr const char* kSyscallPrefixes[] = {
+    "SYSC_",     "SyS_",      "sys_",         "__x64_",      "__ia32_",
+    "__arm64_",  "____sys_",  "___sys_",      "__sys_",      "__se_",
+    "__se_sys_", "__do_sys_", "compat_SYSC_", "compat_SyS_", "ksys_",
+};
+
+// The shortest name one of the prefixes leaves (the name itself when none applies).
+std::string_view Stripped(std::string_view function) {
+  std::string_view best = function;
+  for (std::string_view prefix : kSyscallPrefixes) {
+    if (function.substr(0, prefix.size()) == prefix &&
+        function.size() - prefix.size() < best.size()) {
+      best = function.substr(prefix.size());
+    }
+  }
+  return best;
+}
+
 const RE2& AnchorRe() {
   static const RE2* re = [] {
     std::string alternation;
@@ -106,7 +126,8 @@ const RE2& AnchorRe() {
 }  // namespace
 
 bool IsStallAnchor(std::string_view function) {
-  return RE2::PartialMatch(re2::StringPiece(function.data(), function.size()), AnchorRe());
+  std::string_view name = Stripped(function);
+  return RE2::PartialMatch(re2::StringPiece(name.data(), name.size()), AnchorRe());
 }
 
 std::string StallFrame(const std::vector<std::string>& frames) {
