@@ -121,5 +121,22 @@ TEST(SyzkallerRules, AWarningWithoutRipOrCallTraceIsCorrupted) {
             "WARNING in my_check");
 }
 
+TEST(SyzkallerRules, ABugInListDebugIsACorruptedList) {
+  // "kernel BUG at lib/list_debug.c" is titled "BUG: corrupted list in", from the call trace, with
+  // or without the "list_del corruption." line before it (one report either way).
+  const std::string bug =
+      "kernel BUG at lib/list_debug.c:56!\n"
+      "invalid opcode: 0000 [#1] SMP\n"
+      "RIP: 0010:__list_del_entry_valid+0xa0/0xb0\n"
+      "Call Trace:\n"
+      " __list_del_entry include/linux/list.h:134 [inline]\n"
+      " my_remove_pack+0x2cf/0x490\n";
+  EXPECT_EQ(Title(bug), "BUG: corrupted list in my_remove_pack");
+  EXPECT_EQ(Title("list_del corruption. next->prev should be ffff8801d8caa528, but was "
+                  "ffffffff868a8010\n" +
+                  bug),
+            "BUG: corrupted list in my_remove_pack");
+}
+
 }  // namespace
 }  // namespace kdiag
