@@ -138,5 +138,17 @@ TEST(SyzkallerRules, ABugInListDebugIsACorruptedList) {
             "BUG: corrupted list in my_remove_pack");
 }
 
+TEST(SyzkallerRules, ALockOrderReportIsNamedFromTheStackWhereTheLockBecameSafe) {
+  // "-safe -> -unsafe lock order detected": the stack after "which became ... at:".
+  EXPECT_EQ(Title("WARNING: HARDIRQ-safe -> HARDIRQ-unsafe lock order detected\n"
+                  "syz/1 is trying to acquire:\n"
+                  "ffff8880120b9168 (&new->fa_lock){.?.+}-{2:2}, at: my_kill+0x14b/0x460\n"
+                  "... which became HARDIRQ-irq-safe at:\n"
+                  "  lock_acquire+0x1/0x2\n"
+                  "  _raw_spin_lock_irqsave+0x1/0x2\n"
+                  "  my_input_event+0x1/0x2\n"),
+            "possible deadlock in my_input_event");
+}
+
 }  // namespace
 }  // namespace kdiag
