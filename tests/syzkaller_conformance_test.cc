@@ -60,7 +60,12 @@ bool ReadAnnotated(const std::string& path, const std::string& name, Annotated* 
 }
 
 TEST(SyzkallerConformance, DetectionAndTitles) {
-  const std::string dir = std::string(KDIAG_SHARED_DIR) + "/conformance/syzkaller/report";
+  // KDIAG_SYZKALLER_DIR names another directory of annotated logs (other files of syzkaller's
+  // testdata, to see how the rules do on logs they were not developed on); the floors apply to the
+  // shared ones only.
+  const char* other = std::getenv("KDIAG_SYZKALLER_DIR");
+  const std::string dir =
+      other ? std::string(other) : std::string(KDIAG_SHARED_DIR) + "/conformance/syzkaller/report";
   DIR* d = opendir(dir.c_str());
   if (!d) {
     std::fprintf(stderr, "\n*** conformance data missing: %s -- SKIPPING ***\n\n", dir.c_str());
@@ -112,6 +117,7 @@ TEST(SyzkallerConformance, DetectionAndTitles) {
       "syzkaller conformance: detection %d/%d logs agree (%.1f%%), titles %d/%d crash logs "
       "agree (%.1f%%)\n",
       detection_agrees, logs, detection, titles_agree, crashes, titles);
+  if (other) return;
   EXPECT_GE(detection, 96.5);
   EXPECT_GE(titles, 84.5);
 }
