@@ -59,23 +59,5 @@ TEST(StackFrames, NormalizesCompilerSuffixesAndSyscalls) {
   EXPECT_EQ(NormalizeFunction("ksys_read"), "ksys_read");
 }
 
-TEST(StackFrames, GenericAndEntryFrames) {
-  for (const char* f :
-       {"dump_stack", "kasan_report", "__asan_load8", "_raw_spin_lock", "mutex_lock_nested",
-        "kmalloc_trace", "kfree", "memcpy", "copy_to_user", "__list_del_entry_valid",
-        "refcount_warn_saturate", "do_syscall_64", "__schedule", "panic", "rb_erase"}) {
-    EXPECT_TRUE(IsGenericFrame(f)) << f;
-  }
-  for (const char* f : {"ixgbe_open", "tcp_sendmsg", "ext4_fill_super", "synchronize_rcu",
-                        "rtnl_lock", "sys_futex", "memcg_charge", "strp_check_rcv"}) {
-    EXPECT_FALSE(IsGenericFrame(f)) << f;
-  }
-  EXPECT_TRUE(IsEntryFrame("do_syscall_64"));
-  EXPECT_TRUE(IsEntryFrame("vfs_ioctl"));
-  EXPECT_TRUE(IsEntryFrame("process_one_work"));
-  EXPECT_FALSE(IsEntryFrame("sys_futex"));
-  EXPECT_FALSE(IsEntryFrame("kvm_vcpu_ioctl"));
-}
-
 }  // namespace
 }  // namespace kdiag

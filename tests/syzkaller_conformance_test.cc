@@ -2,7 +2,7 @@
 // ../shared/conformance/syzkaller/report (read at run time, never copied into the project; see the
 // README there for the file format). Every log goes through the whole pipeline with the shipped
 // rules; the first crash event decides detection and title. The test prints both agreement rates
-// and fails below the floors of the crash-diagnostics issue: detection 95%, title 60%.
+// and fails below floors just under what kdiag reaches: detection 96.5%, title 84.5%.
 // KDIAG_SYZKALLER_VERBOSE=1 prints every disagreement.
 #include <dirent.h>
 #include <gtest/gtest.h>
@@ -60,7 +60,12 @@ bool ReadAnnotated(const std::string& path, const std::string& name, Annotated* 
 }
 
 TEST(SyzkallerConformance, DetectionAndTitles) {
-  const std::string dir = std::string(KDIAG_SHARED_DIR) + "/conformance/syzkaller/report";
+  // KDIAG_SYZKALLER_DIR names another directory of annotated logs (other files of syzkaller's
+  // testdata, to see how the rules do on logs they were not developed on); the floors apply to the
+  // shared ones only.
+  const char* other = std::getenv("KDIAG_SYZKALLER_DIR");
+  const std::string dir =
+      other ? std::string(other) : std::string(KDIAG_SHARED_DIR) + "/conformance/syzkaller/report";
   DIR* d = opendir(dir.c_str());
   if (!d) {
     std::fprintf(stderr, "\n*** conformance data missing: %s -- SKIPPING ***\n\n", dir.c_str());
@@ -112,8 +117,9 @@ TEST(SyzkallerConformance, DetectionAndTitles) {
       "syzkaller conformance: detection %d/%d logs agree (%.1f%%), titles %d/%d crash logs "
       "agree (%.1f%%)\n",
       detection_agrees, logs, detection, titles_agree, crashes, titles);
-  EXPECT_GE(detection, 95.0);
-  EXPECT_GE(titles, 60.0);
+  if (other) return;
+  EXPECT_GE(detection, 96.5);
+  EXPECT_GE(titles, 84.5);
 }
 
 }  // namespace

@@ -2,7 +2,9 @@
 
 #include <re2/re2.h>
 
+#include "analyzer/correlate/generic_frames.h"
 #include "analyzer/correlate/stack_frames.h"
+#include "analyzer/correlate/stall_frames.h"
 
 namespace kdiag {
 namespace {
@@ -17,30 +19,6 @@ re2::StringPiece Piece(std::string_view s) {
   return re2::StringPiece(s.data(), s.size());
 }
 
-// A stall or lockup loops somewhere; where the trace caught it is chance. What identifies it is
-// the work the task was doing: the frame called by the first entry or dispatch frame (the syscall,
-// the device's ioctl, the protocol's receive function, the work or timer function).
-template <typename Guilty>
-std::string StallFrame(const std::vector<std::string>& frames, const Guilty& guilty) {
-  // Each entry frame ends a segment of the trace (a trace can hold several: an interrupt's work
-  // above the task's). The first segment with a guilty frame names the stall.
-  size_t begin = 0;
-  for (size_t a = 0; a < frames.size(); ++a) {
-    if (!IsEntryFrame(frames[a])) continue;
-    for (size_t i = begin; i < a; ++i) {
-      // Cross-CPU calls spin inside smp_call_function*: that is the stall itself.
-      if (frames[i].compare(0, 17, "smp_call_function") == 0) return "smp_call_function";
-    }
-    for (size_t i = a; i-- > begin;) {
-      if (guilty(frames[i])) return frames[i];
-    }
-    // The syscall itself names the work when nothing above it does (sys_futex).
-    if (frames[a].compare(0, 4, "sys_") == 0 && guilty(frames[a])) return frames[a];
-    begin = a + 1;
-  }
-  return "";
-}
-
 }  // namespace
 
 struct CrashAnalyzer::Compiled {
@@ -50,6 +28,7 @@ struct CrashAnalyzer::Compiled {
   };
   std::vector<Capture> capture;
   std::unique_ptr<RE2> skip;
+  std::unique_ptr<RE2> start;
   std::unique_ptr<RE2> end;
   std::vector<std::unique_ptr<RE2>> line_sources;  // by frames index; null unless "line:"
 };
@@ -66,11 +45,13 @@ CrashAnalyzer::CrashAnalyzer(const std::vector<Rule>& rules) {
       c->capture.push_back(std::move(cap));
     }
     if (!rule.crash->skip.empty()) c->skip = std::make_unique<RE2>(rule.crash->skip, Quiet());
+    if (!rule.crash->start.empty()) c->start = std::make_unique<RE2>(rule.crash->start, Quiet());
     if (!rule.crash->end.empty()) c->end = std::make_unique<RE2>(rule.crash->end, Quiet());
     for (const std::string& src : rule.crash->frames) {
       std::unique_ptr<RE2> re;
       if (src.compare(0, 5, "line:") == 0) re = std::make_unique<RE2>(src.substr(5), Quiet());
       if (src.compare(0, 6, "after:") == 0) re = std::make_unique<RE2>(src.substr(6), Quiet());
+      if (src.compare(0, 7, "anchor:") == 0) re = std::make_unique<RE2>(src.substr(7), Quiet());
       c->line_sources.push_back(std::move(re));
     }
     compiled_[&rule] = std::move(c);
@@ -117,11 +98,29 @@ void CrashAnalyzer::Analyze(const std::vector<std::string_view>& lines, Event* e
   // The report's frames: the faulting location and the reliable call trace frames, in order
   // (interrupt frames included: the timer interrupt that noticed a stall consists of generic
   // frames, and a softirq's work above it can be what loops).
+  // A rule's `start` marks where its stack begins (syzkaller's stack-start parts: the lines
+  // before are the reporting code's); without a matching line the whole report is read. A
+  // fault-injection frame ends the frames and corrupts the report (generic_frames.h).
+  size_t first = 1;
+  if (c.start) {
+    for (size_t i = 1; i < lines.size(); ++i) {
+      if (RE2::PartialMatch(Piece(lines[i]), *c.start)) {
+        first = i;
+        break;
+      }
+    }
+  }
   std::string location;
   std::vector<std::string> frames;
   std::string name;
-  for (size_t i = 1; i < lines.size(); ++i) {
-    switch (ParseFrameLine(lines[i], &name)) {
+  bool fault_injection = false;
+  for (size_t i = first; i < lines.size(); ++i) {
+    FrameKind kind = ParseFrameLine(lines[i], &name);
+    if (kind == FrameKind::kFrame && IsFaultInjectionFrame(name)) {
+      fault_injection = true;
+      break;
+    }
+    switch (kind) {
       case FrameKind::kLocation:
         if (location.empty()) location = NormalizeFunction(name);
         break;
@@ -141,7 +140,22 @@ void CrashAnalyzer::Analyze(const std::vector<std::string_view>& lines, Event* e
     if (src == "rip") {
       if (guilty(location)) frame = location;
     } else if (src == "stall") {
-      frame = StallFrame(frames, guilty);
+      // The faulting location is the top of the stalled stack.
+      std::vector<std::string> stack;
+      if (guilty(location)) stack.push_back(location);
+      for (const std::string& f : frames) {
+        if (guilty(f)) stack.push_back(f);
+      }
+      frame = StallFrame(stack);
+    } else if (src.compare(0, 7, "anchor:") == 0) {
+      // The first frame the pattern matches that is not generic (the rule's skip does not apply:
+      // the anchor names what the report is about).
+      for (const std::string& f : frames) {
+        if (!IsGenericFrame(f) && RE2::PartialMatch(f, *c.line_sources[s])) {
+          frame = f;
+          break;
+        }
+      }
     } else if (src.compare(0, 6, "after:") == 0) {
       // The first guilty frame line after the first line that matches.
       const RE2* re = c.line_sources[s].get();
@@ -181,7 +195,8 @@ void CrashAnalyzer::Analyze(const std::vector<std::string_view>& lines, Event* e
 
   CrashReport report;
   report.type = spec.type;
-  report.corrupted = frame.empty() && spec.title.find("{frame}") != std::string::npos;
+  bool names_frame = spec.title.find("{frame}") != std::string::npos;
+  report.corrupted = names_frame && (frame.empty() || fault_injection);
   report.frame = frame;
   Fields with_frame = event->fields;
   with_frame.emplace_back("frame", frame.empty() ? "corrupted" : frame);

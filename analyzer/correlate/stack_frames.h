@@ -8,10 +8,7 @@
 // unreliable frame (arch/x86/kernel/ dumpstack.c printk_stack_address), or symbolised by syzbot as
 // "f+0x1a/0x20 net/core/dev.c:123" and "f include/linux/list.h:123 [inline]").
 //
-// The guilty frame of a report is the first frame that is not generic: reporting, sanitizer,
-// locking, allocator, string/copy, list/refcount checking, scheduler and syscall-entry code, which
-// appears in the traces of bugs it did not cause. The list below is kdiag's own, written from the
-// kernel's layout; its idea (skip the generic frames) is the one syzkaller's pkg/report uses.
+// Which frames a title may name is generic_frames.h's business.
 #ifndef KDIAG_CORRELATE_STACK_FRAMES_H_
 #define KDIAG_CORRELATE_STACK_FRAMES_H_
 
@@ -35,15 +32,6 @@ FrameKind ParseFrameLine(std::string_view line, std::string* function);
 // ".cold"), and every syscall entry spelling ("__x64_sys_mount", "__do_sys_mount",
 // "__se_sys_mount", "SyS_mount") turned into "sys_mount".
 std::string NormalizeFunction(std::string_view name);
-
-// Is the (normalized) function generic, never the guilty frame?
-bool IsGenericFrame(std::string_view function);
-
-// Is the (normalized) function an entry or dispatch point: syscall entry and the generic layers of
-// read/write/ioctl/sendmsg/mmap, softirq, timer, workqueue and network receive dispatch, kthread?
-// A stall or lockup loops somewhere above such a frame; the frame it calls names the work (the
-// syscall, the device's ioctl, the protocol's receive function, the work function).
-bool IsEntryFrame(std::string_view function);
 
 }  // namespace kdiag
 

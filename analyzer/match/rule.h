@@ -43,7 +43,9 @@ struct CrashSpec {
   std::vector<std::string> frames;   // where the guilty frame comes from, tried in order:
                                      // "field:NAME", "rip", "stack", "stall",
                                      // "line:REGEX" (with a (?P<frame>...) group),
-                                     // "after:REGEX" (first frame after a matching line)
+                                     // "after:REGEX" (first frame after a matching line),
+                                     // "anchor:REGEX" (first non-generic frame it matches)
+  std::string start;                 // RE2: stack and RIP are read from the first line it matches
   std::string skip;                  // extra frames to skip (RE2 on the function name), or empty
   std::vector<std::string> capture;  // RE2 run on report lines: named groups become fields
   std::vector<std::string> absorbs;  // rule ids whose lines belong to this report when open

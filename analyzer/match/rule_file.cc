@@ -139,7 +139,7 @@ class RuleReader {
     if (!t) return Fail(n, "[rule.crash] must be a table");
     for (const auto& [k, v] : *t) {
       if (k != "type" && k != "title" && k != "frames" && k != "skip" && k != "capture" &&
-          k != "absorbs" && k != "yields" && k != "end" && k != "secondary") {
+          k != "absorbs" && k != "yields" && k != "end" && k != "secondary" && k != "start") {
         return Fail(v, "unknown key '" + std::string(k.str()) + "' in [rule.crash]");
       }
     }
@@ -165,13 +165,20 @@ class RuleReader {
           if (failed()) return;
           continue;
         }
+        if (src.compare(0, 7, "anchor:") == 0) {
+          CompileCheck(*f, src.substr(7), "frames anchor pattern", nullptr);
+          if (failed()) return;
+          continue;
+        }
         return Fail(*f,
-                    "frames entries are rip, stack, stall, field:NAME, line:REGEX or after:REGEX, "
-                    "not '" +
+                    "frames entries are rip, stack, stall, field:NAME, line:REGEX, after:REGEX or "
+                    "anchor:REGEX, not '" +
                         src + "'");
       }
     }
     if (c.frames.empty()) c.frames = {"rip", "stack"};
+    if (!String(*t, "start", false, &c.start)) return;
+    if (!c.start.empty()) CompileCheck(*t->get("start"), c.start, "start", nullptr);
     if (!String(*t, "skip", false, &c.skip)) return;
     if (!c.skip.empty()) CompileCheck(*t->get("skip"), c.skip, "skip", nullptr);
     if (const toml::node* cap = t->get("capture")) {

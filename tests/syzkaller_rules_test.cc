@@ -1,0 +1,154 @@
+// The shipped crash rules follow syzkaller's title rules (pkg/report/linux.go, commit
+// 1e72964b0111): each test states one of them -- a per-report-type skip list, a stall or hang
+// anchor, a stack-start marker, a reason for "corrupted" -- and checks it on a small report built
+// for it, through the whole pipeline.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "pipeline_run.h"
+
+namespace kdiag {
+namespace {
+
+// The first crash event's title ("" when none), and whether it is corrupted.
+std::string Title(const std::string& log, bool* corrupted = nullptr) {
+  testing::PipelineRun run = testing::RunShippedRules(log, "t.log");
+  for (const Event& e : run.events) {
+    if (!e.crash) continue;
+    if (corrupted) *corrupted = e.crash->corrupted;
+    return e.crash->title;
+  }
+  return "";
+}
+
+TEST(SyzkallerRules, MemoryLeakSkipsFramesContainingAlloc) {
+  // "BUG: memory leak" stackFmt.skip holds "alloc", "kmem", "slab", "strdup", ...
+  EXPECT_EQ(Title("unreferenced object 0xffff88810a3b5c00 (size 32):\n"
+                  "  backtrace:\n"
+                  "    [<00000000>] kmemleak_alloc_recursive+0x1/0x2\n"
+                  "    [<00000000>] __kmalloc+0x17d/0x2f0\n"
+                  "    [<00000000>] my_table_alloc+0x1a/0x150\n"
+                  "    [<00000000>] my_ioctl_create+0xb0/0x330\n"),
+            "memory leak in my_ioctl_create");
+}
+
+TEST(SyzkallerRules, KernelBugSkipsSkbWrappers) {
+  // "kernel BUG at" stackFmt.skip "^skb_": the skb helper's caller is to blame.
+  EXPECT_EQ(Title("kernel BUG at net/core/skbuff.c:104!\n"
+                  "invalid opcode: 0000 [#1] SMP KASAN\n"
+                  "RIP: 0010:skb_panic+0x15c/0x1f0\n"
+                  "Call Trace:\n"
+                  " skb_put+0x17b/0x1f0\n"
+                  " my_proto_send+0x2a/0x90\n"),
+            "kernel BUG in my_proto_send");
+}
+
+TEST(SyzkallerRules, GlobalSkipPatternsMatchInsideNames) {
+  // linuxStackParams.skipPatterns "atomic(64)?_(dec|...)" skips _atomic_dec_and_lock.
+  EXPECT_EQ(Title("BUG: KASAN: use-after-free in _atomic_dec_and_lock+0x1/0x2\n"
+                  "Write of size 4 at addr ffff888000000000 by task a/1\n"
+                  "Call Trace:\n"
+                  " dump_stack+0x1/0x2\n"
+                  " kasan_report+0x1/0x2\n"
+                  " _atomic_dec_and_lock+0x1/0x2\n"
+                  " put_my_counts+0x1/0x2\n"),
+            "KASAN: use-after-free Write in put_my_counts");
+}
+
+TEST(SyzkallerRules, HungTaskAnchorsOnRtnlLockBeforeSkipping) {
+  // linuxHangTaskFrameExtractor: rtnl_lock names the hang although "_lock" is in its skip list.
+  EXPECT_EQ(Title("INFO: task syz:123 blocked for more than 143 seconds.\n"
+                  "Call Trace:\n"
+                  " __schedule+0x1/0x2\n"
+                  " schedule+0x1/0x2\n"
+                  " __mutex_lock+0x1/0x2\n"
+                  " rtnl_lock+0x1/0x2\n"
+                  " my_netdev_ioctl+0x1/0x2\n"),
+            "INFO: task hung in rtnl_lock");
+  // Without an anchor, the skip list (sched, _lock, wait, ...) leaves the waiter's caller.
+  EXPECT_EQ(Title("INFO: task syz:123 blocked for more than 143 seconds.\n"
+                  "Call Trace:\n"
+                  " __schedule+0x1/0x2\n"
+                  " schedule+0x1/0x2\n"
+                  " io_schedule+0x1/0x2\n"
+                  " folio_wait_bit_common+0x1/0x2\n"
+                  " my_fs_read_folio+0x1/0x2\n"),
+            "INFO: task hung in my_fs_read_folio");
+}
+
+TEST(SyzkallerRules, StallIsNamedByTheFrameAboveTheFirstAnchor) {
+  // linuxStallFrameExtractor: the frame above vfs_ioctl (an anchor) names the stall; the timer
+  // interrupt's frames before the stack-start marker are not read.
+  EXPECT_EQ(Title("rcu: INFO: rcu_preempt self-detected stall on CPU\n"
+                  "Call Trace:\n"
+                  " <IRQ>\n"
+                  " tick_sched_timer+0x1/0x2\n"
+                  " hrtimer_interrupt+0x1/0x2\n"
+                  " </IRQ>\n"
+                  " <TASK>\n"
+                  " asm_sysvec_apic_timer_interrupt+0x1a/0x20\n"
+                  "RIP: 0010:my_loop_step+0x1/0x2\n"
+                  " my_loop+0x1/0x2\n"
+                  " my_dev_ioctl+0x1/0x2\n"
+                  " vfs_ioctl+0x1/0x2\n"
+                  " do_syscall_64+0x1/0x2\n"),
+            "INFO: rcu detected stall in my_dev_ioctl");
+}
+
+TEST(SyzkallerRules, FaultInjectionFramesCorruptTheReport) {
+  // linuxStackParams.corruptedLines: a should_fail frame ends the stack and corrupts the report.
+  bool corrupted = false;
+  EXPECT_EQ(Title("WARNING: CPU: 0 PID: 1 at mm/x.c:1 my_check+0x1/0x2\n"
+                  "Call Trace:\n"
+                  " dump_stack+0x1/0x2\n"
+                  " should_fail+0x1/0x2\n"
+                  " should_failslab+0x1/0x2\n"
+                  " my_caller+0x1/0x2\n",
+                  &corrupted),
+            "WARNING in corrupted");
+  EXPECT_TRUE(corrupted);
+}
+
+TEST(SyzkallerRules, AWarningWithoutRipOrCallTraceIsCorrupted) {
+  // warningStackFmt reads the RIP line and the call trace, never the header's function.
+  bool corrupted = false;
+  EXPECT_EQ(Title("WARNING: CPU: 0 PID: 1 at mm/x.c:1 my_check+0x1/0x2\nother line\n", &corrupted),
+            "WARNING in corrupted");
+  EXPECT_TRUE(corrupted);
+  EXPECT_EQ(Title("WARNING: CPU: 0 PID: 1 at mm/x.c:1 my_check+0x1/0x2\n"
+                  "RIP: 0010:my_check+0x1/0x2\n"),
+            "WARNING in my_check");
+}
+
+TEST(SyzkallerRules, ABugInListDebugIsACorruptedList) {
+  // "kernel BUG at lib/list_debug.c" is titled "BUG: corrupted list in", from the call trace, with
+  // or without the "list_del corruption." line before it (one report either way).
+  const std::string bug =
+      "kernel BUG at lib/list_debug.c:56!\n"
+      "invalid opcode: 0000 [#1] SMP\n"
+      "RIP: 0010:__list_del_entry_valid+0xa0/0xb0\n"
+      "Call Trace:\n"
+      " __list_del_entry include/linux/list.h:134 [inline]\n"
+      " my_remove_pack+0x2cf/0x490\n";
+  EXPECT_EQ(Title(bug), "BUG: corrupted list in my_remove_pack");
+  EXPECT_EQ(Title("list_del corruption. next->prev should be ffff8801d8caa528, but was "
+                  "ffffffff868a8010\n" +
+                  bug),
+            "BUG: corrupted list in my_remove_pack");
+}
+
+TEST(SyzkallerRules, ALockOrderReportIsNamedFromTheStackWhereTheLockBecameSafe) {
+  // "-safe -> -unsafe lock order detected": the stack after "which became ... at:".
+  EXPECT_EQ(Title("WARNING: HARDIRQ-safe -> HARDIRQ-unsafe lock order detected\n"
+                  "syz/1 is trying to acquire:\n"
+                  "ffff8880120b9168 (&new->fa_lock){.?.+}-{2:2}, at: my_kill+0x14b/0x460\n"
+                  "... which became HARDIRQ-irq-safe at:\n"
+                  "  lock_acquire+0x1/0x2\n"
+                  "  _raw_spin_lock_irqsave+0x1/0x2\n"
+                  "  my_input_event+0x1/0x2\n"),
+            "possible deadlock in my_input_event");
+}
+
+}  // namespace
+}  // namespace kdiag
