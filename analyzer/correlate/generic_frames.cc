@@ -258,16 +258,7 @@ constexpr const char* kSyzkallerSkipPatterns[] = {
 // syzkaller's; a report type's own frames belong in its rule's `skip`.
 
 const RE2& GenericRe() {
-  static const RE2* re = [] {
-    std::string alternation;
-    for (const char* p : kSyzkallerSkipPatterns) {
-      if (!alternation.empty()) alternation += '|';
-      alternation += "(?:";
-      alternation += p;
-      alternation += ')';
-    }
-    return new RE2(alternation);
-  }();
+  static const RE2* re = new RE2(FramePatternAlternation(kSyzkallerSkipPatterns));
   return *re;
 }
 

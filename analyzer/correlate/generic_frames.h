@@ -14,9 +14,24 @@
 #ifndef KDIAG_CORRELATE_GENERIC_FRAMES_H_
 #define KDIAG_CORRELATE_GENERIC_FRAMES_H_
 
+#include <string>
 #include <string_view>
 
 namespace kdiag {
+
+// One RE2 alternation "(?:p1)|(?:p2)|..." of a table of patterns (frame tables are data, matched
+// with a single RE2 each).
+template <size_t N>
+std::string FramePatternAlternation(const char* const (&patterns)[N]) {
+  std::string alternation;
+  for (const char* p : patterns) {
+    if (!alternation.empty()) alternation += '|';
+    alternation += "(?:";
+    alternation += p;
+    alternation += ')';
+  }
+  return alternation;
+}
 
 // Is the (normalized) function generic, never the guilty frame of any report?
 bool IsGenericFrame(std::string_view function);

@@ -2,6 +2,8 @@
 
 #include <re2/re2.h>
 
+#include "analyzer/correlate/generic_frames.h"
+
 namespace kdiag {
 namespace {
 
@@ -110,16 +112,7 @@ std::string_view Stripped(std::string_view function) {
 }
 
 const RE2& AnchorRe() {
-  static const RE2* re = [] {
-    std::string alternation;
-    for (const char* p : kStallAnchors) {
-      if (!alternation.empty()) alternation += '|';
-      alternation += "(?:";
-      alternation += p;
-      alternation += ')';
-    }
-    return new RE2(alternation);
-  }();
+  static const RE2* re = new RE2(FramePatternAlternation(kStallAnchors));
   return *re;
 }
 
