@@ -58,13 +58,16 @@ TEST(Omprog, TwentyMessagesThroughRsyslogAreConfirmedAndBecomeEvents) {
   std::string sock = dir + "/log.sock", events = dir + "/events", metrics = dir + "/kdiag.prom";
   std::string tag = "t" + std::to_string(getpid());
   // The ruleset keeps rsyslogd's own messages ("rsyslogd: start") away from kdiag.
+  // confirmTimeout: kdiag confirms its start once its rules are compiled, which takes seconds
+  // under ASan on a loaded machine, beyond omprog's default 10 s (rsyslog would restart it).
   WriteFile(dir + "/rsyslog.conf",
             "global(workDirectory=\"" + dir +
                 "\")\n"
                 "module(load=\"imuxsock\" SysSock.Use=\"off\")\n"
                 "module(load=\"omprog\")\n"
                 "ruleset(name=\"kdiag\") {\n"
-                "  action(type=\"omprog\" confirmMessages=\"on\" template=\"RSYSLOG_FileFormat\"\n"
+                "  action(type=\"omprog\" confirmMessages=\"on\" confirmTimeout=\"120000\"\n"
+                "         template=\"RSYSLOG_FileFormat\"\n"
                 "         output=\"" +
                 dir +
                 "/kdiag.stderr\"\n"

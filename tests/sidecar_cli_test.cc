@@ -321,7 +321,7 @@ summary  = "tock"
         Append(log, "[  300.000000] kdiagtest-" + tag + ": tock\n");
         return ReadFile(out).find("test.sidecar.tock") != std::string::npos;
       },
-      10);
+      60);
   EXPECT_TRUE(matched) << kdiag.err();
   kdiag.Signal(SIGTERM);
   EXPECT_EQ(kdiag.Wait(), 0) << kdiag.err();
