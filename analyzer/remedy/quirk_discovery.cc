@@ -73,8 +73,9 @@ QuirkDiscovery DiscoverQuirks(const ConfigWrites& writes, const PciInventory& in
 }
 
 void AddDiscoveredNeeds(const QuirkDiscovery& discovery, std::vector<QuirkNeed>* needs) {
-  for (const auto& [bdf, dev] : discovery.devices) {
-    for (const QuirkNeed& found : dev.needs) {
+  for (const auto& entry : discovery.devices) {
+    const Bdf& bdf = entry.first;  // a named variable: C++17 lambdas cannot capture a binding
+    for (const QuirkNeed& found : entry.second.needs) {
       bool covered = false;
       for (const QuirkNeed& have : *needs) {
         if (have.bdf == bdf && Contains(have.field, found.field)) covered = true;
