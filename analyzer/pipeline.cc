@@ -182,9 +182,7 @@ void Pipeline::ReadSource(std::unique_ptr<ByteSource> raw, const std::string& na
   const InputFormat& format = format_ == "auto" ? DetectFormat(head, name) : *FindFormat(format_);
   ReplaySource replay(std::move(head), std::move(source));
   InputState state(format.make(name));
-  state.name = name;
-  state.guest = reading_guest_ || IsGuestLogPath(name) || format.guest_written;
-  if (state.guest) guest_inputs_.insert(name);
+  NameInput(&state, name, IsGuestLogPath(name) || format.guest_written);
   state.framer->SetReferenceTime(mtime);
   input_ = &state;
   RecordSink sink = [this](Record&& r) { OnRecord(std::move(r)); };
@@ -267,9 +265,7 @@ void Pipeline::ReadJournal(const std::string& path, std::vector<Error>* errors) 
   struct stat st;
   bool directory = stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
   InputState state(nullptr);
-  state.name = path;
-  state.guest = reading_guest_;
-  if (state.guest) guest_inputs_.insert(path);
+  NameInput(&state, path, false);
   input_ = &state;
   uint64_t entries = 0;
   auto err = ReadJournalEntries(path, directory, [&](Record&& r) {
@@ -305,6 +301,12 @@ void Pipeline::ReadPath(const std::string& path, std::vector<Error>* errors) {
   }
   ReadFd(fd, path, errors);
   close(fd);
+}
+
+void Pipeline::NameInput(InputState* state, const std::string& name, bool guest) {
+  state->name = name;
+  state->guest = reading_guest_ || guest;
+  if (state->guest) guest_inputs_.insert(name);
 }
 
 void Pipeline::ReadGuestPath(const std::string& path, std::vector<Error>* errors) {

@@ -119,6 +119,10 @@ class Pipeline {
   // A directory or support bundle: the logs below it (input/sources/bundle.h), and a bundle's
   // lspci.
   void ReadDirectory(const std::string& path, std::vector<Error>* errors);
+  class InputState;
+  // Names the input being read and whether it is a guest's log (`guest`, or inside
+  // ReadGuestPath); a guest's input is remembered for Findings().
+  void NameInput(InputState* state, const std::string& name, bool guest);
   void OnRecord(Record&& record);
   void OnEvent(Event&& event);
   void EndInput();
@@ -140,8 +144,7 @@ class Pipeline {
   uint64_t generation_ = 0;             // SetMatcher calls so far
   bool reading_guest_ = false;          // inside ReadGuestPath
   std::set<std::string> guest_inputs_;  // inputs known to be a guest's log (input/provenance.h)
-  class InputState;
-  InputState* input_ = nullptr;  // the input being read
+  InputState* input_ = nullptr;         // the input being read
 };
 
 }  // namespace kdiag
