@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# A fuzzing campaign measured in CPU time, resumable across sessions.
+#
+#   fuzz/campaign.sh [TARGET...]     (default: every build-fuzz/fuzz/fuzz_* target)
+#
+# `scripts/setup fuzz` runs each libFuzzer target for a few wall-clock seconds, which is what CI
+# can afford. A campaign is longer: each target runs until it has spent FUZZ_CPU_SECONDS (default
+# 900, i.e. 15 CPU-minutes) of CPU time in total, counted over every run recorded in the ledger, so
+# a campaign interrupted by the end of a working session picks up where it stopped. CPU time, not
+# wall time, because the campaign runs niced in the background of other work: a fuzzer that waited
+# for the CPU has not fuzzed.
+#
+# How: the target runs under `nice -n 19` with no time limit; every few seconds the script reads
+# the process's utime+stime from /proc/PID/stat (fields 14 and 15, in clock ticks; the whole
+# thread group) and sends SIGINT when the target's budget is spent. libFuzzer answers SIGINT by
+# printing its final statistics and exiting with its interrupt code (72, -interrupted_exitcode).
+# Any other non-zero exit is a finding: the crashing input is saved as an artifact next to the
+# corpus, the ledger says "crash", and the campaign goes on with the next target.
+#
+# The corpus of each target is build-fuzz/fuzz-corpus/NAME, the same one `scripts/setup fuzz`
+# grows, seeded as there. The ledger, build-fuzz/fuzz-campaign/ledger.tsv, has one line per run:
+#   date  commit  target  cpu_seconds  executions  cov  ft  corpus_units  result
+# `fuzz/campaign.sh --summary` prints the totals per target for fuzz/RESULTS.md.
+# FUZZ_PARALLEL (default 1) runs that many targets at once.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+build=build-fuzz
+campaign=$build/fuzz-campaign
+ledger=$campaign/ledger.tsv
+budget=${FUZZ_CPU_SECONDS:-900}
+parallel=${FUZZ_PARALLEL:-1}
+ticks=$(getconf CLK_TCK)
+# The commit the targets were built from: HEAD when the campaign starts, unless FUZZ_COMMIT says.
+commit=${FUZZ_COMMIT:-$(git rev-parse --short HEAD)}
+mkdir -p "$campaign"
+
+spent() {  # spent TARGET: CPU seconds the ledger records for TARGET
+  awk -F'\t' -v t="$1" '$3 == t { s += $4 } END { printf "%d\n", s }' "$ledger" 2>/dev/null || echo 0
+}
+
+summary() {
+  printf '| target | CPU seconds | runs | executions | cov | ft | corpus | crashes |\n'
+  printf '|---|---:|---:|---:|---:|---:|---:|---:|\n'
+  awk -F'\t' '{
+      t = $3; cpu[t] += $4; runs[t]++; ex[t] += $5
+      if ($6 != "") cov[t] = $6
+      if ($7 != "") ft[t] = $7
+      if ($8 != "") corp[t] = $8
+      if ($9 == "crash") cr[t]++
+    } END {
+      for (t in cpu) printf "| %s | %d | %d | %d | %s | %s | %s | %d |\n", t, cpu[t], runs[t], ex[t], cov[t], ft[t], corp[t], cr[t]
+    }' "$ledger" | sort
+}
+
+run_target() {  # run_target PATH: fuzz TARGET until its CPU budget is spent
+  local target=$1 name seeds corpus log left pid stat cpu result rc execs cov ft units
+  name=$(basename "$target")
+  left=$((budget - $(spent "$name")))
+  ((left > 0)) || return 0
+  seeds=corpus/renderings
+  [ -d "fuzz/corpus/${name#fuzz_}" ] && seeds="fuzz/corpus/${name#fuzz_}"
+  corpus=$build/fuzz-corpus/$name
+  log=$campaign/$name.$(date -u +%Y%m%dT%H%M%S).log
+  mkdir -p "$corpus"
+  echo "campaign: $name for $left CPU seconds (log $log)"
+  nice -n 19 "$target" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix="$corpus-" "$corpus" "$seeds" >"$log" 2>&1 &
+  pid=$!
+  cpu=0
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 5
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || break
+    # Fields after the parenthesised command name: utime is the 12th, stime the 13th of them.
+    stat=${stat##*) }
+    cpu=$(awk -v t="$ticks" '{ printf "%d\n", ($12 + $13) / t }' <<<"$stat")
+    ((cpu >= left)) && kill -INT "$pid"
+  done
+  wait "$pid"
+  rc=$?
+  case $rc in
+    0 | 72) result=ok ;;
+    *) result=crash ;;
+  esac
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2)
+  ft=$(grep -o 'ft: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2)
+  units=$(find "$corpus" -type f | wc -l)
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" \
+    "$commit" "$name" "$cpu" "${execs:-0}" "$cov" "$ft" "$units" "$result" \
+    >>"$ledger"
+  [ "$result" = ok ] || { echo "campaign: $name exited $rc; see $log"; tail -n 40 "$log"; }
+}
+
+if [ "${1:-}" = "--summary" ]; then
+  summary
+  exit 0
+fi
+targets=("$@")
+((${#targets[@]})) || targets=("$build"/fuzz/fuzz_*)
+for target in "${targets[@]}"; do
+  [ -x "$target" ] || { echo "campaign: no target $target (run scripts/setup fuzz first)" >&2; exit 2; }
+  while (($(jobs -rp | wc -l) >= parallel)); do wait -n; done
+  run_target "$target" &
+done
+wait
+summary
