@@ -130,7 +130,9 @@ TEST(PassOver, LargeLogAcrossBlocksGivesTheSameOutput) {
   std::vector<std::string> syz = SharedFiles("syzkaller/report");
   for (size_t i = 0; i < syz.size(); i += 7) parts += ReadFile(syz[i]);
   ASSERT_FALSE(parts.empty());
-  std::string path = ::testing::TempDir() + "/kdiag_pass_over_large.log";
+  // A directory of its own: gtest's TempDir() is /tmp itself, which concurrent runs of the suite
+  // (other checkouts, CI) share, and one run overwrote another's file under this same name.
+  std::string dir = testing::TempDir(), path = dir + "/large.log";
   {
     std::ofstream out(path, std::ios::binary);
     for (size_t size = 0; size < (size_t{5} << 20); size += parts.size()) out << parts;
@@ -139,6 +141,7 @@ TEST(PassOver, LargeLogAcrossBlocksGivesTheSameOutput) {
   for (int threads : {2, 4}) passed = ExpectSameOutput(path, threads);
   EXPECT_GT(passed, 1000u);
   unlink(path.c_str());
+  rmdir(dir.c_str());
 }
 
 // The command line: --threads 1 and --threads 2 write identical NDJSON for every corpus log.
