@@ -97,12 +97,45 @@ TEST(RuleFile, PatternVariantsAndDuplicateIds) {
   EXPECT_EQ(variants[0].patterns.size(), 2u);
 }
 
-TEST(RuleFile, EmbeddedRulesLoad) {
+// Every embedded pattern compiles and every capture a rule names exists: what lets kdiag's
+// analysis trust the embedded rules instead of compiling them at each start (PatternChecks).
+TEST(RuleFile, EmbeddedRulesPassEveryCheck) {
   std::vector<Rule> rules;
-  auto err = LoadEmbeddedRules(&rules);
+  auto err = LoadEmbeddedRules(&rules, PatternChecks::kCompile);
   ASSERT_FALSE(err) << err->ToString();
   EXPECT_FALSE(CheckUniqueIds(rules));
   EXPECT_GT(rules.size(), 10u);
+}
+
+// Trusting the embedded rules changes what is checked, never what is loaded.
+TEST(RuleFile, TrustedEmbeddedRulesAreTheCompiledOnes) {
+  std::vector<Rule> compiled, trusted;
+  ASSERT_FALSE(LoadEmbeddedRules(&compiled, PatternChecks::kCompile));
+  ASSERT_FALSE(LoadEmbeddedRules(&trusted, PatternChecks::kTrusted));
+  ASSERT_EQ(compiled.size(), trusted.size());
+  for (size_t i = 0; i < compiled.size(); ++i) {
+    EXPECT_EQ(compiled[i].id, trusted[i].id);
+    EXPECT_EQ(compiled[i].patterns, trusted[i].patterns);
+    EXPECT_EQ(compiled[i].summary, trusted[i].summary);
+    EXPECT_EQ(compiled[i].key, trusted[i].key);
+    EXPECT_EQ(compiled[i].examples.size(), trusted[i].examples.size());
+    EXPECT_EQ(compiled[i].crash.has_value(), trusted[i].crash.has_value());
+  }
+}
+
+// Which is why only the binary's own rules are trusted: a pattern RE2 rejects, or a summary naming
+// a capture the pattern lacks, passes unnoticed without the compile.
+TEST(RuleFile, OnlyCompiledChecksCatchBadPatternsAndCaptures) {
+  for (const char* body :
+       {"pattern = '''^a(b'''\nsummary = 's'", "pattern = '''^a(?P<x>b)'''\nsummary = '{y}'"}) {
+    std::string text =
+        std::string("[[rule]]\nid = 't.x'\nseverity = 'error'\nsource = 'kernel'\n") + body +
+        "\n[[rule.example]]\nline = 'ab'\n";
+    std::vector<Rule> rules;
+    EXPECT_TRUE(ParseRuleFile(text, "t.toml", &rules, PatternChecks::kCompile)) << body;
+    rules.clear();
+    EXPECT_FALSE(ParseRuleFile(text, "t.toml", &rules, PatternChecks::kTrusted)) << body;
+  }
 }
 
 TEST(RuleTemplate, RipgrepPatternDropsAnchorAndGroupNames) {

@@ -43,10 +43,12 @@ void PrintError(const std::string& message) {
   std::cerr << "kdiag: " << TerminalSafeLine(message) << "\n";
 }
 
-// Embedded rules (unless --no-embedded-rules) plus every --rules DIR.
-std::optional<Error> LoadRules(const Options& opt, std::vector<Rule>* rules) {
+// Embedded rules (unless --no-embedded-rules) plus every --rules DIR. The embedded rules' patterns
+// are compiled only by `rules check` (PatternChecks); --rules files are always compiled.
+std::optional<Error> LoadRules(const Options& opt, std::vector<Rule>* rules,
+                               PatternChecks embedded = PatternChecks::kTrusted) {
   if (!opt.no_embedded) {
-    if (auto err = LoadEmbeddedRules(rules)) return err;
+    if (auto err = LoadEmbeddedRules(rules, embedded)) return err;
   }
   for (const std::string& dir : opt.rule_dirs) {
     if (auto err = LoadRuleDir(dir, rules)) return err;
@@ -87,7 +89,9 @@ int RulesPatterns(const Options& opt) {
 int RulesCheck(const Options& opt) {
   std::vector<Rule> rules;
   if (opt.check_dirs.empty()) {
-    if (auto err = LoadRules(opt, &rules)) return PrintError(err->ToString()), kExitUsage;
+    if (auto err = LoadRules(opt, &rules, PatternChecks::kCompile)) {
+      return PrintError(err->ToString()), kExitUsage;
+    }
   }
   for (const std::string& dir : opt.check_dirs) {
     if (auto err = LoadRuleDir(dir, &rules)) return PrintError(err->ToString()), kExitUsage;

@@ -24,7 +24,8 @@ Location At(std::string_view file, const toml::source_region& src) {
 // Collects the first problem; later checks do nothing once one is recorded.
 class RuleReader {
  public:
-  explicit RuleReader(std::string_view file) : file_(file) {}
+  RuleReader(std::string_view file, PatternChecks checks)
+      : file_(file), compile_(checks == PatternChecks::kCompile) {}
 
   bool failed() const { return error_.has_value(); }
   std::optional<Error> error() const { return error_; }
@@ -66,6 +67,7 @@ class RuleReader {
 
   void CompileCheck(const toml::node& at, const std::string& pattern, std::string_view what,
                     std::set<std::string>* groups) {
+    if (!compile_) return;
     RE2::Options opt;
     opt.set_log_errors(false);
     RE2 re(pattern, opt);
@@ -76,6 +78,12 @@ class RuleReader {
     if (groups) {
       for (const auto& [name, index] : re.NamedCapturingGroups()) groups->insert(name);
     }
+  }
+
+  // Whether `name` is a named capture among `groups`; unknowable, so granted, when patterns are
+  // trusted rather than compiled.
+  bool Captures(const std::set<std::string>& groups, const std::string& name) const {
+    return !compile_ || groups.count(name) != 0;
   }
 
   // Every {name} in a template must be a capture (or one of `extra`); "{{" and "}}" are literal.
@@ -90,7 +98,7 @@ class RuleReader {
       size_t end = text.find('}', i);
       if (end == std::string_view::npos) return;
       std::string name(text.substr(i + 1, end - i - 1));
-      if (!groups.count(name) && name != extra) {
+      if (!Captures(groups, name) && name != extra) {
         return Fail(at, std::string(what) + " names {" + name +
                             "}, which is not a named capture (write {{ for a literal brace)");
       }
@@ -115,7 +123,7 @@ class RuleReader {
       for (const auto& [k, v] : *ft) {
         if (!v.is_string()) return Fail(v, "example field values must be strings");
         std::string name(k.str());
-        if (!groups.count(name)) {
+        if (!Captures(groups, name)) {
           return Fail(v, "example field '" + name + "' is not a named capture of the pattern");
         }
         ex.fields.emplace_back(name, v.as_string()->get());
@@ -155,7 +163,7 @@ class RuleReader {
           std::set<std::string> line_groups;
           CompileCheck(*f, src.substr(5), "frames line pattern", &line_groups);
           if (failed()) return;
-          if (!line_groups.count("frame")) {
+          if (!Captures(line_groups, "frame")) {
             return Fail(*f, "frames line pattern needs a (?P<frame>...) group");
           }
           continue;
@@ -198,7 +206,7 @@ class RuleReader {
       c.secondary = s->as_boolean()->get();
     }
     for (const std::string& src : c.frames) {
-      if (src.compare(0, 6, "field:") == 0 && !groups->count(src.substr(6))) {
+      if (src.compare(0, 6, "field:") == 0 && !Captures(*groups, src.substr(6))) {
         return Fail(*t->get("frames"), "frames '" + src + "' names no capture");
       }
     }
@@ -230,7 +238,7 @@ class RuleReader {
     if (const toml::node* f = t->get("fields")) {
       if (!StringList(*f, "fields", &m.fields)) return;
       for (const std::string& name : m.fields) {
-        if (!groups.count(name)) {
+        if (!Captures(groups, name)) {
           return Fail(*f, "merge field '" + name + "' is not a named capture of the pattern");
         }
       }
@@ -330,7 +338,7 @@ class RuleReader {
     if (const toml::node* k = t->get("key")) {
       if (!StringList(*k, "key", &r.key)) return;
       for (const std::string& name : r.key) {
-        if (!groups.count(name)) {
+        if (!Captures(groups, name)) {
           return Fail(*k, "key field '" + name + "' is not a named capture of the pattern");
         }
       }
@@ -383,6 +391,7 @@ class RuleReader {
 
  private:
   std::string file_;
+  bool compile_;
   std::optional<Error> error_;
 };
 
@@ -404,14 +413,14 @@ std::set<std::string> CaptureNames(const Rule& rule) {
 }  // namespace
 
 std::optional<Error> ParseRuleFile(std::string_view text, std::string_view name,
-                                   std::vector<Rule>* rules) {
+                                   std::vector<Rule>* rules, PatternChecks checks) {
   toml::table doc;
   try {
     doc = toml::parse(text, name);
   } catch (const toml::parse_error& e) {
     return Error{At(name, e.source()), std::string(e.description())};
   }
-  RuleReader reader(name);
+  RuleReader reader(name, checks);
   for (const auto& [k, v] : doc) {
     if (k != "rule") {
       reader.Fail(v, "unknown top-level key '" + std::string(k.str()) + "' (expected [[rule]])");
@@ -451,9 +460,9 @@ std::optional<Error> LoadRuleDir(const std::string& dir, std::vector<Rule>* rule
   return std::nullopt;
 }
 
-std::optional<Error> LoadEmbeddedRules(std::vector<Rule>* rules) {
+std::optional<Error> LoadEmbeddedRules(std::vector<Rule>* rules, PatternChecks checks) {
   for (const EmbeddedRuleFile& f : EmbeddedRuleFiles()) {
-    if (auto err = ParseRuleFile(f.text, f.name, rules)) return err;
+    if (auto err = ParseRuleFile(f.text, f.name, rules, checks)) return err;
   }
   return std::nullopt;
 }

@@ -16,15 +16,26 @@
 
 namespace kdiag {
 
+// How much of a rule file's checking needs RE2. kCompile compiles every pattern (to reject what
+// RE2 rejects and to learn the named captures that summaries, keys, merges and examples may name);
+// kTrusted does every other check but compiles nothing: for the rules embedded in the binary,
+// which the test suite and `kdiag rules check` compile in full
+// (RuleFile.EmbeddedRulesPassEveryCheck), so that start-up does not compile each of their patterns
+// twice (the matcher compiles what it needs later). Compiling them was a third of a warm start's
+// instructions (bench/RESULTS.md).
+enum class PatternChecks { kCompile, kTrusted };
+
 // Parses one rule file's text; appends its rules. `name` is used in errors and Rule::where.
 std::optional<Error> ParseRuleFile(std::string_view text, std::string_view name,
-                                   std::vector<Rule>* rules);
+                                   std::vector<Rule>* rules,
+                                   PatternChecks checks = PatternChecks::kCompile);
 
 // Every *.toml file directly in `dir`, in name order. Error when dir cannot be read or holds none.
 std::optional<Error> LoadRuleDir(const std::string& dir, std::vector<Rule>* rules);
 
 // The rules embedded at build time.
-std::optional<Error> LoadEmbeddedRules(std::vector<Rule>* rules);
+std::optional<Error> LoadEmbeddedRules(std::vector<Rule>* rules,
+                                       PatternChecks checks = PatternChecks::kCompile);
 
 // Checks what spans rule files once all are loaded: duplicate ids are an error naming both places,
 // every id a crash rule `absorbs` must exist, and every [[rule.merge]] must name an existing,
