@@ -9,7 +9,9 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -36,12 +38,45 @@ void WriteFile(const std::string& path, const std::string& text) {
   out << text;
 }
 
+namespace {
+
+// The directories TempDir made, removed when the test program exits: every RunKdiag makes one, so
+// a suite run left thousands in /tmp. KDIAG_KEEP_TEMP=1 keeps them for a post-mortem. Only the
+// process that made them removes them: a death test's child, which exits through the same static
+// destructors, must not delete its parent's files.
+class MadeDirs {
+ public:
+  ~MadeDirs() {
+    if (getpid() != owner_ || std::getenv("KDIAG_KEEP_TEMP")) return;
+    std::error_code ec;
+    for (const std::string& d : dirs_) std::filesystem::remove_all(d, ec);
+  }
+  void Add(const std::string& dir) {
+    std::lock_guard<std::mutex> hold(mu_);
+    dirs_.push_back(dir);
+  }
+
+ private:
+  pid_t owner_ = getpid();
+  std::mutex mu_;
+  std::vector<std::string> dirs_;
+};
+
+MadeDirs& Made() {
+  static MadeDirs made;
+  return made;
+}
+
+}  // namespace
+
 std::string TempDir() {
   const char* base = std::getenv("TMPDIR");
   std::string templ = std::string(base && *base ? base : "/tmp") + "/kdiag_test.XXXXXX";
   std::vector<char> buf(templ.begin(), templ.end());
   buf.push_back('\0');
-  return mkdtemp(buf.data()) ? std::string(buf.data()) : std::string();
+  if (!mkdtemp(buf.data())) return std::string();
+  Made().Add(buf.data());
+  return buf.data();
 }
 
 RunResult RunKdiag(const std::vector<std::string>& args, const std::string& cwd,
