@@ -3,7 +3,8 @@
 # installed file names /usr/local when the prefix is /usr, that the man page is valid roff with
 # an EXIT STATUS table, that every long option of `kdiag --help` is documented in the man page
 # (as a .TP item) and offered by each shell completion, and that the completions parse in their
-# shells (bash always; zsh and fish when installed, skipped loudly otherwise).
+# shells (bash always; zsh and fish when installed, skipped loudly otherwise), and that rsyslogd
+# and logrotate accept the configurations for them.
 #
 #   tests/install_test.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
@@ -49,6 +50,22 @@ cmake --install "$build" --prefix "$local_root/opt-kdiag" >/dev/null
 grep -q "^ExecStart=$local_root/opt-kdiag/bin/kdiag " \
   "$local_root/opt-kdiag/lib/systemd/system/kdiag.service" || bad "unit for another prefix"
 rm -rf "$local_root"
+
+# The configurations, through the programs that read them: rsyslogd's config validation, and
+# logrotate's dry run (-d, which also rejects an unknown directive).
+if command -v rsyslogd >/dev/null; then
+  out=$(rsyslogd -N1 -f "$root/usr/share/doc/kdiag/examples/rsyslog/30-kdiag.conf" 2>&1) ||
+    bad "rsyslogd -N1 rejects the rsyslog example: $out"
+else
+  echo "SKIPPED: rsyslogd -N1 (rsyslog not installed)"
+fi
+if command -v logrotate >/dev/null; then
+  out=$(logrotate -d -s "$root/logrotate.state" "$root/etc/logrotate.d/kdiag" 2>&1) ||
+    bad "logrotate -d rejects /etc/logrotate.d/kdiag: $out"
+  printf '%s\n' "$out" | grep -qi '^error' && bad "logrotate -d: $out"
+else
+  echo "SKIPPED: logrotate -d (logrotate not installed)"
+fi
 
 # The man page: roff that groff reads without a warning, the sections promised.
 man=$(gzip -dc "$root/usr/share/man/man1/kdiag.1.gz")

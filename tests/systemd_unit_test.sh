@@ -2,7 +2,8 @@
 # The installed kdiag.service, through systemd's own checks: `systemd-analyze security
 # --offline=true` rates its exposure (0 best, 10 worst) and must stay at or below 2.5, and
 # `systemd-analyze verify` must accept it (known directives, executables present, the man page
-# of Documentation= installed). Skipped loudly (exit 77) where systemd-analyze is missing or too
+# of Documentation= installed); and its KDIAG_CACHE_DIR must be a directory kdiag accepts in
+# CacheDirectory='s DynamicUser= layout. Skipped loudly (exit 77) where systemd-analyze is missing or too
 # old for --offline (systemd < 250).
 #
 #   tests/systemd_unit_test.sh BUILD_DIR
@@ -52,5 +53,34 @@ if [ -n "$out" ]; then
 else
   echo "systemd-analyze verify: no warning"
 fi
+# The compiled-rules cache in the unit's CacheDirectory=: with DynamicUser=, systemd makes
+# /var/cache/NAME a symbolic link to private/NAME, which kdiag refuses as a cache directory, so
+# KDIAG_CACHE_DIR must name a directory below it. The same layout in a scratch directory: the
+# unit's cache directory must get an entry, and the link itself must be refused (or this check
+# proves nothing).
+cache_name=$(sed -n 's/^CacheDirectory=//p' "$unit")
+cache_env=$(sed -n 's/^Environment=KDIAG_CACHE_DIR=//p' "$unit")
+grep -q '^DynamicUser=yes' "$unit" || { echo "FAIL: no DynamicUser=yes"; fail=1; }
+case $cache_env in
+  "/var/cache/$cache_name/"?*)
+    sub=${cache_env#/var/cache/$cache_name/}
+    mkdir -p "$root/cache/private/$cache_name"
+    chmod 0700 "$root/cache/private"
+    ln -s "private/$cache_name" "$root/cache/$cache_name"
+    log="$root/kern.log"
+    echo '[    1.000000] Linux version 6.1.0' >"$log"
+    KDIAG_CACHE_DIR="$root/cache/$cache_name/$sub" "$build/kdiag" "$log" >/dev/null
+    ls "$root/cache/private/$cache_name/$sub"/*.hsdb >/dev/null 2>&1 ||
+      { echo "FAIL: no compiled rules in $cache_env's counterpart"; fail=1; }
+    KDIAG_CACHE_DIR="$root/cache/$cache_name" "$build/kdiag" "$log" >/dev/null
+    ls "$root/cache/private/$cache_name"/*.hsdb >/dev/null 2>&1 &&
+      { echo "FAIL: kdiag used the symbolic link /var/cache/$cache_name as its cache"; fail=1; }
+    echo "cache: $cache_env gets the compiled rules under DynamicUser='s layout"
+    ;;
+  *)
+    echo "FAIL: Environment=KDIAG_CACHE_DIR=$cache_env is not below CacheDirectory=$cache_name"
+    fail=1
+    ;;
+esac
 [ $fail -eq 0 ] && echo "systemd unit: ok"
 exit $fail
