@@ -6,8 +6,8 @@
 # Depends line names exactly the library packages and minimum versions this build needs
 # (libre2-9, libhs5, libsystemd0, ...). CPack installs with DESTDIR (CPACK_SET_DESTDIR) and
 # prefix /usr, so the files configured at install time name /usr/bin/kdiag. /etc files are
-# conffiles (dpkg keeps the administrator's changes); postinst, prerm and postrm tell a running systemd
-# that the unit appeared or went (cmake/deb/). tests/deb_test.sh builds it and runs it.
+# conffiles (dpkg keeps the administrator's changes); postinst, prerm and postrm tell a running
+# systemd that the unit appeared or went (cmake/deb/). tests/deb_test.sh builds it and runs it.
 set(CPACK_GENERATOR "DEB")
 set(CPACK_PACKAGE_NAME "kdiag")
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
@@ -31,6 +31,7 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "pci.ids")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "prometheus-node-exporter, rsyslog, logrotate")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
-    "${PROJECT_SOURCE_DIR}/cmake/deb/conffiles;${PROJECT_SOURCE_DIR}/cmake/deb/postinst;${PROJECT_SOURCE_DIR}/cmake/deb/prerm;${PROJECT_SOURCE_DIR}/cmake/deb/postrm")
+    ${PROJECT_SOURCE_DIR}/cmake/deb/conffiles ${PROJECT_SOURCE_DIR}/cmake/deb/postinst
+    ${PROJECT_SOURCE_DIR}/cmake/deb/prerm ${PROJECT_SOURCE_DIR}/cmake/deb/postrm)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 include(CPack)

@@ -3,8 +3,8 @@
 # --offline=true` rates its exposure (0 best, 10 worst) and must stay at or below 2.5, and
 # `systemd-analyze verify` must accept it (known directives, executables present, the man page
 # of Documentation= installed); and its KDIAG_CACHE_DIR must be a directory kdiag accepts in
-# CacheDirectory='s DynamicUser= layout. Skipped loudly (exit 77) where systemd-analyze is missing or too
-# old for --offline (systemd < 250).
+# CacheDirectory='s DynamicUser= layout. Skipped loudly (exit 77) where systemd-analyze is missing
+# or too old for --offline (systemd < 250).
 #
 #   tests/systemd_unit_test.sh BUILD_DIR
 set -euo pipefail
