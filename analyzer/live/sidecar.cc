@@ -9,6 +9,7 @@
 #include "analyzer/input/sources/follow_source.h"
 #include "analyzer/input/sources/stream_source.h"
 #include "analyzer/live/checkpoint.h"
+#include "analyzer/live/service_notify.h"
 #include "analyzer/output/atomic_file.h"
 #include "analyzer/output/line_output.h"
 #include "analyzer/output/metrics.h"
@@ -138,6 +139,13 @@ int RunSidecar(const SidecarOptions& opt, std::unique_ptr<Matcher> matcher,
   hooks.should_stop = [&] { return out.closed(); };
   LiveLoop loop(&signals, hooks, opt.times);
 
+  // Everything that can refuse to start has been done (output open, rules compiled, state
+  // loaded); what is left is reading, whose errors come as records of the input.
+  NotifyReady(opt.kmsg     ? "following " + opt.kmsg_device
+              : opt.omprog ? std::string("reading rsyslog's omprog messages on stdin")
+              : opt.path.empty() || opt.path == "-" ? std::string("following stdin")
+                                                    : "following " + opt.path);
+
   std::vector<Error> errors;
   std::string boot;              // /dev/kmsg: this boot
   std::optional<uint64_t> last;  // and the last record handed to the pipeline
@@ -190,6 +198,7 @@ int RunSidecar(const SidecarOptions& opt, std::unique_ptr<Matcher> matcher,
     position = [](Checkpoint*) {};
   }
   // The input ended (stop signal, end of stdin, closed output): everything is flushed.
+  NotifyStopping("input ended: saving the state and writing the summary");
   if (!opt.state_file.empty() && opt.kmsg) save_state();
   if (!opt.metrics_file.empty()) save_metrics();
   for (const Error& e : errors) complain(e.ToString());
