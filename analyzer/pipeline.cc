@@ -22,9 +22,30 @@
 #include "analyzer/input/sources/journal_file.h"
 #include "analyzer/input/sources/kmsg_device.h"
 #include "analyzer/input/sources/line_reader.h"
+#include "analyzer/input/wall_clock.h"
 
 namespace kdiag {
 namespace {
+
+// gethostname(2), or empty.
+std::string LocalHostName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0) return "";
+  return name;
+}
+
+// The running boot's id, as the journal writes _BOOT_ID: /proc/sys/kernel/random/boot_id
+// (Documentation/admin-guide/sysctl/kernel.rst) without its dashes; empty when unreadable.
+std::string LocalBootId() {
+  std::string text;
+  if (ReadFileText("/proc/sys/kernel/random/boot_id", &text)) return "";
+  std::string id;
+  for (char c : text) {
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) id.push_back(c);
+    if (id.size() > 32) return "";
+  }
+  return id.size() == 32 ? id : "";
+}
 
 // Candidate line numbers kept for records still held by the framer (InputState::candidates).
 constexpr size_t kMaxHeldCandidates = 16384;
@@ -42,6 +63,11 @@ class Pipeline::InputState {
   std::unique_ptr<Framer> framer;
   std::string name;
   BootSegmenter boots;
+  size_t boot_base = 0;  // the run's boots before this input's (Pipeline::boot_spans_)
+  WallClock clock;
+  // The running system's identity, for records of the live /dev/kmsg (their text names neither).
+  std::string live_host;
+  std::string live_boot_id;
   // While the lines are scanned for the rules' literals: the numbers of the candidate lines not
   // yet behind a record. A record none of whose lines is among them matches no rule.
   bool scanned = false;
@@ -75,11 +101,42 @@ Pipeline::Pipeline(Matcher* matcher, PipelineObserver* observer, std::string for
       links_(matcher->rules()) {}
 
 void Pipeline::OnRecord(Record&& record) {
+  if (record.host.empty()) record.host = input_->live_host;
+  if (record.boot_id.empty()) record.boot_id = input_->live_boot_id;
   input_->boots.Assign(&record);
+  input_->clock.Place(&record);
+  int run_boot = RunBoot(record.boot);
+  if (run_boot >= 0) {
+    BootSpan& span = boot_spans_[static_cast<size_t>(run_boot)];
+    ++span.records;
+    if (span.boot_id.empty()) span.boot_id = record.boot_id;
+    if (record.timestamp_us) {
+      if (!span.first_us) span.first_us = record.timestamp_us;
+      span.last_us = record.timestamp_us;
+    }
+  }
+  if ((boot_ > 0 && run_boot != boot_ - 1) ||
+      (window_ && !window_->InWindow(record.timestamp_us))) {
+    ++summary_.records;  // read, but outside --boot, --since, --until
+    return;
+  }
+  summary_.NoteIdentity(record.host, record.boot_id);
   record.guest_input = input_->guest;
   ++summary_.records;
   if (observer_) observer_->OnRecord(record);
   assembler_.Add(record, event_sink_, input_->MayMatch(record));
+}
+
+int Pipeline::RunBoot(int boot) {
+  size_t index = input_->boot_base + static_cast<size_t>(boot < 0 ? 0 : boot);
+  if (index >= kMaxBootSpans) return -1;
+  while (boot_spans_.size() <= index) {
+    BootSpan span;
+    span.input = input_->name;
+    span.boot = static_cast<int>(boot_spans_.size() - input_->boot_base);
+    boot_spans_.push_back(std::move(span));
+  }
+  return static_cast<int>(index);
 }
 
 void Pipeline::OnEvent(Event&& event) {
@@ -182,6 +239,7 @@ void Pipeline::ReadSource(std::unique_ptr<ByteSource> raw, const std::string& na
   const InputFormat& format = format_ == "auto" ? DetectFormat(head, name) : *FindFormat(format_);
   ReplaySource replay(std::move(head), std::move(source));
   InputState state(format.make(name));
+  state.boot_base = boot_spans_.size();
   NameInput(&state, name, IsGuestLogPath(name) || format.guest_written);
   state.framer->SetReferenceTime(mtime);
   input_ = &state;
@@ -227,6 +285,8 @@ void Pipeline::ReadSource(std::unique_ptr<ByteSource> raw, const std::string& na
     if (!candidate && state.scanned &&
         state.framer->PlainKernelLine(line.text, line.next, sink, &time_us) && assembler_.Idle()) {
       state.boots.AssignKernelTime(time_us);
+      int run_boot = RunBoot(state.boots.boots() - 1);
+      if (run_boot >= 0) ++boot_spans_[static_cast<size_t>(run_boot)].records;
       ++summary_.records;
       ++passed_over_;
       return;
@@ -242,6 +302,11 @@ void Pipeline::ReadSource(std::unique_ptr<ByteSource> raw, const std::string& na
 void Pipeline::ReadKmsg(const std::string& device, std::vector<Error>* errors,
                         const KmsgReadOptions& options) {
   InputState state(std::make_unique<KmsgFramer>(device));
+  state.name = device;
+  state.boot_base = boot_spans_.size();
+  state.clock.SetLiveKernelClock(true);
+  state.live_host = LocalHostName();
+  state.live_boot_id = LocalBootId();
   input_ = &state;
   RecordSink sink = [this](Record&& r) { OnRecord(std::move(r)); };
   uint64_t number = 0;
@@ -265,6 +330,7 @@ void Pipeline::ReadJournal(const std::string& path, std::vector<Error>* errors) 
   struct stat st;
   bool directory = stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
   InputState state(nullptr);
+  state.boot_base = boot_spans_.size();
   NameInput(&state, path, false);
   input_ = &state;
   uint64_t entries = 0;

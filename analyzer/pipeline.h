@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/config/selection.h"
 #include "analyzer/correlate/config_writes.h"
 #include "analyzer/correlate/event_assembler.h"
 #include "analyzer/correlate/finding.h"
@@ -38,6 +39,17 @@
 #include "analyzer/match/matcher.h"
 
 namespace kdiag {
+
+// One boot of the run, as --list-boots shows it and --boot counts them (config/selection.h): the
+// boots of each input in order, inputs in the order they were read.
+struct BootSpan {
+  std::string input;
+  int boot = 0;                     // within the input (Record::boot)
+  std::string boot_id;              // the first boot id its records named, or empty
+  std::optional<int64_t> first_us;  // wall time of its first and last placed records
+  std::optional<int64_t> last_us;
+  uint64_t records = 0;
+};
 
 class PipelineObserver {
  public:
@@ -95,6 +107,16 @@ class Pipeline {
   // Whether lines no rule can match are passed over (the default) or framed like every other
   // line. The output is the same either way; tests compare the two.
   void SetPassOver(bool on) { pass_over_ = on; }
+  // Only records inside `selection`'s --since/--until window (not null: kept by the caller) and,
+  // when `boot` is above 0, of the run's boot number `boot` (1 the first) are matched; the others
+  // are counted and go to boots(), nothing else.
+  void SetWindow(const Selection* selection, int boot) {
+    window_ = selection;
+    boot_ = boot;
+  }
+  // The run's boots so far (at most kMaxBootSpans; later ones are not listed).
+  static constexpr size_t kMaxBootSpans = 1 << 16;
+  const std::vector<BootSpan>& boots() const { return boot_spans_; }
   // Text already in memory (tests, rule examples).
   void ReadText(std::string_view text, const std::string& name);
 
@@ -141,6 +163,12 @@ class Pipeline {
   ConfigWrites config_writes_;
   Summary summary_;
   uint64_t passed_over_ = 0;
+  const Selection* window_ = nullptr;
+  int boot_ = 0;
+  std::vector<BootSpan> boot_spans_;
+  // The run's boot index (0-based) of the input's boot `boot`, its span created when new; -1
+  // past kMaxBootSpans.
+  int RunBoot(int boot);
   uint64_t generation_ = 0;             // SetMatcher calls so far
   bool reading_guest_ = false;          // inside ReadGuestPath
   std::set<std::string> guest_inputs_;  // inputs known to be a guest's log (input/provenance.h)

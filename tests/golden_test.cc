@@ -3,6 +3,11 @@
 // After an intended change, regenerate every expected file with
 //   KDIAG_REGENERATE=1 build/kdiag_tests --gtest_filter='Golden.*'
 // and review the diff before committing it.
+//
+// Outputs hold wall times, so each case runs in a copy of its directory whose files all have one
+// fixed modification time (syslog stamps take their year from it: input/prefixes/syslog_year.h),
+// with TZ=UTC (stamps without a zone are read in local time: input/wall_clock.h). A checkout's
+// date and the machine's zone then change nothing.
 #include <dirent.h>
 
 #include <algorithm>
@@ -50,6 +55,10 @@ TEST(Golden, CorpusOutputsMatchExpectedFiles) {
   int runs = 0;
   for (const std::string& c : Cases()) {
     std::string dir = std::string(KDIAG_CORPUS_DIR) + "/" + c;
+    std::string copy = testing::TempDir() + "/" + c;
+    std::string cmd = "cp -R '" + dir + "' '" + copy + "' && find '" + copy +
+                      "' -exec touch -h -d 2026-06-15T12:00:00Z {} +";
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
     std::istringstream lines(ReadFile(dir + "/runs"));
     std::string line;
     while (std::getline(lines, line)) {
@@ -59,7 +68,7 @@ TEST(Golden, CorpusOutputsMatchExpectedFiles) {
       std::vector<std::string> args;
       words >> expected_name;
       while (words >> word) args.push_back(word);
-      testing::RunResult r = RunKdiag(args, dir);
+      testing::RunResult r = RunKdiag(args, copy, "", {"TZ=UTC"});
       ++runs;
       std::string expected_path = dir + "/expected/" + expected_name;
       if (regenerate) {

@@ -60,5 +60,53 @@ TEST(Options, FollowTakesOneFile) {
   EXPECT_EQ(CheckOptions(opt), "--follow follows one file (run one kdiag per file)");
 }
 
+TEST(Options, SelectionTimesAndSeverityAreChecked) {
+  Options opt;
+  opt.paths = {"kern.log"};
+  opt.since = "-1h";
+  opt.until = "2025-11-03 18:54";
+  opt.min_severity = "warning";
+  opt.rule_globs = {"hw.*"};
+  opt.skip_rule_globs = {"hw.tsc.*"};
+  EXPECT_EQ(CheckOptions(opt), "");
+  opt.since = "soon";
+  EXPECT_NE(CheckOptions(opt).find("--since"), std::string::npos);
+  opt.since.clear();
+  opt.until = "later";
+  EXPECT_NE(CheckOptions(opt).find("--until"), std::string::npos);
+  opt.until.clear();
+  opt.min_severity = "loud";
+  EXPECT_NE(CheckOptions(opt).find("--min-severity"), std::string::npos);
+}
+
+TEST(Options, BootsFromTheEndNeedFiles) {
+  Options opt;
+  opt.boot = -1;
+  EXPECT_NE(CheckOptions(opt), "");  // stdin
+  opt.paths = {"kern.log"};
+  EXPECT_EQ(CheckOptions(opt), "");
+  opt.paths = {"kern.log", "-"};
+  EXPECT_NE(CheckOptions(opt), "");
+  opt.paths.clear();
+  opt.boot = 2;
+  EXPECT_EQ(CheckOptions(opt), "");  // counted from the start: one pass
+}
+
+TEST(Options, WindowsAndBootListsAreNotLive) {
+  Options opt;
+  opt.follow = true;
+  opt.paths = {"kern.log"};
+  opt.since = "-1h";
+  EXPECT_NE(CheckOptions(opt), "");
+  opt.since.clear();
+  opt.min_severity = "error";  // what is reported: fine live
+  opt.rule_globs = {"hw.*"};
+  EXPECT_EQ(CheckOptions(opt), "");
+  Options list;
+  list.list_boots = true;
+  list.output = "ndjson";
+  EXPECT_NE(CheckOptions(list), "");
+}
+
 }  // namespace
 }  // namespace kdiag

@@ -93,5 +93,28 @@ TEST(SyslogYear, FilesUseTheirModificationTime) {
   EXPECT_EQ(run.records[0].wall_year, 2020);
 }
 
+// journalctl's header names the year: a December 2022 journal read in 2025 (on stdin, no mtime)
+// is 2022, and its January lines 2023.
+TEST(SyslogYear, JournalctlHeaderGivesTheYear) {
+  ConsoleFramer framer("-");
+  framer.SetReferenceTime(LocalNoon(2025, 12, 2));
+  std::vector<Record> r = testing::FrameText(
+      &framer,
+      "-- Journal begins at Mon 2022-12-05 10:00:00 UTC, ends at Tue 2023-01-03 11:00:00 UTC. --\n"
+      "Dec 05 10:00:00 host kernel: a\n"
+      "Jan 03 11:00:00 host kernel: b\n");
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].wall_year, 2022);
+  EXPECT_EQ(r[1].wall_year, 2023);
+  int year = 0, month = 0;
+  EXPECT_TRUE(JournalctlHeaderDate(
+      "-- Logs begin at Thu 2019-03-07 09:13:01 CET, end at Fri 2019-03-08 10:00:00 CET. --", &year,
+      &month));
+  EXPECT_EQ(year, 2019);
+  EXPECT_EQ(month, 3);
+  EXPECT_FALSE(JournalctlHeaderDate("-- Boot 0123456789abcdef0123456789abcdef --", &year, &month));
+  EXPECT_FALSE(JournalctlHeaderDate("-- Logs begin at Thu 20x9-03-07 --", &year, &month));
+}
+
 }  // namespace
 }  // namespace kdiag

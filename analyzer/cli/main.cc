@@ -13,6 +13,8 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -20,11 +22,13 @@
 #include <CLI/CLI.hpp>
 
 #include "analyzer/config/options.h"
+#include "analyzer/config/selection.h"
 #include "analyzer/correlate/pci_ids.h"
 #include "analyzer/input/framers/format.h"
 #include "analyzer/input/sources/file_text.h"
 #include "analyzer/live/sidecar.h"
 #include "analyzer/match/rule_file.h"
+#include "analyzer/output/boot_list.h"
 #include "analyzer/output/ndjson.h"
 #include "analyzer/output/out_stream.h"
 #include "analyzer/output/terminal_safe.h"
@@ -38,6 +42,12 @@ namespace {
 
 constexpr int kExitFindings = 1;
 constexpr int kExitUsage = 2;
+
+int64_t UnixMicrosNow() {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
 
 void PrintError(const std::string& message) {
   std::cerr << "kdiag: " << TerminalSafeLine(message) << "\n";
@@ -111,7 +121,8 @@ int RulesCheck(const Options& opt) {
 // Streams records and events as NDJSON while the pipeline runs.
 class NdjsonObserver : public PipelineObserver {
  public:
-  NdjsonObserver(OutStream* out, bool records) : out_(out), records_(records) {}
+  NdjsonObserver(OutStream* out, bool records, const Selection& selection)
+      : out_(out), records_(records), selection_(selection) {}
   bool WantsEveryRecord() const override { return records_; }
   void OnRecord(const Record& r) override {
     if (!records_) return;
@@ -120,6 +131,7 @@ class NdjsonObserver : public PipelineObserver {
     out_->Write(line_);
   }
   void OnEvent(const Event& e) override {
+    if (!selection_.Reports(*e.rule)) return;
     line_.clear();
     AppendEventJson(e, &line_);
     out_->Write(line_);
@@ -128,6 +140,7 @@ class NdjsonObserver : public PipelineObserver {
  private:
   OutStream* out_;
   bool records_;
+  const Selection& selection_;
   std::string line_;
 };
 
@@ -139,7 +152,36 @@ bool UseColor(int fd) {
   return isatty(fd);
 }
 
-int Analyze(const Options& opt) {
+int Threads(const Options& opt) {
+  return opt.threads > 0 ? opt.threads : static_cast<int>(std::thread::hardware_concurrency());
+}
+
+// Every input of the run into `pipeline`, in the order of the contract; `report` after each.
+void ReadInputs(const Options& opt, Pipeline* pipeline, std::vector<Error>* errors,
+                const std::function<void()>& report) {
+  std::vector<std::string> paths =
+      opt.paths.empty() && !opt.kmsg && opt.journals.empty() && opt.guest_paths.empty()
+          ? std::vector<std::string>{"-"}
+          : opt.paths;
+  for (const std::string& path : paths) {
+    pipeline->ReadPath(path, errors);
+    report();
+  }
+  for (const std::string& path : opt.guest_paths) {
+    pipeline->ReadGuestPath(path, errors);
+    report();
+  }
+  for (const std::string& journal : opt.journals) {
+    pipeline->ReadJournal(journal, errors);
+    report();
+  }
+  if (opt.kmsg) {
+    pipeline->ReadKmsg("/dev/kmsg", errors);
+    report();
+  }
+}
+
+int Analyze(const Options& opt, const Selection& selection) {
   std::vector<Rule> rules;
   if (auto err = LoadRules(opt, &rules)) return PrintError(err->ToString()), kExitUsage;
   std::unique_ptr<Matcher> matcher = BuildMatcher(std::move(rules));
@@ -151,11 +193,10 @@ int Analyze(const Options& opt) {
     if (out_fd < 0) return PrintError(opt.output_file + ": " + std::strerror(errno)), kExitUsage;
   }
   OutStream out(out_fd);
-  bool ndjson = opt.output == "ndjson" && opt.emit.empty();
-  NdjsonObserver observer(&out, opt.records);
+  bool ndjson = opt.output == "ndjson" && opt.emit.empty() && !opt.list_boots;
+  NdjsonObserver observer(&out, opt.records, selection);
   Pipeline pipeline(matcher.get(), ndjson ? &observer : nullptr, opt.format);
-  pipeline.SetThreads(opt.threads > 0 ? opt.threads
-                                      : static_cast<int>(std::thread::hardware_concurrency()));
+  pipeline.SetThreads(Threads(opt));
 
   int status = 0;
   std::vector<Error> errors;
@@ -164,26 +205,24 @@ int Analyze(const Options& opt) {
     if (!errors.empty()) status = kExitUsage;
     errors.clear();
   };
-  std::vector<std::string> paths =
-      opt.paths.empty() && !opt.kmsg && opt.journals.empty() && opt.guest_paths.empty()
-          ? std::vector<std::string>{"-"}
-          : opt.paths;
-  for (const std::string& path : paths) {
-    pipeline.ReadPath(path, &errors);
-    report();
+  int boot = 0;
+  if (opt.boot) {
+    // journalctl numbering (config/selection.h); from the end, the boots must be counted first.
+    boot = *opt.boot;
+    if (boot <= 0) {
+      Pipeline counter(matcher.get(), nullptr, opt.format);
+      counter.SetThreads(Threads(opt));
+      std::vector<Error> ignored;  // reported by the real pass
+      ReadInputs(opt, &counter, &ignored, [] {});
+      boot += static_cast<int>(counter.boots().size());
+    }
+    if (boot <= 0) {
+      PrintError("--boot " + std::to_string(*opt.boot) + ": the input has fewer boots");
+      return kExitUsage;
+    }
   }
-  for (const std::string& path : opt.guest_paths) {
-    pipeline.ReadGuestPath(path, &errors);
-    report();
-  }
-  for (const std::string& journal : opt.journals) {
-    pipeline.ReadJournal(journal, &errors);
-    report();
-  }
-  if (opt.kmsg) {
-    pipeline.ReadKmsg("/dev/kmsg", &errors);
-    report();
-  }
+  pipeline.SetWindow(&selection, boot);
+  ReadInputs(opt, &pipeline, &errors, report);
 
   // Inventory sources beyond the log, then names.
   PciInventory& inventory = pipeline.inventory();
@@ -215,7 +254,18 @@ int Analyze(const Options& opt) {
     }
   }
 
-  std::vector<Finding*> findings = pipeline.Findings();
+  std::vector<Finding*> all_findings = pipeline.Findings();
+  if (opt.list_boots) {
+    out.Write(FormatBootList(pipeline.boots(), all_findings));
+    out.Flush();
+    if (out_fd != 1) close(out_fd);
+    return status;
+  }
+  // --min-severity, --rule, --skip-rule leave findings out of every output, not out of --fail-on.
+  std::vector<Finding*> findings;
+  for (Finding* f : all_findings) {
+    if (selection.Reports(*f->rule)) findings.push_back(f);
+  }
   const ToolstackEra era = EraOf(pipeline.platform());
   const QuirkDiscovery discovery = DiscoverQuirks(pipeline.config_writes(), inventory);
   Advise(inventory, era, findings, &discovery);
@@ -271,14 +321,14 @@ int Analyze(const Options& opt) {
   if (status == 0 && !opt.fail_on.empty()) {
     Severity threshold;
     ParseSeverity(opt.fail_on, &threshold);
-    for (const Finding* f : findings) {
+    for (const Finding* f : all_findings) {
       if (f->rule->severity >= threshold) return kExitFindings;
     }
   }
   return status;
 }
 
-int Sidecar(const Options& opt) {
+int Sidecar(const Options& opt, const Selection& selection) {
   MatcherLoader load = [&opt](std::unique_ptr<Matcher>* out) -> std::optional<Error> {
     std::vector<Rule> rules;
     if (auto err = LoadRules(opt, &rules)) return err;
@@ -296,6 +346,7 @@ int Sidecar(const Options& opt) {
   s.output_file = opt.output_file;
   s.state_file = opt.state_file;
   s.metrics_file = opt.metrics_file;
+  s.selection = selection;
   return RunSidecar(s, std::move(matcher), load, PrintError);
 }
 
@@ -352,6 +403,25 @@ int Main(int argc, char** argv) {
   app.add_flag("--omprog", opt.omprog,
                "Speak rsyslog's omprog protocol (confirmMessages=\"on\") on stdin/stdout; events "
                "go to --output-file");
+  app.add_option("--since", opt.since,
+                 "Only records at or after TIME (RFC 3339, 'YYYY-MM-DD[ HH:MM[:SS]]', now, today, "
+                 "yesterday, -1h, '2 days ago')");
+  app.add_option("--until", opt.until, "Only records at or before TIME (as --since)");
+  app.add_option("--boot", opt.boot,
+                 "Only boot N of the input (1 the first, 0 the last, -1 the one before; "
+                 "--list-boots shows them)")
+      ->allow_extra_args(false);
+  app.add_flag("--list-boots", opt.list_boots,
+               "List the input's boots: index, boot id, first and last time, records, findings");
+  app.add_option("--min-severity", opt.min_severity,
+                 "Leave events and findings below SEVERITY out of the output (not out of "
+                 "--fail-on)")
+      ->check(CLI::IsMember({"info", "notice", "warning", "error", "critical"}));
+  app.add_option("--rule", opt.rule_globs, "Report only rules whose id matches GLOB (repeatable)")
+      ->allow_extra_args(false);
+  app.add_option("--skip-rule", opt.skip_rule_globs,
+                 "Leave rules whose id matches GLOB out of the output (repeatable)")
+      ->allow_extra_args(false);
   app.add_option("--metrics", opt.metrics_file,
                  "Write Prometheus text-format metrics to FILE (atomically, every few seconds)");
 
@@ -392,8 +462,13 @@ int Main(int argc, char** argv) {
   if (list_cmd->parsed()) return RulesList(opt);
   if (patterns_cmd->parsed()) return RulesPatterns(opt);
   if (check_cmd->parsed()) return RulesCheck(opt);
-  if (opt.live()) return Sidecar(opt);
-  return Analyze(opt);
+  Selection selection;
+  if (auto err = MakeSelection(opt, UnixMicrosNow(), &selection)) {
+    PrintError(*err);
+    return kExitUsage;
+  }
+  if (opt.live()) return Sidecar(opt, selection);
+  return Analyze(opt, selection);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "analyzer/config/options.h"
 
+#include "analyzer/config/selection.h"
+
 namespace kdiag {
 namespace {
 
@@ -26,11 +28,44 @@ std::string CheckLive(const Options& opt) {
   return "";
 }
 
+// --since, --until, --boot, --list-boots, --min-severity (config/selection.h).
+std::string CheckSelection(const Options& opt) {
+  int64_t ignored = 0;
+  if (!opt.since.empty()) {
+    if (auto err = ParseTimeSpec(opt.since, 0, &ignored)) return "--since: " + *err;
+  }
+  if (!opt.until.empty()) {
+    if (auto err = ParseTimeSpec(opt.until, 0, &ignored)) return "--until: " + *err;
+  }
+  Severity severity;
+  if (!opt.min_severity.empty() && !ParseSeverity(opt.min_severity, &severity)) {
+    return "--min-severity takes info, notice, warning, error or critical, not '" +
+           opt.min_severity + "'";
+  }
+  bool window = !opt.since.empty() || !opt.until.empty() || opt.boot || opt.list_boots;
+  if (window && opt.live()) {
+    return "--since, --until, --boot and --list-boots read a whole input: not with --follow or "
+           "--omprog";
+  }
+  if (opt.list_boots && (!opt.emit.empty() || opt.output != "text")) {
+    return "--list-boots prints a table: not with --emit or --output ndjson";
+  }
+  bool stdin_input =
+      opt.paths.empty() && !opt.kmsg && opt.journals.empty() && opt.guest_paths.empty();
+  for (const std::string& p : opt.paths) stdin_input = stdin_input || p == "-";
+  if (opt.boot && *opt.boot <= 0 && stdin_input) {
+    return "--boot 0 and below count boots from the end, which needs the input read twice: give "
+           "files, not stdin";
+  }
+  return "";
+}
+
 }  // namespace
 
 std::string CheckOptions(const Options& opt) {
   if (!opt.merge.empty() && opt.emit != "xend-quirks") return "--merge needs --emit xend-quirks";
   if (opt.records && opt.output != "ndjson") return "--records needs --output ndjson";
+  if (std::string s = CheckSelection(opt); !s.empty()) return s;
   return CheckLive(opt);
 }
 

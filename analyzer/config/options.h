@@ -8,6 +8,7 @@
 #ifndef KDIAG_CONFIG_OPTIONS_H_
 #define KDIAG_CONFIG_OPTIONS_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,15 @@ struct Options {
   bool omprog = false;
   std::string state_file;
   std::string metrics_file;
+
+  // What to look at (config/selection.h).
+  std::string since;                         // --since TIME
+  std::string until;                         // --until TIME
+  std::optional<int> boot;                   // --boot N, journalctl numbering
+  bool list_boots = false;                   // --list-boots
+  std::string min_severity;                  // --min-severity LEVEL
+  std::vector<std::string> rule_globs;       // --rule GLOB
+  std::vector<std::string> skip_rule_globs;  // --skip-rule GLOB
 
   int threads = 0;  // 0: all cores
 

@@ -26,7 +26,7 @@ std::string BoundedKey(std::string key) {
 // the rule's template plus the fields it may quote) and a fixed share for the map node.
 size_t CountedBytes(const Finding& f, const std::string& key) {
   size_t n = sizeof(Finding) + 128 + key.size() + f.summary.size() + f.input.size() +
-             f.message.size() + f.host.size() + f.rule->advice.size() + 1024;
+             f.message.size() + f.host.size() + f.boot_id.size() + f.rule->advice.size() + 1024;
   for (const auto& [name, value] : f.fields) n += name.size() + 2 * value.size() + 64;
   if (f.crash) {
     n += f.crash->title.size() + f.crash->type.size() + f.crash->frame.size();
@@ -84,6 +84,7 @@ void FindingTable::Add(const Event& event, const Event* merged, uint64_t arrival
     f.line = r.line;
     f.message = Bounded(r.text, kStoredMessage);
     f.host = Bounded(r.host, kStoredField);
+    f.boot_id = Bounded(r.boot_id, kStoredField);
     f.provenance = ProvenanceOf(r);
     if (event.crash) {
       CrashReport& c = f.crash.emplace();
@@ -103,6 +104,13 @@ void FindingTable::Add(const Event& event, const Event* merged, uint64_t arrival
   if (ProvenanceOf(r) == Provenance::kGuest) f.provenance = Provenance::kGuest;
   ++f.count;
   if (r.time_us) f.last_us = r.time_us;
+  if (r.timestamp_us) {
+    if (!f.first_timestamp_us) {
+      f.first_timestamp_us = r.timestamp_us;
+      f.timestamp_source = r.timestamp_source;
+    }
+    f.last_timestamp_us = r.timestamp_us;
+  }
   f.last_line = r.line;
   f.order = std::min<size_t>(f.order, arrival);
   if (merged) AddMerged(*merged, &f);

@@ -45,7 +45,13 @@ struct Finding {
   uint64_t count = 0;
   std::optional<int64_t> first_us;  // kernel time of the first / last event, when known
   std::optional<int64_t> last_us;
-  std::string input;  // where the first event was
+  // Wall time of the first / last event that has one (input/wall_clock.h), microseconds since the
+  // epoch, and how the first was known.
+  std::optional<int64_t> first_timestamp_us;
+  std::optional<int64_t> last_timestamp_us;
+  std::string_view timestamp_source;
+  std::string boot_id;  // the first event's
+  std::string input;    // where the first event was
   uint64_t line = 0;
   uint64_t last_line = 0;
   std::string message;  // the first event's text

@@ -3,6 +3,8 @@
 #define KDIAG_CORRELATE_SUMMARY_H_
 
 #include <cstdint>
+#include <set>
+#include <string>
 
 namespace kdiag {
 
@@ -17,6 +19,15 @@ struct Summary {
   uint64_t truncated_lines = 0;   // lines cut at the line length limit
   uint64_t errors = 0;            // inputs that could not be read
   uint64_t kmsg_lost = 0;         // /dev/kmsg records overwritten before they could be read
+  // The hosts and boot ids the records named (at most kMaxIdentities of each: a log's hostname
+  // field is whatever its writer put there).
+  static constexpr size_t kMaxIdentities = 64;
+  std::set<std::string> hosts;
+  std::set<std::string> boot_ids;
+  void NoteIdentity(const std::string& host, const std::string& boot_id) {
+    if (!host.empty() && hosts.size() < kMaxIdentities) hosts.insert(host);
+    if (!boot_id.empty() && boot_ids.size() < kMaxIdentities) boot_ids.insert(boot_id);
+  }
 };
 
 }  // namespace kdiag

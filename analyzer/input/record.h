@@ -33,14 +33,18 @@ struct Record {
   std::optional<int64_t> time_us;  // kernel/hypervisor time since boot, microseconds
   std::string wall_time;           // wall-clock stamp exactly as the log shows it, or empty
   int wall_year = 0;               // the year wall_time leaves out, inferred (syslog_year.h)
-  int level = -1;                  // syslog level 0..7, -1 when the rendering has none
-  int facility = -1;               // syslog facility 0..23, -1 when the rendering has none
-  std::string caller;              // "T123" or "C1" (CONFIG_PRINTK_CALLER), or empty
-  std::string host;                // syslog/journal host, or empty
-  std::string boot_id;             // journal _BOOT_ID (or kmsg-derived id), or empty
-  std::string program;             // syslog tag for kUserspace records ("libxl"), or empty
-  std::string subsystem;           // kmsg dictionary SUBSYSTEM= ("pci"), or empty
-  std::string device;              // kmsg dictionary DEVICE= ("+pci:0000:13:04.0"), or empty
+  // When the record was written, microseconds since the epoch (UTC), and how that is known: the
+  // names and rules are in wall_clock.h. Unset when nothing places the record.
+  std::optional<int64_t> timestamp_us;
+  std::string_view timestamp_source;  // a static name ("log", "anchor", ...), or empty
+  int level = -1;                     // syslog level 0..7, -1 when the rendering has none
+  int facility = -1;                  // syslog facility 0..23, -1 when the rendering has none
+  std::string caller;                 // "T123" or "C1" (CONFIG_PRINTK_CALLER), or empty
+  std::string host;                   // syslog/journal host, or empty
+  std::string boot_id;                // journal _BOOT_ID (or kmsg-derived id), or empty
+  std::string program;                // syslog tag for kUserspace records ("libxl"), or empty
+  std::string subsystem;              // kmsg dictionary SUBSYSTEM= ("pci"), or empty
+  std::string device;                 // kmsg dictionary DEVICE= ("+pci:0000:13:04.0"), or empty
   Source source = Source::kKernel;
   int domain = -1;           // guest domain id for kGuest records
   int boot = 0;              // 0-based boot index within the input

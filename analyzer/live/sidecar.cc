@@ -26,8 +26,8 @@ double UnixNow() {
 // Every record (with --records) and event becomes a line written at once.
 class LiveObserver : public PipelineObserver {
  public:
-  LiveObserver(LineOutput* out, bool records, const Complain& complain)
-      : out_(out), records_(records), complain_(complain) {}
+  LiveObserver(LineOutput* out, bool records, const Selection& selection, const Complain& complain)
+      : out_(out), records_(records), selection_(selection), complain_(complain) {}
   // Unparsed records (EventCounts) come from journal framers, which never pass over records.
   bool WantsEveryRecord() const override { return records_; }
   void OnRecord(const Record& r) override {
@@ -38,10 +38,12 @@ class LiveObserver : public PipelineObserver {
     Emit();
   }
   void OnEvent(const Event& e) override {
+    counts_.Add(e, UnixNow());
+    // --min-severity, --rule, --skip-rule: left out of the output, still counted in the metrics.
+    if (!selection_.Reports(*e.rule)) return;
     line_.clear();
     AppendEventJson(e, &line_);
     Emit();
-    counts_.Add(e, UnixNow());
   }
   const EventCounts& counts() const { return counts_; }
 
@@ -56,6 +58,7 @@ class LiveObserver : public PipelineObserver {
 
   LineOutput* out_;
   bool records_;
+  const Selection& selection_;
   const Complain& complain_;
   std::string line_;
   EventCounts counts_;
@@ -94,7 +97,7 @@ int RunSidecar(const SidecarOptions& opt, std::unique_ptr<Matcher> matcher,
 
   // The rules of the moment: a reload frees the ones before it (Pipeline::SetMatcher), so memory
   // stays bounded however often the sidecar is told to reload.
-  LiveObserver observer(&out, opt.records, complain);
+  LiveObserver observer(&out, opt.records, opt.selection, complain);
   Pipeline pipeline(matcher.get(), &observer, opt.format);
 
   // What the checkpoint knows of the input; filled by the input below.

@@ -1,5 +1,6 @@
 #include "analyzer/output/ndjson.h"
 
+#include "analyzer/input/wall_clock.h"
 #include "analyzer/output/json_writer.h"
 
 namespace kdiag {
@@ -34,10 +35,32 @@ void FieldsObject(JsonWriter* w, const Fields& fields) {
   w->EndObject();
 }
 
-void OptionalString(JsonWriter* w, const char* key, const std::string& value) {
+void OptionalString(JsonWriter* w, const char* key, std::string_view value) {
   if (value.empty()) return;
   w->Key(key);
-  w->String(value);
+  w->String(std::string(value));
+}
+
+// RFC 3339 UTC with microseconds (input/wall_clock.h), or null.
+void Timestamp(JsonWriter* w, const char* key, const std::optional<int64_t>& unix_us) {
+  std::string text = unix_us ? FormatRfc3339Utc(*unix_us) : "";
+  w->Key(key);
+  text.empty() ? w->Null() : w->String(text);
+}
+
+// "timestamp" and, when known, "timestamp_source"; "boot_id" when known.
+void WhenAndWhich(JsonWriter* w, const std::optional<int64_t>& unix_us, std::string_view source,
+                  const std::string& boot_id) {
+  Timestamp(w, "timestamp", unix_us);
+  if (unix_us) OptionalString(w, "timestamp_source", source);
+  OptionalString(w, "boot_id", boot_id);
+}
+
+void StringArray(JsonWriter* w, const char* key, const std::set<std::string>& values) {
+  w->Key(key);
+  w->BeginArray();
+  for (const std::string& v : values) w->String(v);
+  w->EndArray();
 }
 
 }  // namespace
@@ -77,6 +100,7 @@ void AppendRecordJson(const Record& r, std::string* out) {
   w.Key("message");
   w.String(r.text);
   Input(&w, r.input, r.line);
+  WhenAndWhich(&w, r.timestamp_us, r.timestamp_source, r.boot_id);
   w.EndObject();
   out->push_back('\n');
 }
@@ -141,6 +165,7 @@ void AppendEventJson(const Event& e, std::string* out) {
     w.Int(r.line_count);
   }
   if (e.crash) CrashMembers(&w, *e.crash);
+  WhenAndWhich(&w, r.timestamp_us, r.timestamp_source, r.boot_id);
   w.EndObject();
   out->push_back('\n');
 }
@@ -191,6 +216,10 @@ void AppendFindingJson(const Finding& f, std::string* out) {
     }
     w.EndArray();
   }
+  WhenAndWhich(&w, f.first_timestamp_us, f.timestamp_source, f.boot_id);
+  Timestamp(&w, "first_timestamp", f.first_timestamp_us);
+  Timestamp(&w, "last_timestamp", f.last_timestamp_us);
+  OptionalString(&w, "host", f.host);
   w.EndObject();
   out->push_back('\n');
 }
@@ -214,6 +243,8 @@ void AppendSummaryJson(const Summary& s, std::string* out) {
   num("truncated_lines", s.truncated_lines);
   num("findings_dropped", s.findings_dropped);
   if (s.kmsg_lost > 0) num("kmsg_lost", s.kmsg_lost);
+  StringArray(&w, "hosts", s.hosts);
+  StringArray(&w, "boot_ids", s.boot_ids);
   w.EndObject();
   out->push_back('\n');
 }

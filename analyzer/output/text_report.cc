@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "analyzer/input/wall_clock.h"
 #include "analyzer/output/terminal_safe.h"
 
 namespace kdiag {
@@ -87,6 +88,23 @@ std::string Plural(uint64_t n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
+// "  at 12.345678" (kernel seconds), "..67.890123" when it recurred, then the local wall time like
+// `dmesg -T` ("  [Mon Nov  3 19:54:01 2025]", "~" before it when only approximate) when known.
+std::string When(const Finding& f) {
+  std::string out;
+  if (f.first_us) {
+    out += "  at " + FormatSeconds(*f.first_us);
+    if (f.count > 1 && f.last_us && *f.last_us != *f.first_us)
+      out += ".." + FormatSeconds(*f.last_us);
+  }
+  if (f.first_timestamp_us) {
+    std::string wall = FormatLocalWallTime(*f.first_timestamp_us);
+    bool approximate = f.timestamp_source == "approximate-after-suspend";
+    if (!wall.empty()) out += std::string("  [") + (approximate ? "~" : "") + wall + "]";
+  }
+  return out;
+}
+
 }  // namespace
 
 void WriteTextReport(const std::vector<Finding*>& findings, const Summary& summary, bool color,
@@ -108,12 +126,7 @@ void WriteTextReport(const std::vector<Finding*>& findings, const Summary& summa
     std::string sev = Upper(SeverityName(f->rule->severity));
     if (color) sev = SeverityColor(f->rule->severity) + sev + "\x1b[0m";
     out += sev + "  " + f->rule->id + "  x" + std::to_string(f->count);
-    if (f->first_us) {
-      out += "  at " + FormatSeconds(*f->first_us);
-      if (f->count > 1 && f->last_us && *f->last_us != *f->first_us) {
-        out += ".." + FormatSeconds(*f->last_us);
-      }
-    }
+    out += When(*f);
     // Text a guest wrote is reported, and marked: nothing in it is the host's word.
     if (f->provenance == Provenance::kGuest) out += "  (written by a guest)";
     out.push_back('\n');

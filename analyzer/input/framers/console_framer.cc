@@ -93,8 +93,11 @@ void ConsoleFramer::Line(std::string_view raw, uint64_t number, const RecordSink
         boot_start_ = true;
         boot_id_ = std::move(id);
         return;
-      case JournalctlMarker::kNote:
+      case JournalctlMarker::kNote: {
+        int year = 0, month = 0;
+        if (JournalctlHeaderDate(line, &year, &month)) year_.SetFirstDate(year, month);
         return;
+      }
       case JournalctlMarker::kNone:
         break;
     }

@@ -88,7 +88,11 @@ Record JournalEntry::ToRecord(const std::string& input, uint64_t line, uint32_t 
   uint64_t v = 0;
   if (number(kPriority, 7, &v)) r.level = static_cast<int>(v);
   if (number(kFacility, 23, &v)) r.facility = static_cast<int>(v);
-  if (number(kRealtime, kMaxI64, &v)) r.wall_time = FormatUtcMicros(static_cast<int64_t>(v));
+  if (number(kRealtime, kMaxI64, &v)) {
+    r.wall_time = FormatUtcMicros(static_cast<int64_t>(v));
+    r.timestamp_us = static_cast<int64_t>(v);
+    r.timestamp_source = "journal";
+  }
 
   bool kernel = values_[kTransport] == "kernel" || values_[kIdentifier] == "kernel";
   std::string_view message = values_[kMessage];

@@ -27,6 +27,37 @@ int SyslogYear::Year(int month, int day) {
   return year_;
 }
 
+void SyslogYear::SetFirstDate(int year, int month) {
+  if (year_ != 0) return;
+  year_ = year;
+  last_month_ = month;
+}
+
+bool JournalctlHeaderDate(std::string_view line, int* year, int* month) {
+  // systemd journalctl.c: "-- Journal begins at %s, ends at %s. --" and, before 246,
+  // "-- Logs begin at %s, end at %s. --", each %s format_timestamp(): "%a %Y-%m-%d %H:%M:%S %Z".
+  size_t at = 0;
+  for (std::string_view lead : {"-- Journal begins at ", "-- Logs begin at "}) {
+    if (line.substr(0, lead.size()) == lead) at = lead.size();
+  }
+  if (at == 0 || line.size() < at + 4 + 11) return false;
+  std::string_view date = line.substr(at + 4, 7);  // after "Mon ": "2022-12"
+  int y = 0, m = 0;
+  for (size_t i = 0; i < 7; ++i) {
+    char c = date[i];
+    if (i == 4) {
+      if (c != '-') return false;
+      continue;
+    }
+    if (c < '0' || c > '9') return false;
+    (i < 4 ? y : m) = (i < 4 ? y : m) * 10 + (c - '0');
+  }
+  if (m < 1 || m > 12 || y < 1970) return false;
+  *year = y;
+  *month = m;
+  return true;
+}
+
 bool YearlessMonthDay(std::string_view s, int* month, int* day) {
   static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
