@@ -15,13 +15,15 @@
 # thread group) and sends SIGINT when the target's budget is spent. libFuzzer answers SIGINT by
 # printing its final statistics and exiting with its interrupt code (72, -interrupted_exitcode).
 # Any other non-zero exit is a finding: the crashing input is saved as an artifact next to the
-# corpus, the ledger says "crash", and the campaign goes on with the next target.
+# corpus, the ledger says "crash", and that target leaves the campaign while the others go on.
 #
 # The corpus of each target is build-fuzz/fuzz-corpus/NAME, the same one `scripts/setup fuzz`
 # grows, seeded as there. The ledger, build-fuzz/fuzz-campaign/ledger.tsv, has one line per run:
 #   date  commit  target  cpu_seconds  executions  cov  ft  corpus_units  result
 # `fuzz/campaign.sh --summary` prints the totals per target for fuzz/RESULTS.md.
-# FUZZ_PARALLEL (default 1) runs that many targets at once.
+# FUZZ_PARALLEL (default 1) runs that many targets at once. A target runs in slices of at most
+# FUZZ_SLICE_SECONDS (default 300) CPU seconds, each recorded when it ends, so a campaign killed
+# with its session loses at most one slice per running target.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,6 +32,7 @@ campaign=$build/fuzz-campaign
 ledger=$campaign/ledger.tsv
 budget=${FUZZ_CPU_SECONDS:-900}
 parallel=${FUZZ_PARALLEL:-1}
+slice=${FUZZ_SLICE_SECONDS:-300}
 ticks=$(getconf CLK_TCK)
 # The commit the targets were built from: HEAD when the campaign starts, unless FUZZ_COMMIT says.
 commit=${FUZZ_COMMIT:-$(git rev-parse --short HEAD)}
@@ -53,11 +56,11 @@ summary() {
     }' "$ledger" | sort
 }
 
-run_target() {  # run_target PATH: fuzz TARGET until its CPU budget is spent
+run_slice() {  # run_slice PATH: one slice; fails after a crash or when no CPU was spent
   local target=$1 name seeds corpus log left pid stat cpu result rc execs cov ft units
   name=$(basename "$target")
   left=$((budget - $(spent "$name")))
-  ((left > 0)) || return 0
+  ((left > slice)) && left=$slice
   seeds=corpus/renderings
   [ -d "fuzz/corpus/${name#fuzz_}" ] && seeds="fuzz/corpus/${name#fuzz_}"
   corpus=$build/fuzz-corpus/$name
@@ -89,7 +92,8 @@ run_target() {  # run_target PATH: fuzz TARGET until its CPU budget is spent
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" \
     "$commit" "$name" "$cpu" "${execs:-0}" "$cov" "$ft" "$units" "$result" \
     >>"$ledger"
-  [ "$result" = ok ] || { echo "campaign: $name exited $rc; see $log"; tail -n 40 "$log"; }
+  [ "$result" = ok ] || { echo "campaign: $name exited $rc; see $log"; tail -n 40 "$log"; return 1; }
+  ((cpu > 0)) || { echo "campaign: $name spent no CPU time; see $log"; return 1; }
 }
 
 if [ "${1:-}" = "--summary" ]; then
@@ -100,8 +104,23 @@ targets=("$@")
 ((${#targets[@]})) || targets=("$build"/fuzz/fuzz_*)
 for target in "${targets[@]}"; do
   [ -x "$target" ] || { echo "campaign: no target $target (run scripts/setup fuzz first)" >&2; exit 2; }
-  while (($(jobs -rp | wc -l) >= parallel)); do wait -n; done
-  run_target "$target" &
 done
-wait
+# Round robin, one slice per target per round, so that every target has been fuzzed for a while
+# before any has its whole budget. A target whose slice failed is out of the campaign.
+stopped=$campaign/stopped
+: >"$stopped"
+while :; do
+  pending=()
+  for target in "${targets[@]}"; do
+    name=$(basename "$target")
+    grep -qx "$name" "$stopped" && continue
+    (($(spent "$name") < budget)) && pending+=("$target")
+  done
+  ((${#pending[@]})) || break
+  for target in "${pending[@]}"; do
+    while (($(jobs -rp | wc -l) >= parallel)); do wait -n; done
+    { run_slice "$target" || basename "$target" >>"$stopped"; } &
+  done
+  wait
+done
 summary
