@@ -201,6 +201,8 @@ void CrashAnalyzer::Analyze(const std::vector<std::string_view>& lines, Event* e
     }
   }
 
+  // The title names the frame without its syscall entry prefix, as syzkaller does.
+  if (!frame.empty() && frame != "smp_call_function") frame = std::string(StripFramePrefix(frame));
   CrashReport report;
   report.type = spec.type;
   bool names_frame = spec.title.find("{frame}") != std::string::npos;

@@ -252,10 +252,10 @@ constexpr const char* kSyzkallerSkipPatterns[] = {
     "mark_buffer_dirty",
 };
 
-// kdiag's own: the syscall entry spellings syzkaller strips before a title is made
-// (linuxStackParams.stripFramePrefixes) are normalized to "sys_NAME" here (NormalizeFunction),
-// and nothing more. Entries that exist only in kdiag would make its titles differ from
-// syzkaller's; a report type's own frames belong in its rule's `skip`.
+// Like syzkaller, the patterns match the frame's name as printed (compiler suffixes removed); the
+// syscall prefixes syzkaller strips (linuxStackParams.stripFramePrefixes) come off only for the
+// title. Entries that exist only in kdiag would make its titles differ from syzkaller's; a report
+// type's own frames belong in its rule's `skip`.
 
 // The oops path of x86 kernels since 2.6 (names match whole): arch/i386/kernel/traps.c (2.6.18)
 // die, show_registers, show_trace_log_lvl, show_stack_log_lvl, dump_trace (the dump_stack

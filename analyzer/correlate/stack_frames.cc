@@ -36,11 +36,6 @@ const RE2& SuffixRe() {
   return re;
 }
 
-const RE2& SyscallRe() {
-  static const RE2 re("^(?:__(?:x64|ia32|x32|arm64|s390x|riscv|se|do)_sys_|SyS_|sys_)(\\w+)$");
-  return re;
-}
-
 }  // namespace
 
 FrameKind ParseFrameLine(std::string_view line, std::string* function) {
@@ -74,8 +69,6 @@ FrameKind ParseFrameLine(std::string_view line, std::string* function) {
 std::string NormalizeFunction(std::string_view name) {
   std::string f(name);
   RE2::Replace(&f, SuffixRe(), "");
-  std::string base;
-  if (RE2::FullMatch(f, SyscallRe(), &base)) return "sys_" + base;
   return f;
 }
 
