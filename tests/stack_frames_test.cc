@@ -38,6 +38,12 @@ TEST(StackFrames, ReadsFaultingLocations) {
             FrameKind::kLocation);
   EXPECT_EQ(Kind("pc : __list_add_valid+0x3c/0xa0", &f), FrameKind::kLocation);
   EXPECT_EQ(Kind("PC is at ns558_init+0x1c/0x60", &f), FrameKind::kLocation);
+  // 2.6 i386 show_registers "EIP is at %s"; powerpc show_regs "NIP [%016lx] %pS".
+  EXPECT_EQ(Kind("EIP is at e1000_clean_tx_irq+0x42/0x2c0 [e1000]", &f), FrameKind::kLocation);
+  EXPECT_EQ(f, "e1000_clean_tx_irq");
+  EXPECT_EQ(Kind("NIP [c00000000022d79c] partition_sched_domains_locked+0x1ac/0x5f0", &f),
+            FrameKind::kLocation);
+  EXPECT_EQ(f, "partition_sched_domains_locked");
 }
 
 TEST(StackFrames, OtherLinesAreNotFrames) {

@@ -21,10 +21,11 @@ const RE2& FrameRe() {
 const RE2& LocationRe() {
   // arch/x86/kernel/process_64.c __show_regs "RIP: %04x:%pS"; older "RIP: %04lx:[<%016lx>] %pS"
   // and "IP: [<...>] %pS" (arch/x86/mm/fault.c); arm64 "pc : %pS"; arm "PC is at %pS"; i386
-  // "EIP: %pS" (and "EIP: [<...>] %pS"); 2.6 i386 show_registers "EIP is at %s" (print_symbol).
+  // "EIP: %pS" (and "EIP: [<...>] %pS"); 2.6 i386 show_registers "EIP is at %s" (print_symbol);
+  // powerpc show_regs "NIP [%016lx] %pS".
   static const RE2 re(
-      "^\\s*(?:RIP: [0-9a-f]{4}:|EIP: (?:[0-9a-f]{4}:)?|EIP is at |IP: |pc : |PC is at |NIP: |epc "
-      ": )"
+      "^\\s*(?:RIP: [0-9a-f]{4}:|EIP: (?:[0-9a-f]{4}:)?|EIP is at |IP: |pc : |PC is at |"
+      "NIP: |NIP \\[[0-9a-f]+\\] |epc : )"
       "\\s*(?:\\[<[0-9a-f]+>\\]\\s*)*" KDIAG_SYMBOL "\\+0x[0-9a-f]+");
   return re;
 }
