@@ -59,6 +59,13 @@ TEST(StackFrames, OtherLinesAreNotFrames) {
 TEST(StackFrames, NormalizesCompilerSuffixesAndSyscalls) {
   EXPECT_EQ(NormalizeFunction("p9_client_flush.isra.0"), "p9_client_flush");
   EXPECT_EQ(NormalizeFunction("foo.constprop.3.cold"), "foo");
+  // C++ names demangled without parameters, as syzkaller's demangle.Filter(NoParams).
+  EXPECT_EQ(NormalizeFunction("_Z8fakeNameiii"), "fakeName");
+  EXPECT_EQ(NormalizeFunction("_ZN3foo3barEv"), "foo::bar");
+  EXPECT_EQ(NormalizeFunction("_ZN3fooE"), "foo");
+  EXPECT_EQ(NormalizeFunction("_ZN3foo3bar"), "_ZN3foo3bar");  // no 'E': left as printed
+  EXPECT_EQ(NormalizeFunction("_Z99x"), "_Z99x");
+  EXPECT_EQ(NormalizeFunction("_Zfoo"), "_Zfoo");
   // Syscall prefixes stay until the title (StripFramePrefix).
   EXPECT_EQ(NormalizeFunction("__x64_sys_futex.cold"), "__x64_sys_futex");
   EXPECT_EQ(NormalizeFunction("__do_sys_mount"), "__do_sys_mount");

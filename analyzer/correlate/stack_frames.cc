@@ -67,8 +67,37 @@ FrameKind ParseFrameLine(std::string_view line, std::string* function) {
   return ParseXenFrameLine(line, function);
 }
 
+namespace {
+
+// The Itanium C++ ABI mangling of a plain or namespaced function, without its parameters (what
+// syzkaller's demangle.Filter(name, demangle.NoParams) gives, pkg/report/linux.go symbolize):
+// "_Z8fakeNameiii" -> "fakeName", "_ZN3foo3barEv" -> "foo::bar". Anything else (templates,
+// substitutions, operators) stays as printed.
+std::string Demangled(std::string_view name) {
+  if (name.size() < 3 || name.substr(0, 2) != "_Z") return std::string(name);
+  size_t p = 2;
+  bool nested = name[p] == 'N';
+  if (nested) ++p;
+  std::string out;
+  while (p < name.size() && name[p] >= '1' && name[p] <= '9') {
+    size_t len = 0;
+    while (p < name.size() && name[p] >= '0' && name[p] <= '9' && len < 10000) {
+      len = len * 10 + static_cast<size_t>(name[p++] - '0');
+    }
+    if (len == 0 || p + len > name.size()) return std::string(name);
+    if (!out.empty()) out += "::";
+    out.append(name.substr(p, len));
+    p += len;
+    if (!nested) break;
+  }
+  if (out.empty() || (nested && (p >= name.size() || name[p] != 'E'))) return std::string(name);
+  return out;
+}
+
+}  // namespace
+
 std::string NormalizeFunction(std::string_view name) {
-  std::string f(name);
+  std::string f = Demangled(name);
   RE2::Replace(&f, SuffixRe(), "");
   return f;
 }
