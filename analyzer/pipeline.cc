@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <optional>
+#include <set>
 
 #include "analyzer/correlate/enumeration.h"
 #include "analyzer/input/boot_segmenter.h"
@@ -22,6 +24,7 @@
 #include "analyzer/input/sources/journal_file.h"
 #include "analyzer/input/sources/kmsg_device.h"
 #include "analyzer/input/sources/line_reader.h"
+#include "analyzer/input/sources/pstore.h"
 #include "analyzer/input/wall_clock.h"
 
 namespace kdiag {
@@ -387,7 +390,39 @@ void Pipeline::ReadDirectory(const std::string& path, std::vector<Error>* errors
     errors->push_back(e);
     ++summary_.errors;
   }
+  // pstore records (dmesg-<backend>-<id>) are read as the dumps they are parts of, each dump once,
+  // where its first part comes in the walk; systemd-pstore's dmesg.txt beside them joins the same
+  // parts again and is not read.
+  std::vector<PstoreFile> records;
   for (const std::string& file : plan.logs) {
+    PstoreFile f{file, {}};
+    if (IsPstoreDmesgPath(file) && !ReadFileText(file, &f.text, kMaxPstoreRecord)) {
+      records.push_back(std::move(f));
+    }
+  }
+  std::vector<std::string> rest;
+  std::vector<PstoreDump> dumps = AssemblePstoreDumps(std::move(records), &rest);
+  std::map<std::string, size_t> dump_of;
+  std::set<std::string> dump_dirs;
+  for (size_t i = 0; i < dumps.size(); ++i) {
+    for (const std::string& part : dumps[i].paths) {
+      dump_of[part] = i;
+      dump_dirs.insert(part.substr(0, part.rfind('/') + 1));
+    }
+  }
+  std::vector<bool> read(dumps.size(), false);
+  for (const std::string& file : plan.logs) {
+    auto part = dump_of.find(file);
+    if (part != dump_of.end()) {
+      if (!read[part->second]) ReadText(dumps[part->second].text, dumps[part->second].name);
+      read[part->second] = true;
+      continue;
+    }
+    size_t slash = file.rfind('/');
+    if (file.compare(slash + 1, std::string::npos, "dmesg.txt") == 0 &&
+        dump_dirs.count(file.substr(0, slash + 1))) {
+      continue;
+    }
     if (LooksLikeLog(file)) ReadPath(file, errors);
   }
   for (const std::string& file : plan.lspci) {

@@ -67,6 +67,19 @@ TEST(ConsoleFramerKernel, PriorityGivesLevelAndFacility) {
   EXPECT_EQ(user.facility, 1);
 }
 
+TEST(ConsoleFramerKernel, LevelInsideTheMessageIsStripped) {
+  // Before 2.6.37 a printk level was the text "<N>"; one printed after a continuation reached the
+  // log as text (2.6.18 show_registers: printk("\n" KERN_EMERG "Stack: ")).
+  Record r = FrameOne("[   12.345678] <1>Unable to handle kernel paging request");
+  EXPECT_EQ(r.text, "Unable to handle kernel paging request");
+  EXPECT_EQ(r.level, 1);
+  Record spaced = FrameOne("[   12.345678]  <0>Kernel panic - not syncing: Fatal exception");
+  EXPECT_EQ(spaced.text, "Kernel panic - not syncing: Fatal exception");
+  // Only a level: "<IRQ>" and "<8>" are text.
+  EXPECT_EQ(FrameOne("[   12.345678]  <IRQ>").text, " <IRQ>");
+  EXPECT_EQ(FrameOne("[   12.345678] <8>x").text, "<8>x");
+}
+
 TEST(ConsoleFramerKernel, PrintkTimeZero) {
   Record r = FrameOne("<6>pci 0000:00:1d.7: [8086:24cd] type 00 class 0x0c0320");
   EXPECT_EQ(r.level, 6);

@@ -181,6 +181,19 @@ TEST_F(CrashTest, NextHeaderEndsAReportButSecondaryLinesJoinIt) {
   EXPECT_EQ(ev[2].crash->title, "kernel panic: x");  // alone, a secondary header opens a report
 }
 
+TEST_F(CrashTest, ASecondDieCounterIsASecondOops) {
+  // die() numbers every oops ("%s: %04lx [#%d]", arch/i386/kernel/traps.c in 2.6.18): an oops line
+  // of another number inside an open report starts that oops's own report, even where its fault
+  // line is missing; the same number (the oops line after its fault line) stays in the report.
+  auto ev = Run({"|WARNING: at foo", "|Kernel panic - not syncing: Oops: 0000 [#1]",
+                 "| foo+0x1/0x2", "|Kernel panic - not syncing: Oops: 0000 [#1]",
+                 "|Kernel panic - not syncing: Oops: 0002 [#2]", "| bar+0x1/0x2"});
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(ev[0].crash->title, "WARNING in foo");
+  EXPECT_EQ(ev[0].continuation, 3);
+  EXPECT_EQ(ev[1].crash->title, "kernel panic: Oops: NUM [#NUM]");
+}
+
 TEST_F(CrashTest, ReportsAreBounded) {
   std::vector<std::string> lines = {"|WARNING: at foo"};
   for (int i = 0; i < 10000; ++i) lines.push_back("| f" + std::to_string(i) + "+0x1/0x2");

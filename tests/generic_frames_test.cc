@@ -44,5 +44,20 @@ TEST(GenericFrames, FramesSyzkallerKeepsAreGuilty) {
   }
 }
 
+TEST(GenericFrames, OopsPrintingFramesAreNeverGuilty) {
+  // 2.6-era x86 traces hold the oops path itself (arch/i386/kernel/traps.c die, show_registers,
+  // show_trace_log_lvl, dump_trace; arch/i386/mm/fault.c do_page_fault; the error_code stub).
+  for (const char* f : {"die", "__die", "show_registers", "show_trace_log_lvl", "show_trace",
+                        "dump_trace", "do_page_fault", "__do_page_fault", "error_code",
+                        "page_fault", "oops_end", "show_regs", "__show_regs", "exc_page_fault"}) {
+    EXPECT_TRUE(IsOopsPrintingFrame(f)) << f;
+  }
+  // Whole names only: a driver's own "die" or fault handler is guilty.
+  for (const char* f : {"die_chain_notify", "ext4_die_handler", "handle_mm_fault",
+                        "__bad_area_nosemaphore", "kvm_mmu_page_fault", "filemap_fault"}) {
+    EXPECT_FALSE(IsOopsPrintingFrame(f)) << f;
+  }
+}
+
 }  // namespace
 }  // namespace kdiag

@@ -38,6 +38,12 @@ TEST(StackFrames, ReadsFaultingLocations) {
             FrameKind::kLocation);
   EXPECT_EQ(Kind("pc : __list_add_valid+0x3c/0xa0", &f), FrameKind::kLocation);
   EXPECT_EQ(Kind("PC is at ns558_init+0x1c/0x60", &f), FrameKind::kLocation);
+  // 2.6 i386 show_registers "EIP is at %s"; powerpc show_regs "NIP [%016lx] %pS".
+  EXPECT_EQ(Kind("EIP is at e1000_clean_tx_irq+0x42/0x2c0 [e1000]", &f), FrameKind::kLocation);
+  EXPECT_EQ(f, "e1000_clean_tx_irq");
+  EXPECT_EQ(Kind("NIP [c00000000022d79c] partition_sched_domains_locked+0x1ac/0x5f0", &f),
+            FrameKind::kLocation);
+  EXPECT_EQ(f, "partition_sched_domains_locked");
 }
 
 TEST(StackFrames, OtherLinesAreNotFrames) {
@@ -53,9 +59,16 @@ TEST(StackFrames, OtherLinesAreNotFrames) {
 TEST(StackFrames, NormalizesCompilerSuffixesAndSyscalls) {
   EXPECT_EQ(NormalizeFunction("p9_client_flush.isra.0"), "p9_client_flush");
   EXPECT_EQ(NormalizeFunction("foo.constprop.3.cold"), "foo");
-  EXPECT_EQ(NormalizeFunction("__x64_sys_futex"), "sys_futex");
-  EXPECT_EQ(NormalizeFunction("__do_sys_mount"), "sys_mount");
-  EXPECT_EQ(NormalizeFunction("SyS_recvmmsg"), "sys_recvmmsg");
+  // C++ names demangled without parameters, as syzkaller's demangle.Filter(NoParams).
+  EXPECT_EQ(NormalizeFunction("_Z8fakeNameiii"), "fakeName");
+  EXPECT_EQ(NormalizeFunction("_ZN3foo3barEv"), "foo::bar");
+  EXPECT_EQ(NormalizeFunction("_ZN3fooE"), "foo");
+  EXPECT_EQ(NormalizeFunction("_ZN3foo3bar"), "_ZN3foo3bar");  // no 'E': left as printed
+  EXPECT_EQ(NormalizeFunction("_Z99x"), "_Z99x");
+  EXPECT_EQ(NormalizeFunction("_Zfoo"), "_Zfoo");
+  // Syscall prefixes stay until the title (StripFramePrefix).
+  EXPECT_EQ(NormalizeFunction("__x64_sys_futex.cold"), "__x64_sys_futex");
+  EXPECT_EQ(NormalizeFunction("__do_sys_mount"), "__do_sys_mount");
   EXPECT_EQ(NormalizeFunction("ksys_read"), "ksys_read");
 }
 

@@ -28,5 +28,16 @@ TEST(StallFrames, TheFrameAboveTheFirstAnchorNamesTheStall) {
   EXPECT_EQ(StallFrame({}), "");
 }
 
+TEST(StallFrames, TitlesStripOneSyscallPrefixTheShortestWay) {
+  // syzkaller report.go stripFrames: of the names one prefix leaves, the shortest.
+  EXPECT_EQ(StripFramePrefix("__do_sys_pause"), "pause");
+  EXPECT_EQ(StripFramePrefix("SyS_rmdir"), "rmdir");
+  EXPECT_EQ(StripFramePrefix("sys_rmdir"), "rmdir");
+  EXPECT_EQ(StripFramePrefix("__x64_sys_rmdir"), "sys_rmdir");  // one prefix only
+  EXPECT_EQ(StripFramePrefix("__se_sys_futex"), "futex");
+  EXPECT_EQ(StripFramePrefix("ksys_read"), "read");
+  EXPECT_EQ(StripFramePrefix("tcp_sendmsg"), "tcp_sendmsg");
+}
+
 }  // namespace
 }  // namespace kdiag

@@ -2,6 +2,8 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
+
 #include "analyzer/correlate/generic_frames.h"
 #include "analyzer/correlate/stack_frames.h"
 #include "analyzer/correlate/stall_frames.h"
@@ -131,9 +133,10 @@ void CrashAnalyzer::Analyze(const std::vector<std::string_view>& lines, Event* e
         break;
     }
   }
-  auto guilty = [&](const std::string& f) {
-    return !f.empty() && !IsGenericFrame(f) && !(c.skip && RE2::PartialMatch(f, *c.skip));
+  auto skipped = [&](const std::string& f) {
+    return f.empty() || IsGenericFrame(f) || (c.skip && RE2::PartialMatch(f, *c.skip));
   };
+  auto guilty = [&](const std::string& f) { return !skipped(f) && !IsOopsPrintingFrame(f); };
   std::string frame;
   for (size_t s = 0; s < spec.frames.size() && frame.empty(); ++s) {
     const std::string& src = spec.frames[s];
@@ -142,16 +145,21 @@ void CrashAnalyzer::Analyze(const std::vector<std::string_view>& lines, Event* e
     } else if (src == "stall") {
       // The faulting location is the top of the stalled stack.
       std::vector<std::string> stack;
-      if (guilty(location)) stack.push_back(location);
+      // (An oops-printing frame that is an anchor, do_page_fault, stays: it ends the loop.)
+      auto kept = [&](const std::string& f) {
+        return guilty(f) || (!skipped(f) && IsStallAnchor(f));
+      };
+      if (kept(location)) stack.push_back(location);
       for (const std::string& f : frames) {
-        if (guilty(f)) stack.push_back(f);
+        if (kept(f)) stack.push_back(f);
       }
       frame = StallFrame(stack);
     } else if (src.compare(0, 7, "anchor:") == 0) {
       // The first frame the pattern matches that is not generic (the rule's skip does not apply:
       // the anchor names what the report is about).
       for (const std::string& f : frames) {
-        if (!IsGenericFrame(f) && RE2::PartialMatch(f, *c.line_sources[s])) {
+        if (!IsGenericFrame(f) && !IsOopsPrintingFrame(f) &&
+            RE2::PartialMatch(f, *c.line_sources[s])) {
           frame = f;
           break;
         }
@@ -193,6 +201,8 @@ void CrashAnalyzer::Analyze(const std::vector<std::string_view>& lines, Event* e
     }
   }
 
+  // The title names the frame without its syscall entry prefix, as syzkaller does.
+  if (!frame.empty() && frame != "smp_call_function") frame = std::string(StripFramePrefix(frame));
   CrashReport report;
   report.type = spec.type;
   bool names_frame = spec.title.find("{frame}") != std::string::npos;
@@ -205,6 +215,10 @@ void CrashAnalyzer::Analyze(const std::vector<std::string_view>& lines, Event* e
   if (!location.empty() && (frames.empty() || frames.front() != location)) {
     frames.insert(frames.begin(), location);
   }
+  // The oops path in old kernels' traces (generic_frames.h) is not the operator's story either.
+  frames.erase(std::remove_if(frames.begin(), frames.end(),
+                              [](const std::string& f) { return IsOopsPrintingFrame(f); }),
+               frames.end());
   if (frames.size() > kMaxCrashFrames) frames.resize(kMaxCrashFrames);
   report.frames = std::move(frames);
   event->crash = std::move(report);

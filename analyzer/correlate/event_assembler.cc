@@ -17,6 +17,19 @@ bool IsRule(std::string_view text) {
   return text.size() >= 16 && text.find_first_not_of('=') == std::string_view::npos;
 }
 
+// The die counter of an oops line: arch/x86/kernel/dumpstack.c __die "%s: %04lx [#%d]" (2.6:
+// arch/i386/kernel/traps.c die), arm64 "Internal error: %s: %x [#%d]", powerpc "%s: %lx [#%d]".
+// Every oops since boot has its own number, so a second number in one report is a second oops
+// (one that came without its fault line, or one a recursive fault printed inside the first).
+std::string_view DieCounter(std::string_view text) {
+  size_t at = text.find(" [#");
+  if (at == std::string_view::npos) return {};
+  size_t end = at + 3;
+  while (end < text.size() && end - at < 13 && text[end] >= '0' && text[end] <= '9') ++end;
+  if (end == at + 3 || end >= text.size() || text[end] != ']') return {};
+  return text.substr(at + 2, end - at - 1);
+}
+
 }  // namespace
 
 bool EventAssembler::Continue(const Record& record, const EventSink& sink) {
@@ -72,6 +85,8 @@ bool EventAssembler::Add(const Record& record, const EventSink& sink, bool may_m
     bool part =
         !header || header->rule->crash->secondary ||
         std::find(spec.absorbs.begin(), spec.absorbs.end(), header->rule->id) != spec.absorbs.end();
+    std::string_view oops = DieCounter(record.text);
+    bool other_oops = !oops.empty() && !report_oops_.empty() && oops != report_oops_;
     if (header && !part &&
         std::find(spec.yields.begin(), spec.yields.end(), header->rule->id) != spec.yields.end()) {
       // The header says what the report is (a panic's message after its register dump): the
@@ -81,6 +96,7 @@ bool EventAssembler::Add(const Record& record, const EventSink& sink, bool may_m
       report_header_ = report_lines_.size() + 1;  // this record's index among the report's lines
       part = true;
     }
+    if (other_oops) part = false;
     if (!part) {
       CloseReport(sink);  // the new header opens its own report below
     } else if (IsRule(record.text) && !report_lines_.empty()) {
@@ -131,9 +147,11 @@ void EventAssembler::OpenReport(Event&& e, const EventSink& sink) {
   report_lines_.clear();
   report_header_ = 0;
   report_bytes_ = report_->record.text.size();
+  report_oops_.assign(DieCounter(report_->record.text));
 }
 
 void EventAssembler::AppendToReport(const Record& record) {
+  if (report_oops_.empty()) report_oops_.assign(DieCounter(record.text));
   report_lines_.push_back(record.text);
   report_bytes_ += record.text.size() + 1;
   report_->record.line_count += record.line_count;

@@ -71,6 +71,7 @@ class EventAssembler {
   std::vector<std::string> report_lines_;
   size_t report_header_ = 0;  // index of the line whose rule the report is (yields), 0: the first
   size_t report_bytes_ = 0;
+  std::string report_oops_;  // die()'s "[#N]" counter of the oops the report holds, or empty
   std::vector<Event> held_;  // events of other tasks that appeared while the report is open
   std::vector<RuleMatch> matches_;
 };

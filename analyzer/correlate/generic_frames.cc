@@ -252,10 +252,47 @@ constexpr const char* kSyzkallerSkipPatterns[] = {
     "mark_buffer_dirty",
 };
 
-// kdiag's own: the syscall entry spellings syzkaller strips before a title is made
-// (linuxStackParams.stripFramePrefixes) are normalized to "sys_NAME" here (NormalizeFunction),
-// and nothing more. Entries that exist only in kdiag would make its titles differ from
-// syzkaller's; a report type's own frames belong in its rule's `skip`.
+// Like syzkaller, the patterns match the frame's name as printed (compiler suffixes removed); the
+// syscall prefixes syzkaller strips (linuxStackParams.stripFramePrefixes) come off only for the
+// title. Entries that exist only in kdiag would make its titles differ from syzkaller's; a report
+// type's own frames belong in its rule's `skip`.
+
+// The oops path of x86 kernels since 2.6 (names match whole): arch/i386/kernel/traps.c (2.6.18)
+// die, show_registers, show_trace_log_lvl, show_stack_log_lvl, dump_trace (the dump_stack
+// callees), do_invalid_op, do_general_protection and the entry stubs error_code (i386) and
+// page_fault / general_protection (x86_64); arch/i386/mm/fault.c do_page_fault; later
+// arch/x86/kernel/dumpstack.c __die, oops_end, show_trace_log_lvl, printk_address,
+// print_context_stack, arch/x86/kernel/process_*.c __show_regs, show_regs, and arch/x86/mm/fault.c
+// no_context, page_fault_oops, kernelmode_fixup_or_oops, do_user_addr_fault, exc_page_fault,
+// asm_exc_page_fault. syzkaller needs no such list: its traces start below the fault
+// (linuxRipFrame, linuxCallTrace), which 2.6 kernels did not print.
+constexpr const char* kOopsPrintingFrames[] = {
+    "^dump_trace$",
+    "^show_trace(?:_log_lvl)?$",
+    "^show_stack_log_lvl$",
+    "^show_registers$",
+    "^(?:__)?show_regs$",
+    "^(?:__)?die$",
+    "^die_nmi$",
+    "^oops_end$",
+    "^printk_address$",
+    "^print_trace_address$",
+    "^print_context_stack$",
+    "^do_invalid_op$",
+    "^do_general_protection$",
+    "^general_protection$",
+    "^error_code$",
+    "^(?:asm_exc_|exc_|__do_|do_)?page_fault$",
+    "^no_context$",
+    "^page_fault_oops$",
+    "^kernelmode_fixup_or_oops$",
+    "^do_user_addr_fault$",
+};
+
+const RE2& OopsPrintingRe() {
+  static const RE2* re = new RE2(FramePatternAlternation(kOopsPrintingFrames));
+  return *re;
+}
 
 const RE2& GenericRe() {
   static const RE2* re = new RE2(FramePatternAlternation(kSyzkallerSkipPatterns));
@@ -267,6 +304,10 @@ const RE2& GenericRe() {
 bool IsFaultInjectionFrame(std::string_view function) {
   static const RE2 re("^should_fail(?:slab)?(?:\\.[a-z0-9.]+)?$");
   return RE2::FullMatch(re2::StringPiece(function.data(), function.size()), re);
+}
+
+bool IsOopsPrintingFrame(std::string_view function) {
+  return RE2::PartialMatch(re2::StringPiece(function.data(), function.size()), OopsPrintingRe());
 }
 
 bool IsGenericFrame(std::string_view function) {

@@ -36,6 +36,13 @@ std::string FramePatternAlternation(const char* const (&patterns)[N]) {
 // Is the (normalized) function generic, never the guilty frame of any report?
 bool IsGenericFrame(std::string_view function);
 
+// Is the (normalized) function one of the kernel's own oops-printing or fault-dispatch functions
+// (die, show_registers, do_page_fault, ...)? Old kernels' traces show them: 2.6-era x86 unwinders
+// printed every text address on the stack, dump_stack printed its own callees (dump_trace,
+// show_trace), and an oops inside the oops path printed the first one's frames. They are never
+// guilty; a stall's anchor that is one of them (do_page_fault) is still an anchor.
+bool IsOopsPrintingFrame(std::string_view function);
+
 // Is the raw function name (suffixes not yet removed) fault injection's should_fail or
 // should_failslab? Its stack (lib/fault-inject.c fail_dump) is printed into the console while other
 // reports print theirs, so a report whose trace reaches such a frame is corrupted: its frames end

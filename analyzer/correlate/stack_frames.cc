@@ -21,9 +21,11 @@ const RE2& FrameRe() {
 const RE2& LocationRe() {
   // arch/x86/kernel/process_64.c __show_regs "RIP: %04x:%pS"; older "RIP: %04lx:[<%016lx>] %pS"
   // and "IP: [<...>] %pS" (arch/x86/mm/fault.c); arm64 "pc : %pS"; arm "PC is at %pS"; i386
-  // "EIP: %pS" (and "EIP: [<...>] %pS").
+  // "EIP: %pS" (and "EIP: [<...>] %pS"); 2.6 i386 show_registers "EIP is at %s" (print_symbol);
+  // powerpc show_regs "NIP [%016lx] %pS".
   static const RE2 re(
-      "^\\s*(?:RIP: [0-9a-f]{4}:|EIP: (?:[0-9a-f]{4}:)?|IP: |pc : |PC is at |NIP: |epc : )"
+      "^\\s*(?:RIP: [0-9a-f]{4}:|EIP: (?:[0-9a-f]{4}:)?|EIP is at |IP: |pc : |PC is at |"
+      "NIP: |NIP \\[[0-9a-f]+\\] |epc : )"
       "\\s*(?:\\[<[0-9a-f]+>\\]\\s*)*" KDIAG_SYMBOL "\\+0x[0-9a-f]+");
   return re;
 }
@@ -32,11 +34,6 @@ const RE2& LocationRe() {
 
 const RE2& SuffixRe() {
   static const RE2 re("(?:\\.(?:isra|constprop|part|cold|llvm|lto_priv|localalias)(?:\\.\\d+)?)+$");
-  return re;
-}
-
-const RE2& SyscallRe() {
-  static const RE2 re("^(?:__(?:x64|ia32|x32|arm64|s390x|riscv|se|do)_sys_|SyS_|sys_)(\\w+)$");
   return re;
 }
 
@@ -70,11 +67,38 @@ FrameKind ParseFrameLine(std::string_view line, std::string* function) {
   return ParseXenFrameLine(line, function);
 }
 
+namespace {
+
+// The Itanium C++ ABI mangling of a plain or namespaced function, without its parameters (what
+// syzkaller's demangle.Filter(name, demangle.NoParams) gives, pkg/report/linux.go symbolize):
+// "_Z8fakeNameiii" -> "fakeName", "_ZN3foo3barEv" -> "foo::bar". Anything else (templates,
+// substitutions, operators) stays as printed.
+std::string Demangled(std::string_view name) {
+  if (name.size() < 3 || name.substr(0, 2) != "_Z") return std::string(name);
+  size_t p = 2;
+  bool nested = name[p] == 'N';
+  if (nested) ++p;
+  std::string out;
+  while (p < name.size() && name[p] >= '1' && name[p] <= '9') {
+    size_t len = 0;
+    while (p < name.size() && name[p] >= '0' && name[p] <= '9' && len < 10000) {
+      len = len * 10 + static_cast<size_t>(name[p++] - '0');
+    }
+    if (len == 0 || p + len > name.size()) return std::string(name);
+    if (!out.empty()) out += "::";
+    out.append(name.substr(p, len));
+    p += len;
+    if (!nested) break;
+  }
+  if (out.empty() || (nested && (p >= name.size() || name[p] != 'E'))) return std::string(name);
+  return out;
+}
+
+}  // namespace
+
 std::string NormalizeFunction(std::string_view name) {
-  std::string f(name);
+  std::string f = Demangled(name);
   RE2::Replace(&f, SuffixRe(), "");
-  std::string base;
-  if (RE2::FullMatch(f, SyscallRe(), &base)) return "sys_" + base;
   return f;
 }
 

@@ -28,9 +28,9 @@ enum class FrameKind {
 // function name it names. Xen's own frame and RIP shapes are read too (xen_frames.h).
 FrameKind ParseFrameLine(std::string_view line, std::string* function);
 
-// The name a title uses: compiler suffixes removed (".isra.0", ".constprop.3", ".part.1",
-// ".cold"), and every syscall entry spelling ("__x64_sys_mount", "__do_sys_mount",
-// "__se_sys_mount", "SyS_mount") turned into "sys_mount".
+// A frame's function without compiler suffixes (".isra.0", ".constprop.3", ".part.1", ".cold"),
+// as syzkaller's {{FUNC}} reads it. Syscall entry prefixes stay: generic frames and anchors match
+// the raw name, and the title strips them (stall_frames.h StripFramePrefix).
 std::string NormalizeFunction(std::string_view name);
 
 }  // namespace kdiag

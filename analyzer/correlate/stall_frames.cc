@@ -118,6 +118,10 @@ const RE2& AnchorRe() {
 
 }  // namespace
 
+std::string_view StripFramePrefix(std::string_view function) {
+  return Stripped(function);
+}
+
 bool IsStallAnchor(std::string_view function) {
   std::string_view name = Stripped(function);
   return RE2::PartialMatch(re2::StringPiece(name.data(), name.size()), AnchorRe());

@@ -21,6 +21,11 @@ namespace kdiag {
 // Is the (normalized) function an anchor: an entry or dispatch point a stall's work runs above?
 bool IsStallAnchor(std::string_view function);
 
+// The name a title gives a frame: syzkaller's linuxStackParams.stripFramePrefixes applied the way
+// report.go stripFrames applies them, the shortest of the names that one prefix leaves:
+// "__do_sys_pause" -> "pause", "SyS_rmdir" -> "rmdir", "__x64_sys_rmdir" -> "sys_rmdir".
+std::string_view StripFramePrefix(std::string_view function);
+
 // The frame naming a stall: `frames` are the trace's guilty frames (generic and skipped ones
 // already removed), top first. Empty when no anchor is found (the trace is cut short).
 std::string StallFrame(const std::vector<std::string>& frames);

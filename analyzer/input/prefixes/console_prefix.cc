@@ -232,6 +232,21 @@ bool TakeConsoleStamp(std::string_view line, int64_t* time_us) {
   return true;
 }
 
+// A printk level inside the message. Before 2.6.37 a level was the text "<N>" (KERN_EMERG "<0>"
+// to KERN_DEBUG "<7>", include/linux/kernel.h; late 2.6 also KERN_DEFAULT "<d>" and KERN_CONT
+// "<c>"), and printk consumed it only at the start of a line. A level printed after a continuation
+// (2.6.18 arch/i386/kernel/traps.c show_registers: printk("\n" KERN_EMERG "Stack: ")) or one a
+// syslog daemon did not strip reaches the log as text: "<0>Stack: ...", " <0>Kernel panic".
+bool TakeInnerLevel(std::string_view s, size_t* pos, Record* record) {
+  size_t p = SkipSpaces(s, *pos);
+  if (p + 3 > s.size() || s[p] != '<' || s[p + 2] != '>') return false;
+  char c = s[p + 1];
+  if (!((c >= '0' && c <= '7') || c == 'c' || c == 'd')) return false;
+  if (record->level < 0 && c >= '0' && c <= '7') record->level = c - '0';
+  *pos = p + 3;
+  return true;
+}
+
 size_t ParseKernelPrefix(std::string_view line, Record* record) {
   size_t pos = 0;
   if (!TakePriority(line, &pos, record)) TakeDecode(line, &pos, record);
@@ -239,6 +254,7 @@ size_t ParseKernelPrefix(std::string_view line, Record* record) {
   while (seen != kStampAll && TakeDmesgStamp(line, &pos, record, &seen)) {
   }
   TakeCaller(line, &pos, record);
+  TakeInnerLevel(line, &pos, record);
   return pos;
 }
 
@@ -247,6 +263,7 @@ size_t ParseKernelStampInMessage(std::string_view message, Record* record) {
   unsigned seen = kStampAll & ~kStampRaw;  // only the kernel's own "[%5lu.%06lu]"
   TakeDmesgStamp(message, &pos, record, &seen);
   TakeCaller(message, &pos, record);
+  TakeInnerLevel(message, &pos, record);
   return pos;
 }
 namespace {
