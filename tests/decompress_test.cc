@@ -378,7 +378,7 @@ TEST(DecompressCli, GzipAndZstdLogsAreDecoded) {
   }
 }
 
-// Before bzip2 and lz4 were decoded, such a file was read as text and found to hold no problem.
+// Before bzip2 and lz4 were decoded, such a file was read as text and reported "No problems found".
 TEST(DecompressCli, Bzip2AndLz4LogsAreDecodedAndOthersRefused) {
   std::string dir = testing::TempDir();
   std::string log = std::string("[   42.000000] Linux version 6.1.0\n") + kPciback;
@@ -395,6 +395,7 @@ TEST(DecompressCli, Bzip2AndLz4LogsAreDecodedAndOthersRefused) {
   EXPECT_NE(r.err.find(dir + "/kern.log.4.lz: read: lzip data, which kdiag does not read"),
             std::string::npos)
       << r.err;
+  EXPECT_EQ(r.out.find("No problems found"), std::string::npos) << r.out;
 }
 
 TEST(DecompressCli, TruncatedGzipExitsTwoAndKeepsTheEventsBeforeTheDamage) {
