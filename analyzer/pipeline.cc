@@ -423,7 +423,12 @@ void Pipeline::ReadDirectory(const std::string& path, std::vector<Error>* errors
         dump_dirs.count(file.substr(0, slash + 1))) {
       continue;
     }
-    if (LooksLikeLog(file)) ReadPath(file, errors);
+    std::string why;
+    if (LooksLikeLog(file, &why)) {
+      ReadPath(file, errors);
+    } else {
+      skipped_.push_back(Error{Location{file, 0, 0}, "skipped, not a log: " + why});
+    }
   }
   for (const std::string& file : plan.lspci) {
     std::string text;

@@ -129,6 +129,9 @@ class Pipeline {
   // the host's own inputs only: an input found to be a guest's log, even late, is left out.
   ConfigWrites config_writes() const { return config_writes_.Without(guest_inputs_); }
   const Summary& summary();
+  // Files of the directories read that were not read because they are not logs (bundle.h), each
+  // with the reason, in walk order.
+  const std::vector<Error>& skipped() const { return skipped_; }
   // Lines passed over so far (counted in summary().records too), for tests and benchmarks.
   uint64_t passed_over() const { return passed_over_; }
 
@@ -162,6 +165,7 @@ class Pipeline {
   PlatformFacts platform_;
   ConfigWrites config_writes_;
   Summary summary_;
+  std::vector<Error> skipped_;
   uint64_t passed_over_ = 0;
   const Selection* window_ = nullptr;
   int boot_ = 0;

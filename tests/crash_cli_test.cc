@@ -58,7 +58,8 @@ TEST(CrashCli, CrashEventsCarryTitleTypeCorruptedAndFrames) {
 }
 
 TEST(CrashCli, TextReportShowsTitleTypeAndTopFrames) {
-  auto r = RunKdiag({"--pci-ids", "none", kLog});
+  // Wide enough that the title line is not wrapped (output/wrap.h).
+  auto r = RunKdiag({"--pci-ids", "none", kLog}, "", "", {"COLUMNS=200"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("BUG: unable to handle kernel NULL pointer dereference in "
                        "xen_pcibk_publish_pci_root  [NULL_POINTER_DEREFERENCE]"),

@@ -49,5 +49,30 @@ TEST(Metrics, RendersCountersByRuleAndSeverity) {
   EXPECT_NE(text.find("kdiag_last_event_timestamp_seconds 102.000\n"), std::string::npos) << text;
 }
 
+TEST(Metrics, DeclaredRulesHaveASeriesAtZeroAndKeepTheirCounts) {
+  std::vector<Rule> rules(2);
+  rules[0].id = "a.first";
+  rules[0].severity = Severity::kError;
+  rules[1].id = "b.second";
+  rules[1].severity = Severity::kInfo;
+  EventCounts counts;
+  counts.DeclareRules(rules);
+  std::string text = RenderMetrics(Summary(), counts);
+  EXPECT_NE(text.find("kdiag_events_total{rule=\"a.first\",severity=\"error\"} 0\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("kdiag_events_total{rule=\"b.second\",severity=\"info\"} 0\n"),
+            std::string::npos)
+      << text;
+  Event e;
+  e.rule = &rules[0];
+  counts.Add(e, 1);
+  counts.DeclareRules(rules);  // a reload: the count stays
+  text = RenderMetrics(Summary(), counts);
+  EXPECT_NE(text.find("kdiag_events_total{rule=\"a.first\",severity=\"error\"} 1\n"),
+            std::string::npos)
+      << text;
+}
+
 }  // namespace
 }  // namespace kdiag

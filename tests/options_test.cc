@@ -10,6 +10,30 @@ TEST(Options, DefaultsAreFine) {
   EXPECT_EQ(CheckOptions(Options{}), "");
 }
 
+TEST(Options, NoInputNamedMeansStdinOrOnATerminalTheKernelsLog) {
+  Options piped;
+  DefaultInputs(&piped, false);
+  EXPECT_EQ(piped.paths, std::vector<std::string>{"-"});
+  EXPECT_FALSE(piped.kmsg);
+  Options terminal;
+  DefaultInputs(&terminal, true);
+  EXPECT_TRUE(terminal.paths.empty());
+  EXPECT_TRUE(terminal.kmsg);
+  Options named;
+  named.journals = {"/var/log/journal"};
+  DefaultInputs(&named, true);
+  EXPECT_TRUE(named.paths.empty());
+  EXPECT_FALSE(named.kmsg);
+}
+
+TEST(Options, QuietWritesNothingSoNotWithWhatWrites) {
+  Options opt;
+  opt.quiet = true;
+  EXPECT_EQ(CheckOptions(opt), "");
+  opt.emit = "xl";
+  EXPECT_NE(CheckOptions(opt), "");
+}
+
 TEST(Options, MergeNeedsEmitXendQuirks) {
   Options opt;
   opt.merge = "xend-pci-quirks.sxp";

@@ -6,6 +6,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <sys/wait.h>
+
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
@@ -15,6 +17,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -96,72 +99,35 @@ std::vector<int> Range(int from, int to) {
   return v;
 }
 
-// Prometheus text exposition format, version 0.0.4: "# HELP name text", "# TYPE name type", and
-// samples `name{label="value",...} number`.
-bool MetricName(std::string_view s, size_t* at, bool label) {
-  size_t start = *at;
-  auto ok = [&](char c, bool first) {
-    return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || (!label && c == ':') ||
-           (!first && std::isdigit(static_cast<unsigned char>(c)));
-  };
-  while (*at < s.size() && ok(s[*at], *at == start)) ++*at;
-  return *at > start;
+// Prometheus's own checker of the text exposition format: `promtool check metrics` (Debian
+// package prometheus) reads the exposition on stdin and exits 0 when it parses and passes its
+// lint. Empty when promtool is not installed (the caller skips, saying so).
+std::optional<testing::RunResult> Promtool(const std::string& text) {
+  if (std::system("command -v promtool >/dev/null 2>&1") != 0) return std::nullopt;
+  std::string dir = TempDir();
+  WriteFile(dir + "/metrics.prom", text);
+  std::string cmd = "promtool check metrics < " + dir + "/metrics.prom > " + dir + "/out 2>&1";
+  int rc = std::system(cmd.c_str());
+  testing::RunResult r;
+  r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
+  r.out = ReadFile(dir + "/out");
+  return r;
 }
 
-bool SampleLine(std::string_view s) {
-  size_t at = 0;
-  if (!MetricName(s, &at, false)) return false;
-  if (at < s.size() && s[at] == '{') {
-    ++at;
-    while (at < s.size() && s[at] != '}') {
-      if (!MetricName(s, &at, true) || s.substr(at, 2) != "=\"") return false;
-      at += 2;
-      while (at < s.size() && s[at] != '"') at += s[at] == '\\' ? 2 : 1;
-      if (at >= s.size()) return false;
-      ++at;
-      if (at < s.size() && s[at] == ',') ++at;
-    }
-    if (at >= s.size()) return false;
-    ++at;
+#define SKIP_WITHOUT_PROMTOOL(result)                                                      \
+  if (!(result)) {                                                                         \
+    std::fprintf(stderr, "SKIPPED: promtool not installed (Debian package prometheus)\n"); \
+    GTEST_SKIP() << "promtool not installed (Debian package prometheus)";                  \
   }
-  if (at >= s.size() || s[at] != ' ') return false;
-  std::string number(s.substr(at + 1));
-  char* end = nullptr;
-  std::strtod(number.c_str(), &end);
-  return !number.empty() && end == number.c_str() + number.size();
-}
 
-bool CommentLine(std::string_view s) {
-  bool help = s.substr(0, 7) == "# HELP ", type = s.substr(0, 7) == "# TYPE ";
-  if (!help && !type) return false;
-  size_t at = 7;
-  if (!MetricName(s, &at, false) || at >= s.size() || s[at] != ' ') return !type && at == s.size();
-  std::string_view rest = s.substr(at + 1);
-  return help || rest == "counter" || rest == "gauge" || rest == "histogram" || rest == "summary" ||
-         rest == "untyped";
-}
-
-bool ParsesAsPrometheusText(const std::string& text, std::string* bad) {
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t nl = text.find('\n', start);
-    if (nl == std::string::npos) return *bad = "no final newline", false;
-    std::string_view line(text.data() + start, nl - start);
-    start = nl + 1;
-    if (!(line[0] == '#' ? CommentLine(line) : SampleLine(line))) return *bad = line, false;
+TEST(Sidecar, PromtoolRefusesWhatIsNotExpositionText) {
+  auto good = Promtool("# HELP a_total A.\n# TYPE a_total counter\na_total{x=\"1\\\"\"} 2\n");
+  SKIP_WITHOUT_PROMTOOL(good);
+  EXPECT_EQ(good->status, 0) << good->out;
+  for (const char* bad : {"a b 1\n", "a{x=1} 1\n", "a 1x\n", "# TYPE a countr\n"}) {
+    auto r = Promtool(bad);
+    EXPECT_NE(r->status, 0) << bad << r->out;
   }
-  return !text.empty();
-}
-
-TEST(Sidecar, ThePrometheusCheckerRefusesWhatIsNotExpositionText) {
-  std::string bad;
-  EXPECT_TRUE(ParsesAsPrometheusText("# TYPE a_b counter\na_b{x=\"1\\\"\",y=\"\"} 2.5\n", &bad))
-      << bad;
-  EXPECT_FALSE(ParsesAsPrometheusText("a b 1\n", &bad));
-  EXPECT_FALSE(ParsesAsPrometheusText("a{x=1} 1\n", &bad));
-  EXPECT_FALSE(ParsesAsPrometheusText("a 1x\n", &bad));
-  EXPECT_FALSE(ParsesAsPrometheusText("# TYPE a countr\n", &bad));
-  EXPECT_FALSE(ParsesAsPrometheusText("a 1", &bad));
 }
 
 TEST(Sidecar, AppendedLineBecomesAnEventAtOnceAndSigtermSummarises) {
@@ -457,14 +423,41 @@ TEST(Sidecar, MetricsParseAsPrometheusTextAndCount) {
   ASSERT_TRUE(WaitFor([&] { return Ticks(ReadFile(out), tag).size() == 3; })) << kdiag.err();
   kdiag.Signal(SIGTERM);
   ASSERT_EQ(kdiag.Wait(), 0) << kdiag.err();
-  std::string text = ReadFile(metrics), bad;
-  EXPECT_TRUE(ParsesAsPrometheusText(text, &bad)) << bad;
+  std::string text = ReadFile(metrics);
   EXPECT_NE(text.find("\nkdiag_records_total 4\n"), std::string::npos) << text;
   EXPECT_NE(text.find("kdiag_events_total{rule=\"test.sidecar.tick\",severity=\"notice\"} 3\n"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("kdiag_parse_errors_total{kind=\"truncated_line\"} 1\n"), std::string::npos);
   EXPECT_EQ(text.find("kdiag_last_event_timestamp_seconds 0.000"), std::string::npos) << text;
+  auto checked = Promtool(text);
+  SKIP_WITHOUT_PROMTOOL(checked);
+  EXPECT_EQ(checked->status, 0) << checked->out << text;
+}
+
+// Before any event, every rule's counter is already there at 0, so that
+// `increase(kdiag_events_total[10m]) > 0` sees the first event (it needs a sample before it).
+TEST(Sidecar, EveryRulesEventCounterExistsFromTheStartAtZero) {
+  std::string dir = TempDir(), log = dir + "/kern.log", out = dir + "/events";
+  std::string metrics = dir + "/kdiag.prom";
+  Append(log, "[    1.000000] nothing any rule knows\n");
+  Background kdiag(
+      {"--follow", log, "--rules", TickRules(), "--output-file", out, "--metrics", metrics});
+  ASSERT_TRUE(WaitFor([&] { return !ReadFile(metrics).empty(); })) << kdiag.err();
+  kdiag.Signal(SIGTERM);
+  ASSERT_EQ(kdiag.Wait(), 0) << kdiag.err();
+  std::string text = ReadFile(metrics);
+  EXPECT_NE(text.find("kdiag_events_total{rule=\"test.sidecar.tick\",severity=\"notice\"} 0\n"),
+            std::string::npos)
+      << text;
+  // The embedded rules too, one series each.
+  auto listed = RunKdiag({"rules", "list"});
+  size_t rules = Count(listed.out, "\n");
+  EXPECT_GT(rules, 10u);
+  EXPECT_EQ(Count(text, "\nkdiag_events_total{"), rules + 1) << text;
+  auto checked = Promtool(text);
+  SKIP_WITHOUT_PROMTOOL(checked);
+  EXPECT_EQ(checked->status, 0) << checked->out << text;
 }
 
 TEST(Sidecar, OmprogConfirmsReadinessAndEveryMessage) {

@@ -144,7 +144,10 @@ class NdjsonObserver : public PipelineObserver {
   std::string line_;
 };
 
-bool UseColor(int fd) {
+// --color: `always` colours even through a pipe (for `less -R`); `auto` only a terminal, and not
+// when NO_COLOR is set (no-color.org: a command-line flag overrides it) or TERM is dumb.
+bool UseColor(const std::string& when, int fd) {
+  if (when != "auto") return when == "always";
   const char* no_color = std::getenv("NO_COLOR");
   const char* term = std::getenv("TERM");
   if (no_color && *no_color) return false;
@@ -193,15 +196,19 @@ int Analyze(const Options& opt, const Selection& selection) {
     if (out_fd < 0) return PrintError(opt.output_file + ": " + std::strerror(errno)), kExitUsage;
   }
   OutStream out(out_fd);
-  bool ndjson = opt.output == "ndjson" && opt.emit.empty() && !opt.list_boots;
+  bool ndjson = opt.output == "ndjson" && opt.emit.empty() && !opt.list_boots && !opt.quiet;
   NdjsonObserver observer(&out, opt.records, selection);
   Pipeline pipeline(matcher.get(), ndjson ? &observer : nullptr, opt.format);
   pipeline.SetThreads(Threads(opt));
 
   int status = 0;
   std::vector<Error> errors;
+  std::vector<std::string> unread;  // for the report: what it cannot speak for
   auto report = [&] {
-    for (const Error& e : errors) PrintError(e.ToString());
+    for (const Error& e : errors) {
+      PrintError(e.ToString());
+      unread.push_back(e.ToString());
+    }
     if (!errors.empty()) status = kExitUsage;
     errors.clear();
   };
@@ -223,6 +230,11 @@ int Analyze(const Options& opt, const Selection& selection) {
   }
   pipeline.SetWindow(&selection, boot);
   ReadInputs(opt, &pipeline, &errors, report);
+  std::vector<std::string> skipped;
+  for (const Error& e : pipeline.skipped()) {
+    PrintError(e.ToString());
+    skipped.push_back(e.ToString());
+  }
 
   // Inventory sources beyond the log, then names.
   PciInventory& inventory = pipeline.inventory();
@@ -230,9 +242,11 @@ int Analyze(const Options& opt, const Selection& selection) {
     std::string text;
     if (ReadFileText(f, &text)) {
       PrintError(f + ": cannot read lspci output");
+      unread.push_back(f + ": cannot read lspci output");
       status = kExitUsage;
     } else if (auto err = ReadLspci(text, f, &inventory)) {
       PrintError(err->ToString());
+      unread.push_back(err->ToString());
       status = kExitUsage;
     }
   }
@@ -307,9 +321,13 @@ int Analyze(const Options& opt, const Selection& selection) {
     text.clear();
     AppendSummaryJson(summary, &text);
     out.Write(text);
-  } else {
-    WriteTextReport(findings, summary, UseColor(out_fd),
-                    [&out](std::string_view s) { out.Write(s); });
+  } else if (!opt.quiet) {
+    TextReportOptions text;
+    text.color = UseColor(opt.color, out_fd);
+    text.width = ReportColumns(out_fd, std::getenv("COLUMNS"));
+    text.unread = std::move(unread);
+    text.skipped = std::move(skipped);
+    WriteTextReport(findings, summary, text, [&out](std::string_view s) { out.Write(s); });
   }
   out.Flush();
   if (out.error()) {
@@ -354,9 +372,21 @@ int Main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   Options opt;
   CLI::App app{"kdiag: find and explain problems in Linux kernel and Xen hypervisor logs"};
-  app.set_version_flag("--version", std::string("kdiag ") + KDIAG_VERSION);
-  app.add_option("paths", opt.paths, "Log files or directories to read; '-' or none for stdin");
-  app.add_option("--output", opt.output, "Output format")->check(CLI::IsMember({"text", "ndjson"}));
+  // Short options follow dmesg(1), journalctl(1) and rg(1): -o (journalctl --output), -f
+  // (journalctl and tail --follow), -k (dmesg and journalctl: the kernel's messages), -q (rg and
+  // journalctl --quiet), -j (rg --threads), -V (dmesg and rg --version).
+  app.set_version_flag("-V,--version", std::string("kdiag ") + KDIAG_VERSION);
+  app.add_option("paths", opt.paths,
+                 "Log files or directories to read; '-': stdin; none: stdin, or the running "
+                 "kernel's log (/dev/kmsg) when stdin is a terminal");
+  app.add_option("-o,--output", opt.output, "Output format")
+      ->check(CLI::IsMember({"text", "ndjson"}));
+  app.add_option("--color", opt.color,
+                 "Colour the report: auto (a terminal, unless NO_COLOR is set), always (also "
+                 "through a pipe, for less -R) or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  app.add_flag("-q,--quiet", opt.quiet,
+               "Write no report: only the exit status (see --fail-on) and errors on stderr");
   app.add_option("--output-file", opt.output_file, "Write the output to FILE instead of stdout");
   app.add_option("--emit", opt.emit, "Print only this remediation artifact")
       ->check(CLI::IsMember({"xend-quirks", "sysfs-quirks", "xl", "xend-permissive"}));
@@ -374,7 +404,7 @@ int Main(int argc, char** argv) {
   app.add_flag("--no-embedded-rules", opt.no_embedded, "Use only the rules of --rules DIR");
   app.add_option("--fail-on", opt.fail_on, "Exit 1 when a finding at or above SEVERITY exists")
       ->check(CLI::IsMember({"info", "notice", "warning", "error", "critical"}));
-  app.add_option("--threads", opt.threads, "Worker threads (default: all cores)")
+  app.add_option("-j,--threads", opt.threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(1, 1024));
   app.add_option("--format", opt.format, "Input format (default: detect)")
       ->check([](const std::string& f) {
@@ -390,10 +420,10 @@ int Main(int argc, char** argv) {
                  "--source guest PATH: read PATH as logs a guest wrote (its events are reported, "
                  "no fix for the host is made from them; repeatable)")
       ->allow_extra_args(false);
-  app.add_flag("--kmsg", opt.kmsg,
+  app.add_flag("-k,--kmsg", opt.kmsg,
                "Read the kernel ring buffer from /dev/kmsg to its current end (with --follow: "
-               "keep reading)");
-  app.add_flag("--follow", opt.follow,
+               "keep reading); what a bare kdiag does when stdin is a terminal");
+  app.add_flag("-f,--follow", opt.follow,
                "Follow the file (tail -F: rotation, truncation), /dev/kmsg or stdin, writing each "
                "event as NDJSON at once");
   app.add_flag("--from-end", opt.from_end,
@@ -468,6 +498,7 @@ int Main(int argc, char** argv) {
     return kExitUsage;
   }
   if (opt.live()) return Sidecar(opt, selection);
+  DefaultInputs(&opt, isatty(0));
   return Analyze(opt, selection);
 }
 

@@ -62,10 +62,24 @@ std::string CheckSelection(const Options& opt) {
 
 }  // namespace
 
+void DefaultInputs(Options* opt, bool stdin_is_terminal) {
+  if (!opt->paths.empty() || opt->kmsg || !opt->journals.empty() || !opt->guest_paths.empty()) {
+    return;
+  }
+  if (stdin_is_terminal) {
+    opt->kmsg = true;
+  } else {
+    opt->paths = {"-"};
+  }
+}
+
 std::string CheckOptions(const Options& opt) {
   if (!opt.merge.empty() && opt.emit != "xend-quirks") return "--merge needs --emit xend-quirks";
   if (opt.records && opt.output != "ndjson") return "--records needs --output ndjson";
   if (std::string s = CheckSelection(opt); !s.empty()) return s;
+  if (opt.quiet && (opt.live() || !opt.emit.empty() || !opt.output_file.empty())) {
+    return "--quiet writes nothing: not with --emit, --output-file, --follow or --omprog";
+  }
   return CheckLive(opt);
 }
 

@@ -40,6 +40,8 @@ struct Options {
   std::string merge;            // --merge FILE, with --emit xend-quirks
   bool records = false;         // --records, with ndjson
   std::string fail_on;          // --fail-on SEVERITY
+  std::string color = "auto";   // --color auto | always | never (NO_COLOR wins over auto only)
+  bool quiet = false;           // -q, --quiet: no report, only the exit status (and errors)
 
   // Live use.
   bool follow = false;
@@ -61,6 +63,11 @@ struct Options {
 
   bool live() const { return follow || omprog; }
 };
+
+// What a batch run reads when the command line names no input: stdin, or, when stdin is a
+// terminal (nobody pastes a log into kdiag), the running kernel's log from /dev/kmsg, as a bare
+// `dmesg` does. Leaves *opt alone when it names an input.
+void DefaultInputs(Options* opt, bool stdin_is_terminal);
 
 // The first combination of options that makes no sense, as a one-line message for the user; an
 // empty string when they are fine.

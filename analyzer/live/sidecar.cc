@@ -46,6 +46,7 @@ class LiveObserver : public PipelineObserver {
     Emit();
   }
   const EventCounts& counts() const { return counts_; }
+  void DeclareRules(const std::vector<Rule>& rules) { counts_.DeclareRules(rules); }
 
  private:
   // Never into a deleted file: that line would be lost with it.
@@ -98,6 +99,7 @@ int RunSidecar(const SidecarOptions& opt, std::unique_ptr<Matcher> matcher,
   // The rules of the moment: a reload frees the ones before it (Pipeline::SetMatcher), so memory
   // stays bounded however often the sidecar is told to reload.
   LiveObserver observer(&out, opt.records, opt.selection, complain);
+  observer.DeclareRules(matcher->rules());
   Pipeline pipeline(matcher.get(), &observer, opt.format);
 
   // What the checkpoint knows of the input; filled by the input below.
@@ -130,6 +132,7 @@ int RunSidecar(const SidecarOptions& opt, std::unique_ptr<Matcher> matcher,
       return;
     }
     pipeline.SetMatcher(fresh.get());
+    observer.DeclareRules(fresh->rules());
     matcher = std::move(fresh);
   };
 

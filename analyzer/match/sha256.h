@@ -1,12 +1,15 @@
-// SHA-256 (FIPS 180-4, "Secure Hash Standard", section 6.2): the key of the compiled-database
-// cache (database_cache.h). Written here rather than linked because no library kdiag already
-// uses exports one, and a hash is not worth a new dependency.
+// SHA-256 (FIPS 180-4): the key of the compiled-database cache (database_cache.h) and of a
+// finding whose key fields are too long to keep (finding.h). The digest is computed by
+// libcrypto's EVP interface (OpenSSL 3, Debian's libssl-dev; EVP_DigestInit_ex(3)): kdiag does not
+// carry cryptography of its own. SHA-256 rather than a faster non-cryptographic hash because a
+// finding's key is text a guest wrote: a guest must not be able to make two keys collide.
 #ifndef KDIAG_MATCH_SHA256_H_
 #define KDIAG_MATCH_SHA256_H_
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -17,9 +20,13 @@ class Sha256 {
   using Digest = std::array<uint8_t, 32>;
 
   Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+
   void Update(const void* data, size_t size);
   void Update(std::string_view s) { Update(s.data(), s.size()); }
-  // Pads and returns the digest; the object must not be updated afterwards.
+  // Returns the digest; the object must not be updated afterwards.
   Digest Finish();
 
   static Digest Of(std::string_view s) {
@@ -31,12 +38,8 @@ class Sha256 {
   static std::string Hex(const Digest& d);
 
  private:
-  void Block(const uint8_t* p);
-
-  uint32_t state_[8];
-  uint8_t buffer_[64];
-  size_t buffered_ = 0;
-  uint64_t length_ = 0;  // bytes
+  struct Context;  // an EVP_MD_CTX, kept out of this header
+  std::unique_ptr<Context> ctx_;
 };
 
 }  // namespace kdiag

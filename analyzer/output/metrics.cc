@@ -28,6 +28,11 @@ void Header(std::string* out, const char* name, const char* type, const char* he
 
 }  // namespace
 
+void EventCounts::DeclareRules(const std::vector<Rule>& rules) {
+  for (const Rule& r : rules)
+    by_rule_.try_emplace({r.id, std::string(SeverityName(r.severity))}, 0);
+}
+
 void EventCounts::AddRecord(const Record& record) {
   if (record.program == kUnparsedProgram) ++unparsed_;
 }

@@ -13,6 +13,7 @@
 #include <map>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "analyzer/correlate/event.h"
 #include "analyzer/correlate/summary.h"
@@ -21,8 +22,16 @@ namespace kdiag {
 
 // Events counted by rule and severity (bounded by the rule set), and when the last one came;
 // records a framer could not parse (journal entries kept as program "kdiag-unparsed").
+//
+// Every rule's kdiag_events_total series exists from the start, at 0 (DeclareRules): a counter
+// that appears only with its first event makes `increase(kdiag_events_total[10m]) > 0` miss that
+// event, since increase() needs two samples of a series (Prometheus, "Querying basics":
+// counters; a series' first sample has nothing to increase from).
 class EventCounts {
  public:
+  // Gives every rule of `rules` a series at 0 unless it has one; called at start and after a
+  // rule reload (a series once there stays, so a rule removed by a reload keeps its count).
+  void DeclareRules(const std::vector<Rule>& rules);
   void AddRecord(const Record& record);
   uint64_t unparsed() const { return unparsed_; }
   // `unix_seconds`: the wall-clock time of the event's emission.

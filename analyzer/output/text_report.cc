@@ -2,17 +2,17 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "analyzer/input/wall_clock.h"
 #include "analyzer/output/terminal_safe.h"
+#include "analyzer/output/wrap.h"
 
 namespace kdiag {
 namespace {
-
-constexpr size_t kWidth = 100;  // columns for wrapped advice
 
 const char* SeverityColor(Severity s) {
   switch (s) {
@@ -36,64 +36,16 @@ std::string Upper(std::string_view s) {
   return u;
 }
 
-// Every line of text, prefixed.
-void Indented(std::string_view text, std::string_view prefix, std::string* out) {
-  while (!text.empty()) {
-    size_t nl = text.find('\n');
-    out->append(prefix);
-    out->append(text.substr(0, nl));
-    out->push_back('\n');
-    if (nl == std::string_view::npos) break;
-    text.remove_prefix(nl + 1);
-  }
-}
-
-// Word-wraps one line of advice to `width` columns; continuation lines keep the line's own
-// indentation plus two spaces. Lines indented by kVerbatimIndent or more are commands to copy
-// and paste, printed whole.
-constexpr size_t kVerbatimIndent = 6;
-void Wrapped(std::string_view line, size_t width, std::string_view prefix, std::string* out) {
-  size_t indent = line.find_first_not_of(' ');
-  if (indent == std::string_view::npos) indent = line.size();
-  if (indent >= kVerbatimIndent) {
-    out->append(prefix);
-    out->append(line);
-    out->push_back('\n');
-    return;
-  }
-  std::string lead(prefix);
-  std::string cont = lead + std::string(indent + 2, ' ');
-  std::string current = lead + std::string(line.substr(0, indent));
-  size_t fresh = current.size();  // length of a line with no word on it yet
-  std::string_view rest = line.substr(indent);
-  while (!rest.empty()) {
-    size_t sp = rest.find(' ');
-    std::string_view word = rest.substr(0, sp);
-    rest.remove_prefix(sp == std::string_view::npos ? rest.size() : sp + 1);
-    if (word.empty()) continue;
-    if (current.size() > fresh && current.size() + 1 + word.size() > width) {
-      out->append(current);
-      out->push_back('\n');
-      current = cont;
-      fresh = current.size();
-    }
-    if (current.size() > fresh) current.push_back(' ');
-    current.append(word);
-  }
-  out->append(current);
-  out->push_back('\n');
-}
-
 std::string Plural(uint64_t n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
-// "  at 12.345678" (kernel seconds), "..67.890123" when it recurred, then the local wall time like
+// ", at 12.345678" (kernel seconds), "..67.890123" when it recurred, then the local wall time like
 // `dmesg -T` ("  [Mon Nov  3 19:54:01 2025]", "~" before it when only approximate) when known.
 std::string When(const Finding& f) {
   std::string out;
   if (f.first_us) {
-    out += "  at " + FormatSeconds(*f.first_us);
+    out += ", at " + FormatSeconds(*f.first_us);
     if (f.count > 1 && f.last_us && *f.last_us != *f.first_us)
       out += ".." + FormatSeconds(*f.last_us);
   }
@@ -105,73 +57,185 @@ std::string When(const Finding& f) {
   return out;
 }
 
+// Problems (findings above info) and info findings, by severity and by rule.
+struct Overview {
+  uint64_t by_severity[5] = {};
+  struct RuleCount {
+    Severity severity;
+    std::string_view id;
+    uint64_t findings = 0;
+    uint64_t events = 0;
+  };
+  std::vector<RuleCount> rules;  // most severe first, then by id
+  uint64_t problems = 0;
+};
+
+Overview Count(const std::vector<Finding*>& findings) {
+  Overview o;
+  std::map<std::pair<int, std::string_view>, Overview::RuleCount> rules;
+  for (const Finding* f : findings) {
+    Severity s = f->rule->severity;
+    ++o.by_severity[static_cast<int>(s)];
+    if (s != Severity::kInfo) ++o.problems;
+    // Negated: the map's order is then most severe first.
+    Overview::RuleCount& r = rules[{-static_cast<int>(s), f->rule->id}];
+    r.severity = s;
+    r.id = f->rule->id;
+    ++r.findings;
+    r.events += f->count;
+  }
+  for (auto& [key, r] : rules) o.rules.push_back(r);
+  return o;
+}
+
+std::string SeverityWord(Severity s, bool color) {
+  std::string word = Upper(SeverityName(s));
+  return color ? SeverityColor(s) + word + "\x1b[0m" : word;
+}
+
+// "3 problems: 1 error, 2 warnings; 1 info finding (a fact, not a problem)", then a line per rule,
+// then what was not read.
+void WriteOverview(const Overview& o, const TextReportOptions& options, std::string* out) {
+  std::string head;
+  if (o.problems == 0) {
+    head = "No problems";
+  } else {
+    head = Plural(o.problems, "problem") + ":";
+    const char* sep = " ";
+    for (int s = static_cast<int>(Severity::kCritical); s > static_cast<int>(Severity::kInfo);
+         --s) {
+      if (o.by_severity[s] == 0) continue;
+      head += sep + std::to_string(o.by_severity[s]) + " " +
+              std::string(SeverityName(static_cast<Severity>(s)));
+      if (o.by_severity[s] > 1)
+        head += (static_cast<Severity>(s) == Severity::kCritical ? "" : "s");
+      sep = ", ";
+    }
+  }
+  if (uint64_t info = o.by_severity[static_cast<int>(Severity::kInfo)]) {
+    head +=
+        "; " + Plural(info, "info finding") + (info == 1 ? " (not a problem)" : " (not problems)");
+  }
+  if (!options.unread.empty()) {
+    head += "; " + Plural(options.unread.size(), "input") + " not read";
+  }
+  WrapLine(head + (o.rules.empty() && options.unread.empty() ? " found." : "."), options.width, "",
+           out);
+  size_t findings_width = 0, events_width = 0;
+  for (const Overview::RuleCount& r : o.rules) {
+    findings_width = std::max(findings_width, Plural(r.findings, "finding").size());
+    events_width = std::max(events_width, Plural(r.events, "event").size());
+  }
+  for (const Overview::RuleCount& r : o.rules) {
+    std::string findings = Plural(r.findings, "finding"), events = Plural(r.events, "event");
+    std::string word = Upper(SeverityName(r.severity));
+    findings += ",";
+    std::string line = "  " + word + std::string(10 - word.size(), ' ') + findings +
+                       std::string(findings_width + 1 - findings.size(), ' ') + " " + events +
+                       std::string(events_width - events.size(), ' ') + "  " + std::string(r.id);
+    std::string wrapped;
+    WrapLine(line, options.width, "", &wrapped);
+    if (options.color) wrapped.replace(2, word.size(), SeverityWord(r.severity, true));
+    *out += wrapped;
+  }
+  if (!options.unread.empty()) {
+    WrapLine("Not read, or not whole (a problem there would not show here):", options.width, "",
+             out);
+    for (const std::string& u : options.unread)
+      WrapLine(TerminalSafeLine(u), options.width, "  ", out);
+  }
+  if (!options.skipped.empty()) {
+    WrapLine("Skipped in directories (not logs):", options.width, "", out);
+    for (const std::string& u : options.skipped)
+      WrapLine(TerminalSafeLine(u), options.width, "  ", out);
+  }
+}
+
+// Most severe first across every input and boot; the table's order (input, boot, arrival)
+// within one severity.
+std::vector<const Finding*> ReportOrder(const std::vector<Finding*>& findings) {
+  std::vector<const Finding*> order(findings.begin(), findings.end());
+  std::stable_sort(order.begin(), order.end(), [](const Finding* a, const Finding* b) {
+    return a->rule->severity > b->rule->severity;
+  });
+  return order;
+}
+
+void WriteFinding(const Finding& finding, const TextReportOptions& options, std::string* out) {
+  const Finding* f = &finding;
+  const size_t width = options.width;
+  std::string head = Upper(SeverityName(f->rule->severity)) + "  " + f->rule->id + "  x" +
+                     std::to_string(f->count) + "  " + TerminalSafeLine(f->input) + ", boot " +
+                     std::to_string(f->boot);
+  head += When(*f);
+  // Text a guest wrote is reported, and marked: nothing in it is the host's word.
+  if (f->provenance == Provenance::kGuest) head += "  (written by a guest)";
+  std::string wrapped;
+  WrapLine(head, width, "", &wrapped);
+  if (options.color) {
+    std::string word = Upper(SeverityName(f->rule->severity));
+    wrapped.replace(0, word.size(), SeverityWord(f->rule->severity, true));
+  }
+  *out += wrapped;
+  if (f->crash) {
+    // A crash shows what identifies it: title, type, and the top of its call trace.
+    WrapLine(TerminalSafeLine(f->crash->title) + "  [" + TerminalSafeLine(f->crash->type) +
+                 (f->crash->corrupted ? ", corrupted" : "") + "]",
+             width, "  ", out);
+    // The call trace from the guilty frame down (the generic frames above it say little).
+    const std::vector<std::string>& frames = f->crash->frames;
+    size_t top = 0;
+    while (top < frames.size() && frames[top] != f->crash->frame) ++top;
+    if (top == frames.size()) top = 0;
+    constexpr size_t kTopFrames = 5;
+    for (size_t i = top; i < frames.size() && i < top + kTopFrames; ++i) {
+      *out += "    " + std::string(i == top ? "in " : "   ") + TerminalSafeLine(frames[i]) + "\n";
+    }
+  }
+  WrapText(TerminalSafe(f->summary), width, "  ", out);
+  // The first message, and the first of each merged rule's ([[rule.merge]]), in line order.
+  std::vector<std::pair<uint64_t, std::string_view>> lines = {{f->line, f->message}};
+  for (const MergedEvents& m : f->merged) lines.emplace_back(m.line, m.message);
+  std::stable_sort(lines.begin(), lines.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [line, msg] : lines) {
+    std::string where = TerminalSafeLine(f->input) + ":" + std::to_string(line) + ": ";
+    WrapLine(where + TerminalSafe(msg.substr(0, msg.find('\n'))), width, "  ", out);
+  }
+  WrapText(TerminalSafe(f->advice), width, "    | ", out);
+}
+
 }  // namespace
 
-void WriteTextReport(const std::vector<Finding*>& findings, const Summary& summary, bool color,
+void WriteTextReport(const std::vector<Finding*>& findings, const Summary& summary,
+                     const TextReportOptions& options,
                      const std::function<void(std::string_view)>& write) {
   std::string out;
-  bool first = true;
-  const std::string* input = nullptr;
-  int boot = -1;
-  for (const Finding* f : findings) {
+  WriteOverview(Count(findings), options, &out);
+  for (const Finding* f : ReportOrder(findings)) {
+    out.push_back('\n');
+    WriteFinding(*f, options, &out);
     write(out);
     out.clear();
-    if (!input || *input != f->input || boot != f->boot) {
-      input = &f->input;
-      boot = f->boot;
-      if (!first) out.push_back('\n');
-      first = false;
-      out += "== " + TerminalSafeLine(f->input) + ", boot " + std::to_string(f->boot) + " ==\n";
-    }
-    std::string sev = Upper(SeverityName(f->rule->severity));
-    if (color) sev = SeverityColor(f->rule->severity) + sev + "\x1b[0m";
-    out += sev + "  " + f->rule->id + "  x" + std::to_string(f->count);
-    out += When(*f);
-    // Text a guest wrote is reported, and marked: nothing in it is the host's word.
-    if (f->provenance == Provenance::kGuest) out += "  (written by a guest)";
-    out.push_back('\n');
-    if (f->crash) {
-      // A crash shows what identifies it: title, type, and the top of its call trace.
-      out += "  " + TerminalSafeLine(f->crash->title) + "  [" + TerminalSafeLine(f->crash->type) +
-             (f->crash->corrupted ? ", corrupted" : "") + "]\n";
-      // The call trace from the guilty frame down (the generic frames above it say little).
-      const std::vector<std::string>& frames = f->crash->frames;
-      size_t top = 0;
-      while (top < frames.size() && frames[top] != f->crash->frame) ++top;
-      if (top == frames.size()) top = 0;
-      constexpr size_t kTopFrames = 5;
-      for (size_t i = top; i < frames.size() && i < top + kTopFrames; ++i) {
-        out += "    " + std::string(i == top ? "in " : "   ") + TerminalSafeLine(frames[i]) + "\n";
-      }
-    }
-    Indented(TerminalSafe(f->summary), "  ", &out);
-    // The first message, and the first of each merged rule's ([[rule.merge]]), in line order.
-    std::vector<std::pair<uint64_t, std::string_view>> lines = {{f->line, f->message}};
-    for (const MergedEvents& m : f->merged) lines.emplace_back(m.line, m.message);
-    std::stable_sort(lines.begin(), lines.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (const auto& [line, msg] : lines) {
-      std::string where = TerminalSafeLine(f->input) + ":" + std::to_string(line) + ": ";
-      out += "  " + where + TerminalSafe(msg.substr(0, msg.find('\n'))) + "\n";
-    }
-    std::string advice = TerminalSafe(f->advice);
-    for (std::string_view rest = advice; !rest.empty();) {
-      size_t nl = rest.find('\n');
-      Wrapped(rest.substr(0, nl), kWidth, "    | ", &out);
-      rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
-    }
   }
-  if (findings.empty()) out += "No problems found.\n";
-  out += "\n" + Plural(summary.findings, "finding") + " from " + Plural(summary.events, "event") +
-         " in " + Plural(summary.records, "record") + " (" + Plural(summary.boots, "boot") + ", " +
-         Plural(summary.inputs, "input") + ", " + std::to_string(summary.bytes) + " bytes)";
+  out.push_back('\n');
+  std::string last = "\n" + Plural(summary.findings, "finding") + " from " +
+                     Plural(summary.events, "event") + " in " + Plural(summary.records, "record") +
+                     " (" + Plural(summary.boots, "boot") + ", " + Plural(summary.inputs, "input") +
+                     ", " + std::to_string(summary.bytes) + " bytes)";
   if (summary.findings_dropped) {
-    out += "; " + std::to_string(summary.findings_dropped) + " further findings not kept";
+    last += "; " + std::to_string(summary.findings_dropped) + " further findings not kept";
   }
   if (summary.truncated_lines) {
-    out += "; " + Plural(summary.truncated_lines, "overlong line") + " cut";
+    last += "; " + Plural(summary.truncated_lines, "overlong line") + " cut";
   }
-  out += ".\n";
+  if (!options.unread.empty()) {
+    last += "; " + Plural(options.unread.size(), "input") + " not read (see the top)";
+  }
+  if (!options.skipped.empty()) {
+    last += "; " + Plural(options.skipped.size(), "file") + " skipped as not logs";
+  }
+  WrapLine(last.substr(1) + ".", options.width, "", &out);
   write(out);
 }
 

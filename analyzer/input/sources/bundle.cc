@@ -154,7 +154,7 @@ DirectoryPlan PlanDirectory(const std::string& dir) {
   return plan;
 }
 
-bool LooksLikeLog(const std::string& path) {
+bool LooksLikeLog(const std::string& path, std::string* why) {
   if (IsJournalFile(path)) return true;
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return true;  // let the reader report why it cannot be read
@@ -163,7 +163,10 @@ bool LooksLikeLog(const std::string& path) {
   bool read = source && ReadUpTo(source.get(), 4096, &head, &error);
   close(fd);
   if (!read) return true;  // damaged compression: reading it reports the error
-  if (head.empty()) return false;
+  if (head.empty()) {
+    if (why) *why = "empty";
+    return false;
+  }
   if (std::string_view(DetectFormat(head).name) != "console") return true;
   size_t control = 0;
   for (char ch : head) {
@@ -172,7 +175,9 @@ bool LooksLikeLog(const std::string& path) {
       ++control;
     }
   }
-  return control * 32 <= head.size();
+  if (control * 32 <= head.size()) return true;
+  if (why) *why = "binary, not text";
+  return false;
 }
 
 }  // namespace kdiag

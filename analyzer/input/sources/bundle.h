@@ -15,7 +15,10 @@
 // A file reached both directly and through symbolic links is read once, under its own name.
 // Everything else in a bundle (configuration, command outputs, databases) is not a log. Outside
 // bundles every regular file is a candidate. Either way a candidate is read only when its
-// content is a log (LooksLikeLog): binary files (wtmp, core dumps, images) are skipped.
+// content is a log (LooksLikeLog): binary files (wtmp, core dumps, images) and empty files are
+// skipped, and the caller names each one it skips (a file of a format kdiag cannot read must not
+// vanish without a word). A compressed file is judged by its decoded bytes; one compressed in a
+// format kdiag does not decode counts as a log, so that reading it reports the format by name.
 #ifndef KDIAG_INPUT_SOURCES_BUNDLE_H_
 #define KDIAG_INPUT_SOURCES_BUNDLE_H_
 
@@ -39,8 +42,9 @@ DirectoryPlan PlanDirectory(const std::string& dir);
 
 // True when the file's first bytes (after decompression) are a binary journal, a format other
 // than console text, or text: at most 1 in 32 bytes a control character other than tab, CR, LF,
-// FF and ESC. An empty file is not a log.
-bool LooksLikeLog(const std::string& path);
+// FF and ESC. An empty file is not a log. When it is not, *why (if not null) says why, in a few
+// words ("empty", "binary, not text").
+bool LooksLikeLog(const std::string& path, std::string* why = nullptr);
 
 }  // namespace kdiag
 

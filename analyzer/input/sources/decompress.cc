@@ -7,6 +7,8 @@
 #include "analyzer/input/sources/decompress.h"
 
 #define ZLIB_CONST
+#include <bzlib.h>
+#include <lz4frame.h>
 #include <lzma.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -243,6 +245,131 @@ class ZstdSource : public DecoderSource {
   bool frame_end_ = false;
 };
 
+// bzip2 (Debian libbz2, bzlib.h of bzip2 1.0.8); streams back to back are decoded one after the
+// other, as `bzip2 -d` does. The decoder's memory is bounded by the block size (at most 900 kB
+// blocks: about 3.7 MB of state, "Memory management" in the bzip2 manual).
+class Bzip2Source : public DecoderSource {
+ public:
+  explicit Bzip2Source(std::unique_ptr<ByteSource> raw) : DecoderSource("bzip2", std::move(raw)) {
+    Start();
+  }
+  ~Bzip2Source() override {
+    if (initialised_) BZ2_bzDecompressEnd(&bz_);
+  }
+
+ private:
+  void Start() {
+    bz_ = bz_stream{};
+    initialised_ = BZ2_bzDecompressInit(&bz_, 0, 0) == BZ_OK;
+    if (!initialised_) Fail("cannot initialise libbz2");
+  }
+  bool Decode(const uint8_t** in, size_t* in_len, uint8_t** out, size_t* out_len, bool /*finish*/,
+              std::string* message) override {
+    if (stream_end_) {
+      if (*in_len == 0) return true;
+      BZ2_bzDecompressEnd(&bz_);  // another stream follows
+      Start();
+      if (!initialised_) return *message = "cannot initialise libbz2", false;
+      stream_end_ = false;
+    }
+    bz_.next_in = const_cast<char*>(reinterpret_cast<const char*>(*in));
+    bz_.avail_in = static_cast<unsigned int>(*in_len);
+    bz_.next_out = reinterpret_cast<char*>(*out);
+    bz_.avail_out = static_cast<unsigned int>(*out_len);
+    int rc = BZ2_bzDecompress(&bz_);
+    *in = reinterpret_cast<const uint8_t*>(bz_.next_in);
+    *in_len = bz_.avail_in;
+    *out = reinterpret_cast<uint8_t*>(bz_.next_out);
+    *out_len = bz_.avail_out;
+    switch (rc) {
+      case BZ_OK:
+        return true;
+      case BZ_STREAM_END:
+        stream_end_ = true;
+        return true;
+      case BZ_DATA_ERROR_MAGIC:
+        *message = "not a bzip2 stream";
+        return false;
+      case BZ_DATA_ERROR:
+        *message = "data is corrupt";
+        return false;
+      case BZ_MEM_ERROR:
+        *message = "out of memory";
+        return false;
+      default:
+        *message = "libbz2 error " + std::to_string(rc);
+        return false;
+    }
+  }
+  bool Complete() const override { return stream_end_; }
+
+  bz_stream bz_{};
+  bool initialised_ = false;
+  bool stream_end_ = false;
+};
+
+// The LZ4 frame format (lz4 1.9.4, doc/lz4_Frame_format.md; Debian liblz4, lz4frame.h), the
+// format of the lz4 command. LZ4F_decompress starts the next frame by itself after one ends
+// (skippable frames included). Memory: one block, at most 4 MiB (the format's largest).
+class Lz4Source : public DecoderSource {
+ public:
+  explicit Lz4Source(std::unique_ptr<ByteSource> raw) : DecoderSource("lz4", std::move(raw)) {
+    if (LZ4F_isError(LZ4F_createDecompressionContext(&dctx_, LZ4F_VERSION))) {
+      dctx_ = nullptr;
+      Fail("cannot initialise liblz4");
+    }
+  }
+  ~Lz4Source() override { LZ4F_freeDecompressionContext(dctx_); }
+
+ private:
+  bool Decode(const uint8_t** in, size_t* in_len, uint8_t** out, size_t* out_len, bool /*finish*/,
+              std::string* message) override {
+    size_t src = *in_len, dst = *out_len;
+    size_t rc = LZ4F_decompress(dctx_, *out, &dst, *in, &src, nullptr);
+    *in += src;
+    *in_len -= src;
+    *out += dst;
+    *out_len -= dst;
+    if (LZ4F_isError(rc)) {
+      *message = LZ4F_getErrorName(rc);
+      return false;
+    }
+    // 0: a frame is fully decoded and flushed. A call without progress says nothing new.
+    if (src > 0 || dst > 0) frame_end_ = rc == 0;
+    return true;
+  }
+  bool Complete() const override { return frame_end_; }
+
+  LZ4F_dctx* dctx_ = nullptr;
+  bool frame_end_ = false;
+};
+
+// Formats known by their magic bytes. `decoded`: kdiag reads them; the others are refused with
+// their name, so that a compressed log is never read as text (and found to hold no problem).
+struct Magic {
+  std::string_view bytes;
+  const char* name;
+  bool decoded;
+};
+constexpr Magic kMagics[] = {
+    {std::string_view("\x1f\x8b", 2), "gzip", true},  // RFC 1952 2.3.1
+    {std::string_view("\xfd"
+                      "7zXZ\0",
+                      6),
+     "xz", true},                                             // xz-file-format 2.1.1.1
+    {std::string_view("\x28\xb5\x2f\xfd", 4), "zstd", true},  // RFC 8878 3.1.1
+    {std::string_view("BZh", 3), "bzip2", true},              // bzlib_private.h BZ_HDR_B/Z/h
+    {std::string_view("\x04\x22\x4d\x18", 4), "lz4", true},   // lz4_Frame_format.md 0x184D2204
+    {std::string_view("\x02\x21\x4c\x18", 4), "lz4 legacy (lz4 -l)",
+     false},                                                    // the same, legacy frame 0x184C2102
+    {std::string_view("\x1f\x9d", 2), "compress (.Z)", false},  // compress(1) / gzip
+    {std::string_view("LZIP", 4), "lzip", false},               // lzip manual, "File format"
+    {std::string_view("\x89LZO\0\r\n\x1a\n", 9), "lzop", false},       // lzop's header
+    {std::string_view("7z\xbc\xaf\x27\x1c", 6), "7z archive", false},  // 7zFormat.txt
+    {std::string_view("PK\x03\x04", 4), "zip archive", false},         // APPNOTE.TXT 4.3.7
+};
+constexpr size_t kMagicPeek = 9;
+
 bool StartsWith(const std::string& head, std::string_view magic) {
   return head.size() >= magic.size() && std::memcmp(head.data(), magic.data(), magic.size()) == 0;
 }
@@ -251,27 +378,32 @@ bool StartsWith(const std::string& head, std::string_view magic) {
 
 std::unique_ptr<ByteSource> OpenDecoded(std::unique_ptr<ByteSource> raw, std::string* codec,
                                         std::string* error) {
-  static constexpr std::string_view kGzip("\x1f\x8b", 2);
-  static constexpr std::string_view kXz(
-      "\xfd"
-      "7zXZ\0",
-      6);
-  static constexpr std::string_view kZstd("\x28\xb5\x2f\xfd", 4);
   std::string head;
-  if (!ReadUpTo(raw.get(), kXz.size(), &head, error)) return nullptr;
-  std::string name;
-  if (StartsWith(head, kGzip)) {
-    name = "gzip";
-  } else if (StartsWith(head, kXz)) {
-    name = "xz";
-  } else if (StartsWith(head, kZstd)) {
-    name = "zstd";
+  if (!ReadUpTo(raw.get(), kMagicPeek, &head, error)) return nullptr;
+  const Magic* magic = nullptr;
+  for (const Magic& m : kMagics) {
+    if (StartsWith(head, m.bytes)) {
+      magic = &m;
+      break;
+    }
+  }
+  // "BZh" is text too: bzip2 only when a block size digit follows.
+  if (magic && std::string_view(magic->name) == "bzip2" &&
+      (head.size() < 4 || head[3] < '1' || head[3] > '9')) {
+    magic = nullptr;
+  }
+  std::string name = magic ? magic->name : "";
+  if (codec != nullptr) *codec = name;
+  if (magic && !magic->decoded) {
+    *error = name + " data, which kdiag does not read (decompress it first)";
+    return nullptr;
   }
   auto replay = std::make_unique<ReplaySource>(std::move(head), std::move(raw));
-  if (codec != nullptr) *codec = name;
   if (name == "gzip") return std::make_unique<GzipSource>(std::move(replay));
   if (name == "xz") return std::make_unique<XzSource>(std::move(replay));
   if (name == "zstd") return std::make_unique<ZstdSource>(std::move(replay));
+  if (name == "bzip2") return std::make_unique<Bzip2Source>(std::move(replay));
+  if (name == "lz4") return std::make_unique<Lz4Source>(std::move(replay));
   return replay;
 }
 

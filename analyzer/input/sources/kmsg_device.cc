@@ -20,7 +20,19 @@ std::optional<Error> ReadKmsgDevice(const std::string& path,
                                     const std::function<void(std::string_view line)>& line,
                                     uint64_t* lost, const KmsgReadOptions& options) {
   int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) return Error{Location{path, 0, 0}, std::strerror(errno)};
+  if (fd < 0) {
+    std::string why = std::strerror(errno);
+    // devkmsg_open() refuses with EPERM when check_syslog_permissions() does: with
+    // kernel.dmesg_restrict = 1 only a process with CAP_SYSLOG may read (kernel/printk/printk.c,
+    // syslog_action_restricted(); CAP_SYS_ADMIN is accepted too, with a deprecation warning).
+    if (errno == EPERM) {
+      why +=
+          " (reading the kernel log needs CAP_SYSLOG while kernel.dmesg_restrict is 1: run as "
+          "root, e.g. `sudo kdiag`, or give kdiag that capability; or let every user read it "
+          "with `sysctl kernel.dmesg_restrict=0`)";
+    }
+    return Error{Location{path, 0, 0}, why};
+  }
   if (options.from_end) lseek(fd, 0, SEEK_END);
   std::vector<char> buffer(kRecordBuffer);
   std::optional<uint64_t> last_seq = options.after_seq;
