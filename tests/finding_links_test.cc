@@ -407,6 +407,32 @@ TEST(FindingLinks, RealLogsHaveNoDuplicateFindings) {
   }
 }
 
+// The driver core's failures (rules/driver.toml) name device, driver and the decoded error.
+TEST(FindingLinks, DriverCoreFailuresNameDeviceDriverAndError) {
+  Analysis probe_a = Analyze(
+      Shipped(), "[    3.212345] snd_hda_intel: probe of 0000:00:1f.3 failed with error -22\n");
+  const std::vector<Finding>& probe = probe_a.findings;
+  ASSERT_EQ(probe.size(), 1u);
+  EXPECT_EQ(probe[0].rule->id, "driver.probe_failed");
+  EXPECT_EQ(
+      probe[0].summary,
+      "driver snd_hda_intel failed to take 0000:00:1f.3: error -22 (EINVAL: invalid argument)");
+  Analysis resume_a = Analyze(
+      Shipped(), "[ 8812.100000] PM: Device 0000:00:14.0 failed to resume async: error -110\n");
+  const std::vector<Finding>& resume = resume_a.findings;
+  ASSERT_EQ(resume.size(), 1u);
+  EXPECT_EQ(resume[0].summary,
+            "device 0000:00:14.0 failed to resume: error -110 (ETIMEDOUT: connection timed out)");
+  Analysis firmware_a = Analyze(Shipped(),
+                                "[    5.100000] iwlwifi 0000:02:00.0: Direct firmware load for "
+                                "iwlwifi-8265-36.ucode failed with "
+                                "error -2\n");
+  const std::vector<Finding>& firmware = firmware_a.findings;
+  ASSERT_EQ(firmware.size(), 1u);
+  EXPECT_EQ(firmware[0].rule->severity, Severity::kNotice);
+  EXPECT_NE(firmware[0].summary.find("ENOENT"), std::string::npos) << firmware[0].summary;
+}
+
 // A boot that ended without a shutdown (issue 18): journald's unclean journal. One finding per
 // boot, whatever the file name.
 TEST(FindingLinks, UncleanShutdownEvidenceIsAFinding) {

@@ -116,8 +116,9 @@ struct Rule {
   Location where;  // the [[rule]] table in its file
 };
 
-// Replaces {name} in `text` by the field's value ("" when absent). "{{" and "}}" are literal
-// braces.
+// Replaces {name} in `text` by the field's value ("" when absent), and {name:errno} by the value
+// decoded as a kernel errno ("-110 (ETIMEDOUT: connection timed out)", errno_names.h). "{{" and
+// "}}" are literal braces.
 std::string ExpandTemplate(std::string_view text, const Fields& fields);
 
 // A rule pattern as ripgrep should run it on whole log lines (`kdiag rules patterns`): a leading

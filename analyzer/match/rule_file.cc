@@ -90,6 +90,14 @@ class RuleReader {
       size_t end = text.find('}', i);
       if (end == std::string_view::npos) return;
       std::string name(text.substr(i + 1, end - i - 1));
+      size_t colon = name.find(':');
+      if (colon != std::string::npos) {
+        if (name.substr(colon + 1) != "errno") {
+          return Fail(at, std::string(what) + " names {" + name +
+                              "}: the only format after ':' is 'errno'");
+        }
+        name.resize(colon);
+      }
       if (!groups.count(name) && name != extra) {
         return Fail(at, std::string(what) + " names {" + name +
                             "}, which is not a named capture (write {{ for a literal brace)");
