@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -95,6 +96,7 @@ void WriteTextReport(const std::vector<Finding*>& findings, const Summary& summa
   bool first = true;
   const std::string* input = nullptr;
   int boot = -1;
+  std::set<std::pair<std::string, std::string>> advised;  // rule id, advice
   for (const Finding* f : findings) {
     write(out);
     out.clear();
@@ -140,6 +142,12 @@ void WriteTextReport(const std::vector<Finding*>& findings, const Summary& summa
     for (const auto& [line, msg] : lines) {
       std::string where = TerminalSafeLine(f->input) + ":" + std::to_string(line) + ": ";
       out += "  " + where + TerminalSafe(msg.substr(0, msg.find('\n'))) + "\n";
+    }
+    // Advice prints once per rule: a later finding of the rule whose advice reads the same
+    // (most advice names no value of its own finding) points back at it.
+    if (!f->advice.empty() && !advised.emplace(f->rule->id, f->advice).second) {
+      out += "    | Advice: as for the first " + f->rule->id + " finding above.\n";
+      continue;
     }
     std::string advice = TerminalSafe(f->advice);
     for (std::string_view rest = advice; !rest.empty();) {
