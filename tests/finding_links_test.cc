@@ -347,8 +347,8 @@ TEST(FindingLinks, LinkDownSettledByItsLinkUpOrASuspend) {
                           "[    5.100000] e1000e: eth0 NIC Link is Down\n"
                           "[    8.200000] e1000e: eth0 NIC Link is Up 1000 Mbps Full Duplex, Flow "
                           "Control: Rx/Tx\n"
-                          "[  100.000000] virtio_net virtio0 ens3: Link is Down\n"
-                          "[  103.000000] IPv6: ADDRCONF(NETDEV_CHANGE): ens3: link becomes ready\n"
+                          "[  100.000000] vmxnet3 0000:0b:00.0 ens3: NIC Link is Down\n"
+                          "[  103.000000] vmxnet3 0000:0b:00.0 ens3: NIC Link is Up 10000 Mbps\n"
                           "[  200.000000] e1000e: eth0 NIC Link is Down\n"
                           "[  201.000000] PM: suspend entry (deep)\n");
   EXPECT_EQ(boot.events.size(), 6u);
