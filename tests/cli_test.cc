@@ -241,7 +241,7 @@ TEST(Cli, EveryRenderingOfOneIncidentYieldsTheSameEvents) {
 
 TEST(Cli, BootsAreCountedPerInput) {
   std::string log =
-      "[32459.003280] e1000: eth0 NIC Link is Up 1000 Mbps Full Duplex\n"  // wrapped ring: mid-boot
+      "[32459.003280] e1000e 0000:00:19.0 eth0: changing MTU from 1500 to 9000\n"  // mid-boot
       "[    0.000000] Linux version 6.1.0-13-amd64 (debian-kernel@lists.debian.org)\n"
       "[    5.000000] pciback 0000:13:04.0: xen-pciback: Driver tried to write to a read-only "
       "configuration space field at offset 0x1d6, size 2. This may be harmless, but if you have "

@@ -70,5 +70,25 @@ TEST(CrashCli, TextReportShowsTitleTypeAndTopFrames) {
       << r.out;
 }
 
+// Issue 18: the same advice paragraph once per rule (it appeared 70 times for 70 KASAN reports);
+// later findings of the rule point back at it.
+TEST(CrashCli, TextReportPrintsARulesAdviceOnce) {
+  std::string dir = testing::TempDir();
+  std::string log;
+  for (const char* func : {"tcp_close", "udp_sendmsg", "ext4_readdir"}) {
+    log += std::string("[  1.000000] BUG: KASAN: use-after-free in ") + func + "+0x1/0x2\n" +
+           "[  1.000001] Read of size 8 at addr ffff888000000000 by task a/1\n" +
+           "[  1.000002] Call Trace:\n[  1.000003]  " + func + "+0x1/0x2\n" +
+           "[  1.000004] ==================================================================\n";
+  }
+  testing::WriteFile(dir + "/kasan.log", log);
+  auto r = RunKdiag({"--pci-ids", "none", dir + "/kasan.log"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(testing::Count(r.out, "kernel.kasan  x1"), 3u) << r.out;
+  EXPECT_EQ(testing::Count(r.out, "KASAN (the kernel address sanitizer) caught"), 1u) << r.out;
+  EXPECT_EQ(testing::Count(r.out, "Advice: as for the first kernel.kasan finding above."), 2u)
+      << r.out;
+}
+
 }  // namespace
 }  // namespace kdiag

@@ -4,8 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analyzer/match/matcher.h"
@@ -131,6 +134,71 @@ TEST(FindingLinks, PairsFormInInputOrder) {
   EXPECT_EQ(lone->rule->id, "xen.mm.bad_mfn");
   EXPECT_EQ(lone->count, 1u);
   EXPECT_EQ(lone->line, 5u);
+}
+
+// The OOM killer of 2.6.36-5.0 names its choice, then the kill (mm/oom_kill.c): one kill, one
+// finding, an error, whose summary ends in the victim (it ended in "): " when the kill line, which
+// has no scope before 5.x, was a finding of its own).
+TEST(FindingLinks, OldOomKillerPairIsOneFinding) {
+  Analysis a = Analyze(Shipped(),
+                       "[ 5321.774200] Out of memory: Kill process 3127 (java) score 912 or "
+                       "sacrifice child\n"
+                       "[ 5321.774300] Killed process 3127 (java) total-vm:4022556kB, "
+                       "anon-rss:3712440kB, file-rss:16kB\n");
+  EXPECT_EQ(RuleIds(a.events), (std::vector<std::string>{"kernel.oom.select", "kernel.oom.kill"}));
+  ASSERT_EQ(a.findings.size(), 1u);
+  const Finding& f = a.findings[0];
+  EXPECT_EQ(f.rule->id, "kernel.oom.kill");
+  EXPECT_EQ(f.rule->severity, Severity::kError);
+  ASSERT_EQ(f.merged.size(), 1u);
+  EXPECT_EQ(f.merged[0].rule, "kernel.oom.select");
+  EXPECT_EQ(f.summary, "OOM killer killed java (pid 3127)");
+  EXPECT_EQ(FieldValue(f.fields, "scope"), "Out of memory");  // from the choice
+  // A child killed in the chosen process's place (RHEL 6, emqx/emqx#356): the same kill.
+  Analysis child = Analyze(Shipped(),
+                           "Out of memory: Kill process 16929 (beam.smp) score 580 or sacrifice "
+                           "child\n"
+                           "Killed process 28364, UID 0, (sh) total-vm:106064kB, anon-rss:180kB, "
+                           "file-rss:4kB\n");
+  ASSERT_EQ(child.findings.size(), 1u);
+  EXPECT_EQ(child.findings[0].summary, "OOM killer killed sh (pid 28364)");
+  // A kill line alone (4.x and older print no scope on it) ends in the victim too.
+  Analysis alone = Analyze(Shipped(), "Killed process 1771 (httpd)\n");
+  ASSERT_EQ(alone.findings.size(), 1u);
+  EXPECT_EQ(alone.findings[0].summary, "OOM killer killed httpd (pid 1771)");
+}
+
+// "NETDEV WATCHDOG" and the WARNING in dev_watchdog that WARN_ONCE prints with it are one
+// transmit timeout, whichever comes first (kernel/panic.c: the message after "WARNING: at" up to
+// 4.15, before "WARNING: CPU:" from 4.16).
+TEST(FindingLinks, NetdevWatchdogAndItsWarningAreOneFinding) {
+  const std::string kNew =
+      "[281441.339200] ------------[ cut here ]------------\n"
+      "[281441.339251] NETDEV WATCHDOG: eth0 (e1000e): transmit queue 0 timed out\n"
+      "[281441.339300] WARNING: CPU: 0 PID: 0 at net/sched/sch_generic.c:477 "
+      "dev_watchdog+0x258/0x260\n"
+      "[281441.339400] Modules linked in: e1000e\n"
+      "[281441.339500] RIP: 0010:dev_watchdog+0x258/0x260\n"
+      "[281441.339600] Call Trace:\n"
+      "[281441.339800]  call_timer_fn+0x2b/0x130\n"
+      "[281441.339900] ---[ end trace 1234 ]---\n";
+  const std::string kOld =
+      "[ 9000.100000] ------------[ cut here ]------------\n"
+      "[ 9000.100001] WARNING: at net/sched/sch_generic.c:261 dev_watchdog+0x26b/0x280()\n"
+      "[ 9000.100002] Hardware name: PowerEdge R710\n"
+      "[ 9000.100003] NETDEV WATCHDOG: eth0 (bnx2): transmit queue 0 timed out\n"
+      "[ 9000.100004] Modules linked in: bnx2\n"
+      "[ 9000.100006] Call Trace:\n"
+      "[ 9000.100009]  [<ffffffff8147b6bb>] ? dev_watchdog+0x26b/0x280\n"
+      "[ 9000.100010] ---[ end trace 2f2a1b4a3b1c2d3e ]---\n";
+  for (const std::string& text : {kNew, kOld}) {
+    Analysis a = Analyze(Shipped(), text);
+    EXPECT_EQ(a.events.size(), 2u) << text;
+    ASSERT_EQ(a.findings.size(), 1u) << text;
+    EXPECT_EQ(a.findings[0].rule->id, "net.netdev_watchdog");
+    ASSERT_EQ(a.findings[0].merged.size(), 1u);
+    EXPECT_EQ(a.findings[0].merged[0].rule, "kernel.warning");
+  }
 }
 
 constexpr char kLinkedRules[] = R"(
@@ -272,6 +340,148 @@ summary = "warning in {func}"
   EXPECT_EQ(FieldValue(a.findings[2].fields, "func"), "other_func");
 }
 
+// Issue 18: link drops that come back are no findings (at boot, in a VM guest, before a
+// suspend); a link that stays down, or that flaps 3 times in 10 minutes, is.
+TEST(FindingLinks, LinkDownSettledByItsLinkUpOrASuspend) {
+  Analysis boot = Analyze(Shipped(),
+                          "[    5.100000] e1000e: eth0 NIC Link is Down\n"
+                          "[    8.200000] e1000e: eth0 NIC Link is Up 1000 Mbps Full Duplex, Flow "
+                          "Control: Rx/Tx\n"
+                          "[  100.000000] vmxnet3 0000:0b:00.0 ens3: NIC Link is Down\n"
+                          "[  103.000000] vmxnet3 0000:0b:00.0 ens3: NIC Link is Up 10000 Mbps\n"
+                          "[  200.000000] e1000e: eth0 NIC Link is Down\n"
+                          "[  201.000000] PM: suspend entry (deep)\n");
+  EXPECT_EQ(boot.events.size(), 6u);
+  EXPECT_TRUE(boot.findings.empty());
+  // Up on another interface, or 40 s later: the link stayed down.
+  Analysis down = Analyze(Shipped(),
+                          "[  300.000000] igb 0000:01:00.0 eno1: igb: eno1 NIC Link is Down\n"
+                          "[  301.000000] e1000e: eth0 NIC Link is Up 1000 Mbps Full Duplex, Flow "
+                          "Control: Rx/Tx\n"
+                          "[  400.000000] e1000e: eth0 NIC Link is Down\n"
+                          "[  440.000000] e1000e: eth0 NIC Link is Up 1000 Mbps Full Duplex, Flow "
+                          "Control: Rx/Tx\n");
+  EXPECT_EQ(FindingIds(down), (std::vector<std::string>{"net.link.down", "net.link.down"}));
+}
+
+TEST(FindingLinks, LinkFlappingIsAFindingOfAllItsDrops) {
+  std::string flaps;
+  for (int t : {400, 410, 420}) {
+    flaps += "[  " + std::to_string(t) + ".000000] r8169 0000:02:00.0 enp2s0: Link is Down\n";
+    flaps += "[  " + std::to_string(t + 2) +
+             ".000000] r8169 0000:02:00.0 enp2s0: Link is Up - 1Gbps/Full - flow control rx/tx\n";
+  }
+  Analysis a = Analyze(Shipped(), flaps);
+  ASSERT_EQ(FindingIds(a), (std::vector<std::string>{"net.link.down"}));
+  EXPECT_EQ(a.findings[0].count, 3u);
+  EXPECT_EQ(a.findings[0].line, 1u);
+  // Two flaps, and a third 10 minutes later: not flapping.
+  Analysis two = Analyze(Shipped(),
+                         "[  400.000000] r8169 0000:02:00.0 enp2s0: Link is Down\n"
+                         "[  402.000000] r8169 0000:02:00.0 enp2s0: Link is Up - 1Gbps/Full\n"
+                         "[  410.000000] r8169 0000:02:00.0 enp2s0: Link is Down\n"
+                         "[  412.000000] r8169 0000:02:00.0 enp2s0: Link is Up - 1Gbps/Full\n"
+                         "[ 1400.000000] r8169 0000:02:00.0 enp2s0: Link is Down\n"
+                         "[ 1402.000000] r8169 0000:02:00.0 enp2s0: Link is Up - 1Gbps/Full\n");
+  EXPECT_TRUE(two.findings.empty());
+}
+
+// corpus/real: real logs from public threads, each one problem (corpus/real/README.md): one
+// finding each, never two for the one problem.
+TEST(FindingLinks, RealLogsHaveNoDuplicateFindings) {
+  const std::vector<std::pair<std::string, std::string>> kCases = {
+      {"01-duplicity3-oom-pair.log", "kernel.oom.kill+kernel.oom.select"},
+      {"02-pandora49-oom-pair-syslog.log", "kernel.oom.kill+kernel.oom.select"},
+      {"03-emqx356-oom-child-rhel6.log", "kernel.oom.kill+kernel.oom.select"},
+      {"04-openbmc3192-watchdog-warning.log", "net.netdev_watchdog+kernel.warning"},
+      {"05-xiaomi77-watchdog-warning-3.10.log", "net.netdev_watchdog+kernel.warning"},
+      {"06-ustclug86-link-flaps.log", "net.link.down"},
+      {"07-nixos-journal-unclean.log", "platform.unclean_shutdown"},
+  };
+  for (const auto& [file, expected] : kCases) {
+    std::ifstream in(std::string(KDIAG_CORPUS_DIR) + "/real/" + file, std::ios::binary);
+    ASSERT_TRUE(in) << file;
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    Analysis a = Analyze(Shipped(), text);
+    EXPECT_EQ(FindingIds(a), (std::vector<std::string>{expected})) << file;
+  }
+}
+
+// The driver core's failures (rules/driver.toml) name device, driver and the decoded error.
+TEST(FindingLinks, DriverCoreFailuresNameDeviceDriverAndError) {
+  Analysis probe_a = Analyze(
+      Shipped(), "[    3.212345] snd_hda_intel: probe of 0000:00:1f.3 failed with error -22\n");
+  const std::vector<Finding>& probe = probe_a.findings;
+  ASSERT_EQ(probe.size(), 1u);
+  EXPECT_EQ(probe[0].rule->id, "driver.probe_failed");
+  EXPECT_EQ(
+      probe[0].summary,
+      "driver snd_hda_intel failed to take 0000:00:1f.3: error -22 (EINVAL: invalid argument)");
+  Analysis resume_a = Analyze(
+      Shipped(), "[ 8812.100000] PM: Device 0000:00:14.0 failed to resume async: error -110\n");
+  const std::vector<Finding>& resume = resume_a.findings;
+  ASSERT_EQ(resume.size(), 1u);
+  EXPECT_EQ(resume[0].summary,
+            "device 0000:00:14.0 failed to resume: error -110 (ETIMEDOUT: connection timed out)");
+  Analysis firmware_a = Analyze(Shipped(),
+                                "[    5.100000] iwlwifi 0000:02:00.0: Direct firmware load for "
+                                "iwlwifi-8265-36.ucode failed with "
+                                "error -2\n");
+  const std::vector<Finding>& firmware = firmware_a.findings;
+  ASSERT_EQ(firmware.size(), 1u);
+  EXPECT_EQ(firmware[0].rule->severity, Severity::kNotice);
+  EXPECT_NE(firmware[0].summary.find("ENOENT"), std::string::npos) << firmware[0].summary;
+}
+
+// A boot that ended without a shutdown (issue 18): journald's unclean journal. One finding per
+// boot, whatever the file name.
+TEST(FindingLinks, UncleanShutdownEvidenceIsAFinding) {
+  Analysis journal_a = Analyze(
+      Shipped(),
+      "[    6.100000] systemd-journald[98]: File /var/log/journal/10/system.journal corrupted or "
+      "uncleanly shut down, renaming and replacing.\n"
+      "[    6.200000] systemd-journald[98]: File /var/log/journal/10/user-1000.journal corrupted "
+      "or "
+      "uncleanly shut down, renaming and replacing.\n");
+  const std::vector<Finding>& journal = journal_a.findings;
+  ASSERT_EQ(journal.size(), 1u);
+  EXPECT_EQ(journal[0].rule->id, "platform.unclean_shutdown");
+  EXPECT_EQ(journal[0].count, 2u);
+}
+
+constexpr char kGatedRules[] = R"(
+[[rule]]
+id = "t.ce"
+severity = "warning"
+source = "any"
+pattern = '''^corrected (?P<dimm>\w+)'''
+summary = "corrected errors on {dimm}"
+key = ["dimm"]
+  [rule.threshold]
+  count = 3
+  lines = 10
+  [[rule.example]]
+  line = "corrected A"
+  fields = { dimm = "A" }
+)";
+
+// Threshold alone: below the count in the window, nothing; at the count, all of them.
+TEST(FindingLinks, ThresholdCountsEventsOfOneKeyInTheWindow) {
+  auto m = Build(kGatedRules);
+  Analysis few = Analyze(m.get(), "corrected A\ncorrected A\ncorrected B\ncorrected B\n");
+  EXPECT_EQ(few.events.size(), 4u);
+  EXPECT_TRUE(few.findings.empty());
+  std::string spread = "corrected A\n";
+  for (int i = 0; i < 10; ++i) spread += "noise\n";
+  spread += "corrected A\ncorrected A\n";
+  EXPECT_TRUE(Analyze(m.get(), spread).findings.empty());
+  Analysis storm =
+      Analyze(m.get(), "corrected A\nnoise\ncorrected A\ncorrected A\ncorrected A\ncorrected B\n");
+  ASSERT_EQ(FindingIds(storm), (std::vector<std::string>{"t.ce"}));
+  EXPECT_EQ(storm.findings[0].count, 4u);
+  EXPECT_EQ(storm.findings[0].line, 1u);
+}
+
 TEST(FindingLinks, RuleFileErrorsNameTheMergeTable) {
   auto check = [](const std::string& merge, const std::string& expected) {
     std::string toml = std::string(kLinkedRules) + R"(
@@ -311,13 +521,51 @@ summary = "bad {dev}"
         "t.toml:62:11: merge 'lines' must be an integer 1..100000");
   check(
       "  [[rule.merge]]\n  after = \"t.first\"\n  fields = [\"dev\"]\n  lines = 2\n  window = 3\n",
-      "t.toml:63:12: unknown key 'window' in [[rule.merge]]");
+      "t.toml:63:12: 'window' in [[rule.merge]] has no unit: give the window as 'lines = N' "
+      "and/or 'seconds = S'");
   check("  [[rule.merge]]\n  after = \"t.missing\"\n  fields = [\"dev\"]\n  lines = 2\n",
         "t.toml:59:3: merge names unknown rule 't.missing'");
   check(
       "  [[rule.merge]]\n  after = \"t.first\"\n  fields = [\"dev\"]\n  lines = 2\n  seconds = "
       "-1\n",
       "t.toml:63:13: merge 'seconds' must be a number in (0, 86400]");
+}
+
+// Correlation tables are checked at file:line:column: unknown rules, windows without a unit.
+TEST(FindingLinks, SettleAndThresholdErrorsNameTheirTable) {
+  auto check = [](const std::string& table, const std::string& expected) {
+    std::string toml = std::string(kLinkedRules) + R"(
+[[rule]]
+id = "t.bad"
+severity = "info"
+source = "any"
+pattern = '''^bad (?P<dev>\w+)'''
+summary = "bad {dev}"
+)" + table + R"(
+  [[rule.example]]
+  line = "bad eth0"
+  fields = { dev = "eth0" }
+)";
+    std::vector<Rule> rules;
+    auto err = ParseRuleFile(toml, "t.toml", &rules);
+    if (!err) err = CheckUniqueIds(rules);
+    ASSERT_TRUE(err) << table;
+    EXPECT_EQ(err->ToString(), expected) << table;
+  };
+  check("  [[rule.settle]]\n  by = \"t.nope\"\n  lines = 2\n",
+        "t.toml:59:3: settle names unknown rule 't.nope'");
+  check("  [[rule.settle]]\n  by = \"t.first\"\n  window = 10\n",
+        "t.toml:61:12: 'window' in [[rule.settle]] has no unit: give the window as 'lines = N' "
+        "and/or 'seconds = S'");
+  check("  [[rule.settle]]\n  by = \"t.first\"\n  fields = [\"dev\"]\n",
+        "t.toml:59:3: [[rule.settle]] is missing required key 'lines'");
+  check("  [[rule.settle]]\n  by = \"t.tail\"\n  fields = [\"dev\", \"x\"]\n  lines = 2\n",
+        "t.toml:61:12: settle field 'x' is not a named capture of the pattern");
+  check("  [rule.threshold]\n  count = 3\n  within = 10\n",
+        "t.toml:61:12: 'within' in [rule.threshold] has no unit: give the window as 'lines = N' "
+        "and/or 'seconds = S'");
+  check("  [rule.threshold]\n  count = 1\n  lines = 10\n",
+        "t.toml:60:11: threshold 'count' must be an integer 2..1000");
 }
 
 TEST(FindingLinks, OtherRuleMustCaptureTheFields) {

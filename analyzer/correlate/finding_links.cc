@@ -1,8 +1,34 @@
 #include "analyzer/correlate/finding_links.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace kdiag {
+namespace {
+
+// b within the window after (or, `either_way`, before) a: same input and boot, at most `lines`
+// lines apart and, when both have a kernel time, at most `max_us` (-1: no limit).
+bool Within(const Record& a, const Record& b, uint64_t lines, int64_t max_us, bool either_way) {
+  if (a.input != b.input || a.boot != b.boot) return false;
+  if (b.line < a.line && !either_way) return false;
+  uint64_t apart = b.line > a.line ? b.line - a.line : a.line - b.line;
+  if (apart > lines) return false;
+  if (max_us >= 0 && a.time_us && b.time_us) {
+    int64_t dt = *b.time_us - *a.time_us;
+    if (dt < 0 && !either_way) return false;
+    if ((dt < 0 ? -dt : dt) > max_us) return false;
+  }
+  return true;
+}
+
+bool SameFields(const std::vector<std::string>& names, const Fields& a, const Fields& b) {
+  for (const std::string& name : names) {
+    if (FieldValue(a, name) != FieldValue(b, name)) return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 FindingLinks::FindingLinks(const std::vector<Rule>& rules) {
   std::map<std::string_view, const Rule*> by_id;
@@ -16,6 +42,11 @@ FindingLinks::FindingLinks(const std::vector<Rule>& rules) {
       by_first_[link.first->id].push_back(link);
       by_second_[link.second->id].push_back(link);
     }
+    for (const SettleSpec& settle : r.settles) {
+      std::vector<const Rule*>& settled = settled_by_[settle.by];
+      if (std::find(settled.begin(), settled.end(), &r) == settled.end()) settled.push_back(&r);
+    }
+    if (r.threshold || !r.settles.empty()) gated_ = true;
   }
 }
 
@@ -45,17 +76,134 @@ void FindingLinks::Expire(const Record& now, FindingTable* table) {
     const Record& r = h.event.record;
     bool open = r.input == now.input && r.boot == now.boot &&
                 (now.line <= r.line || now.line - r.line <= h.window);
+    if (open && h.window_us >= 0 && r.time_us && now.time_us) {
+      open = *now.time_us - *r.time_us <= h.window_us;
+    }
     if (open && held_.size() < kMaxHeldFirsts && held_bytes_ <= kMaxHeldBytes) return;
-    table->Add(h.event, nullptr, h.arrival);
-    held_bytes_ -= r.text.size();
+    Held gone = std::move(held_.front());
+    held_bytes_ -= gone.event.record.text.size();
     held_.pop_front();
+    // An unresolved event is a finding; the first of a pair that never came is an event like any
+    // other of its rule (its threshold and settle tables apply).
+    if (gone.settle) {
+      table->Add(gone.event, nullptr, gone.arrival);
+    } else {
+      Admit(gone.event, gone.arrival, table);
+    }
   }
+}
+
+void FindingLinks::Settle(const Event& event, FindingTable* table) {
+  auto by = settled_by_.find(event.rule->id);
+  if (by == settled_by_.end()) return;
+  for (auto it = held_.begin(); it != held_.end();) {
+    bool resolved = false;
+    if (it->settle) {
+      for (const SettleSpec& spec : it->event.rule->settles) {
+        if (spec.by == event.rule->id &&
+            Within(it->event.record, event.record, spec.lines, spec.max_us, false) &&
+            SameFields(spec.fields, it->event.fields, event.fields)) {
+          resolved = true;
+          break;
+        }
+      }
+    }
+    if (!resolved) {
+      ++it;
+      continue;
+    }
+    Held h = std::move(*it);
+    held_bytes_ -= h.event.record.text.size();
+    it = held_.erase(it);
+    ++settled_;
+    if (h.event.rule->threshold) Count(std::move(h), table, true);
+  }
+}
+
+void FindingLinks::Count(Held held, FindingTable* table, bool settled) {
+  const Rule& rule = *held.event.rule;
+  const ThresholdSpec& th = *rule.threshold;
+  const Record& r = held.event.record;
+  auto key = std::make_pair(std::string_view(rule.id), FindingKey(rule, held.event.fields));
+  auto found = tallies_.find(key);
+  if (found == tallies_.end()) {
+    if (tallies_.size() >= kMaxHeldFirsts) {
+      // Past the bound a tally's waiting events are findings: better a repeat than a loss.
+      for (Held& w : tallies_.begin()->second.waiting) {
+        tally_bytes_ -= w.event.record.text.size();
+        table->Add(w.event, nullptr, w.arrival);
+      }
+      tallies_.erase(tallies_.begin());
+    }
+    found = tallies_.emplace(key, Tally{r.input, r.boot, {}, {}}).first;
+  }
+  Tally& t = found->second;
+  if (t.input != r.input || t.boot != r.boot) {
+    for (const Held& w : t.waiting) tally_bytes_ -= w.event.record.text.size();
+    settled_ += t.waiting.size();
+    t = Tally{r.input, r.boot, {}, {}};
+  }
+  auto old = [&](const Record& e) { return !Within(e, r, th.lines, th.max_us, true); };
+  while (!t.waiting.empty() && old(t.waiting.front().event.record)) {
+    tally_bytes_ -= t.waiting.front().event.record.text.size();
+    t.waiting.pop_front();
+    ++settled_;  // below the threshold: no finding
+  }
+  if (!settled) {
+    // Counted once, when it arrives (a settled event was counted then).
+    while (!t.recent.empty() && old(t.recent.front())) t.recent.pop_front();
+    Record seen = r;
+    seen.text.clear();
+    t.recent.push_back(std::move(seen));
+    if (t.recent.size() > th.count) t.recent.pop_front();
+  }
+  if (t.recent.size() >= th.count && !settled) {
+    for (Held& w : t.waiting) {
+      tally_bytes_ -= w.event.record.text.size();
+      table->Add(w.event, nullptr, w.arrival);
+    }
+    t.waiting.clear();
+    table->Add(held.event, nullptr, held.arrival);
+    return;
+  }
+  if (settled || rule.settles.empty()) {
+    tally_bytes_ += r.text.size();
+    t.waiting.push_back(std::move(held));
+    if (t.waiting.size() >= th.count || tally_bytes_ > kMaxHeldBytes) {
+      Held w = std::move(t.waiting.front());
+      t.waiting.pop_front();
+      tally_bytes_ -= w.event.record.text.size();
+      table->Add(w.event, nullptr, w.arrival);
+    }
+    return;
+  }
+  Hold(std::move(held));
+}
+
+void FindingLinks::Hold(Held held) {
+  held.settle = true;
+  held.window = 0;
+  held.window_us = 0;
+  for (const SettleSpec& spec : held.event.rule->settles) {
+    held.window = std::max(held.window, spec.lines);
+    held.window_us =
+        spec.max_us < 0 || held.window_us < 0 ? -1 : std::max(held.window_us, spec.max_us);
+  }
+  held_bytes_ += held.event.record.text.size();
+  held_.push_back(std::move(held));
+}
+
+void FindingLinks::Admit(const Event& event, uint64_t arrival, FindingTable* table) {
+  if (event.rule->threshold) return Count(Held{event, arrival, 0}, table, false);
+  if (!event.rule->settles.empty()) return Hold(Held{event, arrival, 0});
+  table->Add(event, nullptr, arrival);
 }
 
 void FindingLinks::Add(const Event& event, FindingTable* table) {
   uint64_t arrival = arrivals_++;
-  if (held_.empty() && by_first_.empty()) return table->Add(event, nullptr, arrival);
+  if (held_.empty() && by_first_.empty() && !gated_) return table->Add(event, nullptr, arrival);
   Expire(event.record, table);
+  Settle(event, table);
 
   auto second = by_second_.find(event.rule->id);
   if (second != by_second_.end()) {
@@ -76,7 +224,7 @@ void FindingLinks::Add(const Event& event, FindingTable* table) {
   }
 
   auto first = by_first_.find(event.rule->id);
-  if (first == by_first_.end()) return table->Add(event, nullptr, arrival);
+  if (first == by_first_.end()) return Admit(event, arrival, table);
   uint64_t window = 0;
   for (const Link& link : first->second) window = std::max(window, link.spec->lines);
   held_.push_back(Held{event, arrival, window});
@@ -84,9 +232,23 @@ void FindingLinks::Add(const Event& event, FindingTable* table) {
 }
 
 void FindingLinks::Flush(FindingTable* table) {
-  for (const Held& h : held_) table->Add(h.event, nullptr, h.arrival);
-  held_.clear();
+  // Nothing can complete or resolve them now: the firsts of pairs go through their rule's
+  // tables (which may hold them again, as unresolved), unresolved events are findings.
+  while (!held_.empty()) {
+    Held h = std::move(held_.front());
+    held_.pop_front();
+    held_bytes_ -= h.event.record.text.size();
+    if (h.settle) {
+      table->Add(h.event, nullptr, h.arrival);
+    } else {
+      Admit(h.event, h.arrival, table);
+    }
+  }
   held_bytes_ = 0;
+  // Events still below their threshold are no findings.
+  for (const auto& [key, t] : tallies_) settled_ += t.waiting.size();
+  tallies_.clear();
+  tally_bytes_ = 0;
 }
 
 }  // namespace kdiag

@@ -1,4 +1,7 @@
-// FindingLinks: two messages that are one problem become one finding ([[rule.merge]]).
+// FindingLinks: how events become findings when a rule's file declares that they relate to other
+// events: two messages that are one problem become one finding ([[rule.merge]]); an event that a
+// later one resolves is no finding ([[rule.settle]]); events that make a finding only when they
+// repeat ([rule.threshold]).
 //
 // Some problems print two messages, each of which a rule recognises on its own, and each alone
 // means something else than the pair:
@@ -28,6 +31,33 @@
 // is the same for any --threads, pass-over or not. Pairs are formed in input order: a second
 // event takes the oldest held first event it matches. Held events are bounded in number and in
 // bytes of text (a crash report can be 64 KiB); past either bound the oldest is let go unpaired.
+//
+// Settle. A link that goes down and comes back up seconds later (at boot, in a VM guest whose
+// backend restarts) or goes down as the machine suspends is not a problem an operator acts on:
+//
+//   [[rule.settle]]
+//   by      = "net.link.up"   # a later event of this rule (a fact is fine) resolves this one
+//   fields  = ["iface"]       # equal in both (none: any event of `by` in the window)
+//   lines   = 2000            # at most this many lines later
+//   seconds = 10              # and, when both have a kernel time, at most this much later
+//
+// An event of a rule with settle tables is held until an event of a `by` rule that matches one of
+// them arrives (then it is resolved: no finding, though it stays an event), or until none can
+// arrive any more (window passed, another input or boot, the end): then it is a finding.
+//
+// Threshold. Some messages are a problem only when they repeat (a link that flaps, a storm of
+// corrected memory errors):
+//
+//   [rule.threshold]
+//   count   = 3       # this many events of the rule with the same finding key ...
+//   lines   = 100000  # ... within this many lines
+//   seconds = 600     # and this much kernel time (when the events have one)
+//
+// Such events wait (at most count - 1 per key) until the count-th arrives within the window of
+// the oldest waiting one: then all of them go to the finding table, as does every later one while
+// the window holds count of them. Waiting events that fall out of the window are no finding. A
+// settled event still counts: a link that comes back every time but flaps `count` times is a
+// finding of all its drops. A waiting event is bounded like a held one.
 #ifndef KDIAG_CORRELATE_FINDING_LINKS_H_
 #define KDIAG_CORRELATE_FINDING_LINKS_H_
 
@@ -57,6 +87,8 @@ class FindingLinks {
   // change, before the findings are read.
   void Flush(FindingTable* table);
   size_t held() const { return held_.size(); }
+  // Events resolved by a settle table or still waiting for a threshold / let go below it.
+  uint64_t settled() const { return settled_; }
 
  private:
   // One [[rule.merge]]: `owner` has the table; `first` and `second` are the owner and the other
@@ -70,11 +102,34 @@ class FindingLinks {
   struct Held {
     Event event;
     uint64_t arrival;
-    uint64_t window;  // the widest `lines` of the links it may start
+    uint64_t window;         // the widest `lines` of the links it may start (or settles)
+    int64_t window_us = -1;  // settle only: the widest `seconds`, -1 when one has none
+    bool settle = false;     // waits for a resolving event, not for the second of a pair
+  };
+  // The events of one rule and finding key counted against its [rule.threshold].
+  struct Tally {
+    std::string input;
+    int boot = 0;
+    std::deque<Held> waiting;   // not findings yet, oldest first
+    std::deque<Record> recent;  // line and time of the last `count` events (texts dropped)
   };
   static bool Pairs(const Link& link, const Event& first, const Event& second);
   // Lets go the oldest held events that no later event can complete.
   void Expire(const Record& now, FindingTable* table);
+  // An event that no pair took: through its rule's threshold and settle tables to `table`.
+  void Admit(const Event& event, uint64_t arrival, FindingTable* table);
+  // Resolves the held events that `event` settles; true when it settled one.
+  void Settle(const Event& event, FindingTable* table);
+  // A settled event still counts towards its rule's threshold.
+  void Count(Held held, FindingTable* table, bool settled);
+  // Holds an event until a settle table's rule resolves it or its window passes.
+  void Hold(Held held);
+
+  std::map<std::string_view, std::vector<const Rule*>> settled_by_;    // by the `by` rule's id
+  std::map<std::pair<std::string_view, std::string>, Tally> tallies_;  // by rule id and key
+  size_t tally_bytes_ = 0;
+  uint64_t settled_ = 0;
+  bool gated_ = false;  // some rule has a settle or threshold table
 
   std::map<std::string_view, std::vector<Link>> by_first_;   // by the first rule's id
   std::map<std::string_view, std::vector<Link>> by_second_;  // by the second rule's id

@@ -1,5 +1,7 @@
 #include "analyzer/match/rule.h"
 
+#include "analyzer/match/errno_names.h"
+
 namespace kdiag {
 
 std::string_view SeverityName(Severity s) {
@@ -49,7 +51,15 @@ std::string ExpandTemplate(std::string_view text, const Fields& fields) {
     if (c == '{') {
       size_t close = text.find('}', i + 1);
       if (close != std::string_view::npos) {
-        out += FieldValue(fields, text.substr(i + 1, close - i - 1));
+        std::string_view name = text.substr(i + 1, close - i - 1);
+        size_t colon = name.find(':');
+        std::string_view format = colon == std::string_view::npos ? "" : name.substr(colon + 1);
+        std::string_view value = FieldValue(fields, name.substr(0, colon));
+        if (format == "errno" && !value.empty()) {
+          out += DescribeErrno(value);
+        } else {
+          out += value;
+        }
         i = close;
         continue;
       }

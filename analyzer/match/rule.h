@@ -69,6 +69,30 @@ struct MergeSpec {
   Location where;                   // the [[rule.merge]] table
 };
 
+// [[rule.settle]] (finding_links.h): a later event of rule `by` (a fact or not) within the window,
+// with these fields equal, resolves this rule's event: it is no finding (a link down followed by
+// its link up, a link down followed by the suspend it was part of). The window is counted like a
+// merge's: at most `lines` input lines later and, when both events have a kernel time, at most
+// `max_us` later.
+struct SettleSpec {
+  std::string by;                   // the resolving rule's id
+  std::vector<std::string> fields;  // captures both rules have, which must be equal (may be none)
+  uint64_t lines = 0;
+  int64_t max_us = -1;
+  Location where;  // the [[rule.settle]] table
+};
+
+// [rule.threshold] (finding_links.h): this rule's events make a finding only once `count` of them
+// with the same finding key fall within one window (`lines` input lines and, when the events have
+// kernel times, `max_us`): a link that flaps, a storm of corrected errors. Events a settle resolved
+// still count towards it.
+struct ThresholdSpec {
+  uint64_t count = 0;
+  uint64_t lines = 0;
+  int64_t max_us = -1;
+  Location where;
+};
+
 struct Rule {
   std::string id;
   Severity severity = Severity::kInfo;
@@ -85,13 +109,16 @@ struct Rule {
   std::vector<std::string> exclude;  // RE2; a record matching any is not an event of this rule
   std::optional<CrashSpec> crash;
   std::vector<MergeSpec> merges;
+  std::vector<SettleSpec> settles;
+  std::optional<ThresholdSpec> threshold;
   std::vector<RuleExample> examples;
   std::vector<std::string> counter_examples;
   Location where;  // the [[rule]] table in its file
 };
 
-// Replaces {name} in `text` by the field's value ("" when absent). "{{" and "}}" are literal
-// braces.
+// Replaces {name} in `text` by the field's value ("" when absent), and {name:errno} by the value
+// decoded as a kernel errno ("-110 (ETIMEDOUT: connection timed out)", errno_names.h). "{{" and
+// "}}" are literal braces.
 std::string ExpandTemplate(std::string_view text, const Fields& fields);
 
 // A rule pattern as ripgrep should run it on whole log lines (`kdiag rules patterns`): a leading

@@ -98,6 +98,14 @@ class RuleReader {
       size_t end = text.find('}', i);
       if (end == std::string_view::npos) return;
       std::string name(text.substr(i + 1, end - i - 1));
+      size_t colon = name.find(':');
+      if (colon != std::string::npos) {
+        if (name.substr(colon + 1) != "errno") {
+          return Fail(at, std::string(what) + " names {" + name +
+                              "}: the only format after ':' is 'errno'");
+        }
+        name.resize(colon);
+      }
       if (!Captures(groups, name) && name != extra) {
         return Fail(at, std::string(what) + " names {" + name +
                             "}, which is not a named capture (write {{ for a literal brace)");
@@ -218,11 +226,9 @@ class RuleReader {
   void ReadMerge(const toml::node& n, const std::set<std::string>& groups, Rule* rule) {
     const toml::table* t = n.as_table();
     if (!t) return Fail(n, "[[rule.merge]] must be a table");
-    for (const auto& [k, v] : *t) {
-      if (k != "after" && k != "before" && k != "fields" && k != "other_fields" && k != "lines" &&
-          k != "seconds") {
-        return Fail(v, "unknown key '" + std::string(k.str()) + "' in [[rule.merge]]");
-      }
+    if (!TableKeys(*t, {"after", "before", "fields", "other_fields", "lines", "seconds"},
+                   "[[rule.merge]]")) {
+      return;
     }
     MergeSpec m;
     m.where = At(file_, n.source());
@@ -251,27 +257,98 @@ class RuleReader {
         m.other_values.emplace_back(std::string(k.str()), v.as_string()->get());
       }
     }
-    if (m.fields.empty() && m.other_values.empty()) {
+    // `fields = []`, written out, ties the two events by the window alone (the old OOM killer's
+    // choice and kill, whose pids differ when it kills a child instead).
+    if (!t->get("fields") && m.other_values.empty()) {
       return Fail(n, "[[rule.merge]] needs 'fields' or 'other_fields' (what ties the two events)");
     }
-    const toml::node* l = t->get("lines");
-    if (!l) return Fail(n, "[[rule.merge]] is missing required key 'lines'");
+    if (!Window(n, *t, "[[rule.merge]]", "merge", &m.lines, &m.max_us)) return;
+    rule->merges.push_back(std::move(m));
+  }
+
+  // A window of a correlation table: `lines` (required, 1..100000) and `seconds` (optional, kernel
+  // time). A number without its unit (`window = 10`) is refused by the tables' key checks.
+  bool Window(const toml::node& n, const toml::table& t, const std::string& table,
+              const std::string& what, uint64_t* lines_out, int64_t* max_us) {
+    const toml::node* l = t.get("lines");
+    if (!l) {
+      Fail(n, table + " is missing required key 'lines'");
+      return false;
+    }
     const auto* lines = l->as_integer();
     if (!lines || lines->get() < 1 || lines->get() > 100000) {
-      return Fail(*l, "merge 'lines' must be an integer 1..100000");
+      Fail(*l, what + " 'lines' must be an integer 1..100000");
+      return false;
     }
-    m.lines = static_cast<uint64_t>(lines->get());
-    if (const toml::node* sec = t->get("seconds")) {
+    *lines_out = static_cast<uint64_t>(lines->get());
+    if (const toml::node* sec = t.get("seconds")) {
       double v = 0;
       if (const auto* i = sec->as_integer())
         v = static_cast<double>(i->get());
       else if (const auto* d = sec->as_floating_point())
         v = d->get();
-      if (!(v > 0 && v <= 86400))
-        return Fail(*sec, "merge 'seconds' must be a number in (0, 86400]");
-      m.max_us = static_cast<int64_t>(v * 1e6);
+      if (!(v > 0 && v <= 86400)) {
+        Fail(*sec, what + " 'seconds' must be a number in (0, 86400]");
+        return false;
+      }
+      *max_us = static_cast<int64_t>(v * 1e6);
     }
-    rule->merges.push_back(std::move(m));
+    return true;
+  }
+
+  // Keys of a correlation table; a window key without its unit gets a message that says so.
+  bool TableKeys(const toml::table& t, const std::set<std::string, std::less<>>& keys,
+                 const std::string& table) {
+    for (const auto& [k, v] : t) {
+      if (keys.count(k.str())) continue;
+      if (k.str() == "window" || k.str() == "within" || k.str() == "time") {
+        Fail(v, "'" + std::string(k.str()) + "' in " + table +
+                    " has no unit: give the window as 'lines = N' and/or 'seconds = S'");
+      } else {
+        Fail(v, "unknown key '" + std::string(k.str()) + "' in " + table);
+      }
+      return false;
+    }
+    return true;
+  }
+
+  // [[rule.settle]]: by (the resolving rule's id), fields, lines, seconds (rule.h SettleSpec).
+  void ReadSettle(const toml::node& n, const std::set<std::string>& groups, Rule* rule) {
+    const toml::table* t = n.as_table();
+    if (!t) return Fail(n, "[[rule.settle]] must be a table");
+    if (!TableKeys(*t, {"by", "fields", "lines", "seconds"}, "[[rule.settle]]")) return;
+    SettleSpec s;
+    s.where = At(file_, n.source());
+    if (!String(*t, "by", true, &s.by)) return;
+    if (s.by == rule->id) return Fail(n, "a rule cannot settle its own events");
+    if (const toml::node* f = t->get("fields")) {
+      if (!StringList(*f, "fields", &s.fields)) return;
+      for (const std::string& name : s.fields) {
+        if (!Captures(groups, name)) {
+          return Fail(*f, "settle field '" + name + "' is not a named capture of the pattern");
+        }
+      }
+    }
+    if (!Window(n, *t, "[[rule.settle]]", "settle", &s.lines, &s.max_us)) return;
+    rule->settles.push_back(std::move(s));
+  }
+
+  // [rule.threshold]: count, lines, seconds (rule.h ThresholdSpec).
+  void ReadThreshold(const toml::node& n, Rule* rule) {
+    const toml::table* t = n.as_table();
+    if (!t) return Fail(n, "'threshold' must be a table ([rule.threshold])");
+    if (!TableKeys(*t, {"count", "lines", "seconds"}, "[rule.threshold]")) return;
+    ThresholdSpec th;
+    th.where = At(file_, n.source());
+    const toml::node* c = t->get("count");
+    if (!c) return Fail(n, "[rule.threshold] is missing required key 'count'");
+    const auto* count = c->as_integer();
+    if (!count || count->get() < 2 || count->get() > 1000) {
+      return Fail(*c, "threshold 'count' must be an integer 2..1000");
+    }
+    th.count = static_cast<uint64_t>(count->get());
+    if (!Window(n, *t, "[rule.threshold]", "threshold", &th.lines, &th.max_us)) return;
+    rule->threshold = th;
   }
 
   void ReadRule(const toml::node& n, std::vector<Rule>* rules) {
@@ -280,7 +357,8 @@ class RuleReader {
     static const std::set<std::string, std::less<>> kKeys = {
         "id",     "severity", "source",         "pattern", "summary",      "advice",
         "remedy", "fact",     "guest_evidence", "key",     "continuation", "continuation_lines",
-        "not",    "exclude",  "crash",          "merge",   "example"};
+        "not",    "exclude",  "crash",          "merge",   "settle",       "threshold",
+        "example"};
     for (const auto& [k, v] : *t) {
       if (!kKeys.count(k.str())) return Fail(v, "unknown key '" + std::string(k.str()) + "'");
     }
@@ -350,6 +428,18 @@ class RuleReader {
         ReadMerge(e, groups, &r);
         if (failed()) return;
       }
+    }
+    if (const toml::node* m = t->get("settle")) {
+      if (!m->is_array_of_tables())
+        return Fail(*m, "'settle' must be an array of tables ([[rule.settle]])");
+      for (const toml::node& e : *m->as_array()) {
+        ReadSettle(e, groups, &r);
+        if (failed()) return;
+      }
+    }
+    if (const toml::node* th = t->get("threshold")) {
+      ReadThreshold(*th, &r);
+      if (failed()) return;
     }
     CheckPlaceholders(*t->get("summary"), "summary", r.summary, groups);
     if (const toml::node* a = t->get("advice")) CheckPlaceholders(*a, "advice", r.advice, groups);
@@ -494,6 +584,19 @@ std::optional<Error> CheckUniqueIds(const std::vector<Rule>& rules) {
         if (!groups.count(name)) {
           return Error{m.where, "merge field '" + name + "' is not a named capture of rule '" +
                                     m.other + "'"};
+        }
+      }
+    }
+  }
+  for (const Rule& r : rules) {
+    for (const SettleSpec& s : r.settles) {
+      auto other = ids.find(s.by);
+      if (other == ids.end()) return Error{s.where, "settle names unknown rule '" + s.by + "'"};
+      std::set<std::string> groups = CaptureNames(*other->second);
+      for (const std::string& name : s.fields) {
+        if (!groups.count(name)) {
+          return Error{s.where,
+                       "settle field '" + name + "' is not a named capture of rule '" + s.by + "'"};
         }
       }
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <set>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -161,7 +162,11 @@ std::vector<const Finding*> ReportOrder(const std::vector<Finding*>& findings) {
   return order;
 }
 
-void WriteFinding(const Finding& finding, const TextReportOptions& options, std::string* out) {
+// `advised`: the (rule, advice) pairs printed so far. Advice prints once per rule: a later finding
+// of the rule whose advice reads the same (most advice names no value of its own finding) points
+// back at it.
+void WriteFinding(const Finding& finding, const TextReportOptions& options,
+                  std::set<std::pair<std::string, std::string>>* advised, std::string* out) {
   const Finding* f = &finding;
   const size_t width = options.width;
   std::string head = Upper(SeverityName(f->rule->severity)) + "  " + f->rule->id + "  x" +
@@ -202,6 +207,10 @@ void WriteFinding(const Finding& finding, const TextReportOptions& options, std:
     std::string where = TerminalSafeLine(f->input) + ":" + std::to_string(line) + ": ";
     WrapLine(where + TerminalSafe(msg.substr(0, msg.find('\n'))), width, "  ", out);
   }
+  if (!f->advice.empty() && !advised->emplace(f->rule->id, f->advice).second) {
+    WrapLine("Advice: as for the first " + f->rule->id + " finding above.", width, "    | ", out);
+    return;
+  }
   WrapText(TerminalSafe(f->advice), width, "    | ", out);
 }
 
@@ -212,9 +221,10 @@ void WriteTextReport(const std::vector<Finding*>& findings, const Summary& summa
                      const std::function<void(std::string_view)>& write) {
   std::string out;
   WriteOverview(Count(findings), options, &out);
+  std::set<std::pair<std::string, std::string>> advised;  // rule id, advice
   for (const Finding* f : ReportOrder(findings)) {
     out.push_back('\n');
-    WriteFinding(*f, options, &out);
+    WriteFinding(*f, options, &advised, &out);
     write(out);
     out.clear();
   }
