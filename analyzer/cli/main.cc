@@ -20,11 +20,13 @@
 #include <CLI/CLI.hpp>
 
 #include "analyzer/config/options.h"
+#include "analyzer/correlate/card_functions.h"
 #include "analyzer/correlate/pci_ids.h"
 #include "analyzer/input/framers/format.h"
 #include "analyzer/input/sources/file_text.h"
 #include "analyzer/live/sidecar.h"
 #include "analyzer/match/rule_file.h"
+#include "analyzer/output/device_report.h"
 #include "analyzer/output/ndjson.h"
 #include "analyzer/output/out_stream.h"
 #include "analyzer/output/terminal_safe.h"
@@ -215,7 +217,13 @@ int Analyze(const Options& opt) {
   const ToolstackEra era = EraOf(pipeline.platform());
   const QuirkDiscovery discovery = DiscoverQuirks(pipeline.config_writes(), inventory);
   Advise(inventory, era, findings, &discovery);
-  const Summary& summary = pipeline.summary();
+  Summary summary = pipeline.summary();
+  // The report shows the functions of one card with one problem once (the remedies above need
+  // each function's own finding), and each device's story.
+  std::vector<Finding*> reported = findings;
+  summary.findings -= FoldCardFunctions(&reported, pipeline.topology());
+  const DeviceStories stories = pipeline.device_stories();
+  const std::vector<const DeviceStory*> told = stories.Told();
 
   if (!opt.emit.empty()) {
     std::vector<Error> rejected;
@@ -245,17 +253,23 @@ int Analyze(const Options& opt) {
     }
   } else if (ndjson) {
     std::string text;  // a finding at a time: the whole table's JSON never sits in memory
-    for (const Finding* f : findings) {
+    for (const Finding* f : reported) {
       text.clear();
       AppendFindingJson(*f, &text);
+      out.Write(text);
+    }
+    for (const DeviceStory* story : told) {
+      text.clear();
+      AppendDeviceJson(*story, inventory, pipeline.topology(), &text);
       out.Write(text);
     }
     text.clear();
     AppendSummaryJson(summary, &text);
     out.Write(text);
   } else {
-    WriteTextReport(findings, summary, UseColor(out_fd),
-                    [&out](std::string_view s) { out.Write(s); });
+    WriteTextReport(
+        reported, summary, UseColor(out_fd), [&out](std::string_view s) { out.Write(s); },
+        DeviceStoriesText(told, inventory, pipeline.topology()));
   }
   out.Flush();
   if (out.error()) {

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "analyzer/output/device_report.h"
 #include "analyzer/output/terminal_safe.h"
 
 namespace kdiag {
@@ -90,7 +91,7 @@ std::string Plural(uint64_t n, const char* word) {
 }  // namespace
 
 void WriteTextReport(const std::vector<Finding*>& findings, const Summary& summary, bool color,
-                     const std::function<void(std::string_view)>& write) {
+                     const std::function<void(std::string_view)>& write, std::string_view devices) {
   std::string out;
   bool first = true;
   const std::string* input = nullptr;
@@ -132,6 +133,7 @@ void WriteTextReport(const std::vector<Finding*>& findings, const Summary& summa
       }
     }
     Indented(TerminalSafe(f->summary), "  ", &out);
+    AppendCardNote(*f, &out);
     // The first message, and the first of each merged rule's ([[rule.merge]]), in line order.
     std::vector<std::pair<uint64_t, std::string_view>> lines = {{f->line, f->message}};
     for (const MergedEvents& m : f->merged) lines.emplace_back(m.line, m.message);
@@ -149,6 +151,7 @@ void WriteTextReport(const std::vector<Finding*>& findings, const Summary& summa
     }
   }
   if (findings.empty()) out += "No problems found.\n";
+  out += devices;
   out += "\n" + Plural(summary.findings, "finding") + " from " + Plural(summary.events, "event") +
          " in " + Plural(summary.records, "record") + " (" + Plural(summary.boots, "boot") + ", " +
          Plural(summary.inputs, "input") + ", " + std::to_string(summary.bytes) + " bytes)";

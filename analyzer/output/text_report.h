@@ -15,9 +15,11 @@
 namespace kdiag {
 
 // Writes the report through `write`, a finding at a time, so the report of a large finding table
-// never sits in memory whole.
+// never sits in memory whole. `devices` (output/device_report.h DeviceStoriesText) is printed
+// after the findings, before the summary line.
 void WriteTextReport(const std::vector<Finding*>& findings, const Summary& summary, bool color,
-                     const std::function<void(std::string_view)>& write);
+                     const std::function<void(std::string_view)>& write,
+                     std::string_view devices = {});
 
 }  // namespace kdiag
 
