@@ -156,6 +156,8 @@ void Pipeline::OnEvent(Event&& event) {
     AddEnumeration(event, &inventory_);
     AddPlatformFact(event, &platform_);
     config_writes_.Add(event);
+    topology_.Add(event);
+    stories_.Add(event);
   }
   links_.Add(event, &findings_);
   if (observer_) observer_->OnEvent(event);

@@ -2,7 +2,7 @@
 //
 //   bytes --LineReader--> lines --Framer--> records --BootSegmenter--> records with boots
 //         --EventAssembler(Matcher)--> events --FindingLinks--> FindingTable; events -->
-//         PciInventory, PlatformFacts, ConfigWrites
+//         PciInventory, PciTopology, PlatformFacts, ConfigWrites, DeviceStories
 //
 // The line reader scans blocks of input for the rules' required literals
 // (match/candidate_scanner.h). A line without any, which its framer can account for cheaply (a
@@ -15,7 +15,8 @@
 // reader sees events at once); findings are complete only after Finish(). Memory stays bounded
 // whatever the input size: lines are capped, the finding table is capped, the config-space writes
 // of pciback's verbose requests are capped (ConfigWrites::kMaxFields), nothing else grows with
-// the input except the PCI inventory (bounded by the 65536 x 256 possible BDFs of a log).
+// the input except the PCI inventory (bounded by the 65536 x 256 possible BDFs of a log); the
+// device stories and the bridges are capped (DeviceStories::kMaxStories, PciTopology::kMaxBridges).
 // Remedies and output come after; the CLI wires them.
 #ifndef KDIAG_PIPELINE_H_
 #define KDIAG_PIPELINE_H_
@@ -27,10 +28,12 @@
 
 #include "analyzer/config/selection.h"
 #include "analyzer/correlate/config_writes.h"
+#include "analyzer/correlate/device_story.h"
 #include "analyzer/correlate/event_assembler.h"
 #include "analyzer/correlate/finding.h"
 #include "analyzer/correlate/finding_links.h"
 #include "analyzer/correlate/pci_inventory.h"
+#include "analyzer/correlate/pci_topology.h"
 #include "analyzer/correlate/platform_facts.h"
 #include "analyzer/correlate/summary.h"
 #include "analyzer/input/location.h"
@@ -128,6 +131,10 @@ class Pipeline {
   // The config-space writes pciback's verbose requests logged (correlate/config_writes.h), from
   // the host's own inputs only: an input found to be a guest's log, even late, is left out.
   ConfigWrites config_writes() const { return config_writes_.Without(guest_inputs_); }
+  // Each PCI device's events from the host's own inputs (correlate/device_story.h), and the
+  // bridges the log showed (correlate/pci_topology.h).
+  DeviceStories device_stories() const { return stories_.Without(guest_inputs_); }
+  const PciTopology& topology() const { return topology_; }
   const Summary& summary();
   // Files of the directories read that were not read because they are not logs (bundle.h), each
   // with the reason, in walk order.
@@ -164,6 +171,8 @@ class Pipeline {
   PciInventory inventory_;
   PlatformFacts platform_;
   ConfigWrites config_writes_;
+  DeviceStories stories_;
+  PciTopology topology_;
   Summary summary_;
   std::vector<Error> skipped_;
   uint64_t passed_over_ = 0;

@@ -14,8 +14,8 @@ rules in --rules (default: the repository's rules/) is used in turn, with its pr
 header, "<pri>", "[time]") replaced by the generated time stamp; its continuation lines follow it
 with the same stamp. Examples printed by Xen or a guest ("(XEN) ...", "(d7) ...") keep their own
 form, as on a serial console where they interleave with dom0's lines. The PCI enumeration lines
-of each boot also match a shipped rule (pci.device.enumerated), as does its "xen_pciback: backend
-is vpci"; they are counted as interesting. Nothing else matches a rule: tests/bench_corpus_test.cc
+of each boot also match a shipped rule (pci.device.enumerated), as do its "PCI bridge to [bus 01]"
+(pci.bridge.buses) and "xen_pciback: backend is vpci"; they are counted as interesting. Nothing else matches a rule: tests/bench_corpus_test.cc
 checks that kdiag finds exactly the interesting lines of a --rate 0 corpus.
 
 Same arguments, same bytes, on any machine (one seeded random.Random, only random() used).
@@ -234,7 +234,9 @@ def boot_header(g, boot):
         "Bridge firewalling registered",
         "xenbr0: port 1(eno1) entered forwarding state",
     ]
-    interesting += 1  # "xen_pciback: backend is vpci" matches xen.pciback.backend_mode
+    # "PCI bridge to [bus 01]" matches pci.bridge.buses, "xen_pciback: backend is vpci"
+    # xen.pciback.backend_mode.
+    interesting += 2
     return msgs, interesting
 
 

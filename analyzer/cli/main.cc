@@ -23,12 +23,14 @@
 
 #include "analyzer/config/options.h"
 #include "analyzer/config/selection.h"
+#include "analyzer/correlate/card_functions.h"
 #include "analyzer/correlate/pci_ids.h"
 #include "analyzer/input/framers/format.h"
 #include "analyzer/input/sources/file_text.h"
 #include "analyzer/live/sidecar.h"
 #include "analyzer/match/rule_file.h"
 #include "analyzer/output/boot_list.h"
+#include "analyzer/output/device_report.h"
 #include "analyzer/output/ndjson.h"
 #include "analyzer/output/out_stream.h"
 #include "analyzer/output/terminal_safe.h"
@@ -283,7 +285,13 @@ int Analyze(const Options& opt, const Selection& selection) {
   const ToolstackEra era = EraOf(pipeline.platform());
   const QuirkDiscovery discovery = DiscoverQuirks(pipeline.config_writes(), inventory);
   Advise(inventory, era, findings, &discovery);
-  const Summary& summary = pipeline.summary();
+  Summary summary = pipeline.summary();
+  // The report shows the functions of one card with one problem once (the remedies above need
+  // each function's own finding), and each device's story.
+  std::vector<Finding*> reported = findings;
+  summary.findings -= FoldCardFunctions(&reported, pipeline.topology());
+  const DeviceStories stories = pipeline.device_stories();
+  const std::vector<const DeviceStory*> told = stories.Told();
 
   if (!opt.emit.empty()) {
     std::vector<Error> rejected;
@@ -313,9 +321,14 @@ int Analyze(const Options& opt, const Selection& selection) {
     }
   } else if (ndjson) {
     std::string text;  // a finding at a time: the whole table's JSON never sits in memory
-    for (const Finding* f : findings) {
+    for (const Finding* f : reported) {
       text.clear();
       AppendFindingJson(*f, &text);
+      out.Write(text);
+    }
+    for (const DeviceStory* story : told) {
+      text.clear();
+      AppendDeviceJson(*story, inventory, pipeline.topology(), &text);
       out.Write(text);
     }
     text.clear();
@@ -327,7 +340,8 @@ int Analyze(const Options& opt, const Selection& selection) {
     text.width = ReportColumns(out_fd, std::getenv("COLUMNS"));
     text.unread = std::move(unread);
     text.skipped = std::move(skipped);
-    WriteTextReport(findings, summary, text, [&out](std::string_view s) { out.Write(s); });
+    text.devices = DeviceStoriesText(told, inventory, pipeline.topology());
+    WriteTextReport(reported, summary, text, [&out](std::string_view s) { out.Write(s); });
   }
   out.Flush();
   if (out.error()) {

@@ -50,8 +50,47 @@ std::optional<Bdf> Bdf::Parse(std::string_view text, bool allow_short) {
   return b;
 }
 
+std::optional<Bdf> Bdf::ParseSpelled(std::string_view text) {
+  // [segment:]bus:device.function, each part hex with an optional "0x".
+  size_t dot = text.rfind('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  std::string_view head = text.substr(0, dot);
+  std::string_view parts[3];
+  size_t n = 0;
+  while (true) {
+    size_t colon = head.rfind(':');
+    if (n == 3) return std::nullopt;
+    parts[n++] = colon == std::string_view::npos ? head : head.substr(colon + 1);
+    if (colon == std::string_view::npos) break;
+    head = head.substr(0, colon);
+  }
+  if (n < 2) return std::nullopt;
+  // parts[0] is the device, parts[1] the bus, parts[2] the segment when there is one.
+  auto dev = ParseHex(StripHexPrefix(parts[0]), 2);
+  auto bus = ParseHex(StripHexPrefix(parts[1]), 2);
+  std::optional<uint64_t> seg = 0;
+  if (n == 3) seg = ParseHex(StripHexPrefix(parts[2]), 8);
+  std::string_view fn_text = text.substr(dot + 1);
+  if (!dev || !bus || !seg || fn_text.size() != 1 || fn_text[0] < '0' || fn_text[0] > '7' ||
+      *dev > 0x1f) {
+    return std::nullopt;
+  }
+  Bdf b;
+  b.domain = static_cast<uint32_t>(*seg);
+  b.bus = static_cast<uint8_t>(*bus);
+  b.device = static_cast<uint8_t>(*dev);
+  b.function = static_cast<uint8_t>(fn_text[0] - '0');
+  return b;
+}
+
+std::string Bdf::CardString() const {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%04x:%02x:%02x", domain, bus, device);
+  return buf;
+}
+
 std::string Bdf::ToString() const {
-  char buf[16];
+  char buf[24];
   std::snprintf(buf, sizeof buf, "%04x:%02x:%02x.%x", domain, bus, device, function);
   return buf;
 }

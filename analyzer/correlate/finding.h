@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "analyzer/correlate/event.h"
+#include "analyzer/correlate/pci_topology.h"
 #include "analyzer/input/provenance.h"
 
 namespace kdiag {
@@ -62,6 +63,11 @@ struct Finding {
   std::optional<CrashReport> crash;  // of the first event
   size_t order = 0;                  // arrival order of the first event (or merged event)
   std::vector<MergedEvents> merged;  // by rule, in the order they were first merged
+  // Set after the table (correlate/card_functions.h): the functions of one card that had this
+  // same problem, when more than one (their findings were folded into this one), and the bridge
+  // the card sits behind when the log shows one that hides it from the IOMMU.
+  std::vector<Bdf> functions;
+  std::optional<HidingBridge> behind_bridge;
 };
 
 class FindingTable {

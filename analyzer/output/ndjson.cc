@@ -1,6 +1,7 @@
 #include "analyzer/output/ndjson.h"
 
 #include "analyzer/input/wall_clock.h"
+#include "analyzer/output/device_report.h"
 #include "analyzer/output/json_writer.h"
 
 namespace kdiag {
@@ -198,6 +199,7 @@ void AppendFindingJson(const Finding& f, std::string* out) {
   w.String(f.message);
   Input(&w, f.input, f.line);
   if (f.crash) CrashMembers(&w, *f.crash);
+  AppendCardMembers(f, &w);
   if (!f.merged.empty()) {
     // Events of other rules that are part of this finding ([[rule.merge]]); they were also
     // emitted as events of their own rules.

@@ -3,6 +3,7 @@
 //   {"type":"record", ...}   with --records, every record
 //   {"type":"event", "rule", "severity", "source", "time", "boot", "fields", "message", "input"}
 //   {"type":"finding", "rule", "count", "first", "last", "fields", "advice", ...}
+//   {"type":"device", "card", "functions", "events", ...}  output/device_report.h
 //   {"type":"summary", "records", "bytes", "boots", "events", ...}
 // Keys may be added; none of these may be renamed or removed.
 #ifndef KDIAG_OUTPUT_NDJSON_H_

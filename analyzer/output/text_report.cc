@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "analyzer/input/wall_clock.h"
+#include "analyzer/output/device_report.h"
 #include "analyzer/output/terminal_safe.h"
 #include "analyzer/output/wrap.h"
 
@@ -198,6 +199,10 @@ void WriteFinding(const Finding& finding, const TextReportOptions& options,
     }
   }
   WrapText(TerminalSafe(f->summary), width, "  ", out);
+  std::string card;  // functions of one card, a bridge in front of it (device_report.h)
+  AppendCardNote(*f, &card);
+  if (!card.empty()) card.pop_back();
+  if (!card.empty()) WrapText(card, width, "", out);
   // The first message, and the first of each merged rule's ([[rule.merge]]), in line order.
   std::vector<std::pair<uint64_t, std::string_view>> lines = {{f->line, f->message}};
   for (const MergedEvents& m : f->merged) lines.emplace_back(m.line, m.message);
@@ -227,6 +232,11 @@ void WriteTextReport(const std::vector<Finding*>& findings, const Summary& summa
     WriteFinding(*f, options, &advised, &out);
     write(out);
     out.clear();
+  }
+  if (!options.devices.empty()) {
+    std::string_view devices = options.devices;
+    if (devices.back() == '\n') devices.remove_suffix(1);
+    WrapText(devices, options.width, "", &out);
   }
   out.push_back('\n');
   std::string last = "\n" + Plural(summary.findings, "finding") + " from " +

@@ -31,6 +31,9 @@ struct TextReportOptions {
   std::vector<std::string> unread;
   // Files of directories that were not read because they are not logs: "name: why".
   std::vector<std::string> skipped;
+  // The devices' stories (output/device_report.h DeviceStoriesText), printed after the findings,
+  // before the summary line.
+  std::string devices;
 };
 
 // Writes the report through `write`, a finding at a time, so the report of a large finding table
