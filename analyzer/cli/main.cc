@@ -1,6 +1,6 @@
 // kdiag's command line: parses flags and wires the stages. No analysis happens here.
 //
-// Contract (design.md): kdiag [OPTIONS] [PATH|-]...; --output text|ndjson; --emit
+// Contract (design.md): kdiag [OPTIONS] [PATH|-]...; --output text|ndjson|html; --emit
 // xend-quirks|sysfs-quirks|xl (--merge FILE), extended by xend-permissive; --lspci FILE;
 // --rules DIR; --fail-on SEVERITY;
 // exit 0, 1 (a finding at or above --fail-on), 2 (bad usage, unreadable input, invalid rules).
@@ -25,6 +25,8 @@
 #include "analyzer/input/sources/file_text.h"
 #include "analyzer/live/sidecar.h"
 #include "analyzer/match/rule_file.h"
+#include "analyzer/output/atomic_file.h"
+#include "analyzer/output/html_report.h"
 #include "analyzer/output/ndjson.h"
 #include "analyzer/output/out_stream.h"
 #include "analyzer/output/terminal_safe.h"
@@ -253,9 +255,19 @@ int Analyze(const Options& opt) {
     text.clear();
     AppendSummaryJson(summary, &text);
     out.Write(text);
+  } else if (opt.output == "html") {
+    WriteHtmlReport(findings, summary, [&out](std::string_view s) { out.Write(s); });
   } else {
     WriteTextReport(findings, summary, UseColor(out_fd),
                     [&out](std::string_view s) { out.Write(s); });
+  }
+  if (!opt.html_file.empty()) {
+    std::string page;
+    WriteHtmlReport(findings, summary, [&page](std::string_view s) { page.append(s); });
+    if (auto err = WriteFileAtomically(opt.html_file, page)) {
+      PrintError(err->ToString());
+      status = kExitUsage;
+    }
   }
   out.Flush();
   if (out.error()) {
@@ -301,7 +313,10 @@ int Main(int argc, char** argv) {
   CLI::App app{"kdiag: find and explain problems in Linux kernel and Xen hypervisor logs"};
   app.set_version_flag("--version", std::string("kdiag ") + KDIAG_VERSION);
   app.add_option("paths", opt.paths, "Log files or directories to read; '-' or none for stdin");
-  app.add_option("--output", opt.output, "Output format")->check(CLI::IsMember({"text", "ndjson"}));
+  app.add_option("--output", opt.output, "Output format")
+      ->check(CLI::IsMember({"text", "ndjson", "html"}));
+  app.add_option("--html", opt.html_file,
+                 "Also write the HTML report (one self-contained page) to FILE");
   app.add_option("--output-file", opt.output_file, "Write the output to FILE instead of stdout");
   app.add_option("--emit", opt.emit, "Print only this remediation artifact")
       ->check(CLI::IsMember({"xend-quirks", "sysfs-quirks", "xl", "xend-permissive"}));
