@@ -6,9 +6,11 @@
 //   pci_ids        a pci.ids database (PciIds::LoadText, Lookup)
 //   output_escape  text from a log on its way to the terminal and to NDJSON (TerminalSafe,
 //                  TerminalSafeLine, AppendJsonString)
+//   html_report    text from a log in every place the HTML report shows it (WriteHtmlReport)
 // Besides ASan and UBSan, each checks what its parser promises, so a wrong answer fails here and
 // not only a crash: a merge is idempotent and xend would then find the merged field; escaped text
-// holds no escape sequence or control byte and is valid UTF-8.
+// holds no escape sequence or control byte and is valid UTF-8; the HTML page has only its own
+// markup, and its data block is base64 and nothing else.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -21,6 +23,7 @@
 #include "analyzer/correlate/pci_inventory.h"
 #include "analyzer/input/hex.h"
 #include "analyzer/match/rule_file.h"
+#include "analyzer/output/html_report.h"
 #include "analyzer/output/json_writer.h"
 #include "analyzer/output/terminal_safe.h"
 #include "analyzer/output/utf8.h"
@@ -119,6 +122,58 @@ void OutputEscape(std::string_view text) {
   for (unsigned char c : json) Check(c >= 0x20);
 }
 
+size_t Occurrences(std::string_view hay, std::string_view needle) {
+  size_t n = 0;
+  for (size_t at = hay.find(needle); at != std::string_view::npos; at = hay.find(needle, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+// The text as every string the page shows (the input's name, the device, the summary, the
+// message, the advice, a merged rule's message, a crash's title and frames), cut in two so a
+// finding has two different texts.
+void HtmlReport(std::string_view text) {
+  std::string a(text.substr(0, text.size() / 2)), b(text.substr(text.size() / 2));
+  kdiag::Rule rule;
+  rule.id = "fuzz.rule";
+  rule.severity = kdiag::Severity::kError;
+  kdiag::Finding f;
+  f.rule = &rule;
+  f.count = 3;
+  f.input = a;
+  f.first_us = 1000000;
+  f.fields = {{"device", b}};
+  f.summary = b;
+  f.message = a;
+  f.advice = b;
+  f.merged.push_back({"fuzz.other", 1, 2, b});
+  f.crash = kdiag::CrashReport{a, "BUG", b, false, {a, b}};
+  kdiag::Finding g = f;
+  g.input = b;
+  g.message = b;
+  g.advice = a;
+  kdiag::Summary summary;
+  summary.findings = 2;
+  std::string page;
+  kdiag::WriteHtmlReport({&f, &g}, summary, [&page](std::string_view s) { page.append(s); });
+  std::string empty;
+  kdiag::WriteHtmlReport({}, summary, [&empty](std::string_view s) { empty.append(s); });
+  // Only the page's own markup: as many '<' as the page without findings has.
+  Check(Occurrences(page, "<") == Occurrences(empty, "<"));
+  Check(Occurrences(page, "</script") == 2);
+  const std::string_view open = "data-encoding=\"gzip base64\">";
+  size_t begin = page.find(open);
+  Check(begin != std::string::npos);
+  begin += open.size();
+  std::string_view data(page);
+  data = data.substr(begin, page.find("</script>", begin) - begin);
+  Check(
+      data.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") ==
+      std::string_view::npos);
+  Check(data.size() % 4 == 0);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -129,5 +184,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (parser == "lspci") Lspci(text);
   if (parser == "pci_ids") PciIdsDatabase(text);
   if (parser == "output_escape") OutputEscape(text);
+  if (parser == "html_report") HtmlReport(text);
   return 0;
 }

@@ -1,6 +1,6 @@
 // kdiag's command line: parses flags and wires the stages. No analysis happens here.
 //
-// Contract (design.md): kdiag [OPTIONS] [PATH|-]...; --output text|ndjson; --emit
+// Contract (design.md): kdiag [OPTIONS] [PATH|-]...; --output text|ndjson|html; --emit
 // xend-quirks|sysfs-quirks|xl (--merge FILE), extended by xend-permissive; --lspci FILE;
 // --rules DIR; --fail-on SEVERITY;
 // exit 0, 1 (a finding at or above --fail-on), 2 (bad usage, unreadable input, invalid rules).
@@ -29,8 +29,10 @@
 #include "analyzer/input/sources/file_text.h"
 #include "analyzer/live/sidecar.h"
 #include "analyzer/match/rule_file.h"
+#include "analyzer/output/atomic_file.h"
 #include "analyzer/output/boot_list.h"
 #include "analyzer/output/device_report.h"
+#include "analyzer/output/html_report.h"
 #include "analyzer/output/ndjson.h"
 #include "analyzer/output/out_stream.h"
 #include "analyzer/output/terminal_safe.h"
@@ -334,6 +336,8 @@ int Analyze(const Options& opt, const Selection& selection) {
     text.clear();
     AppendSummaryJson(summary, &text);
     out.Write(text);
+  } else if (opt.output == "html") {
+    WriteHtmlReport(reported, summary, [&out](std::string_view s) { out.Write(s); });
   } else if (!opt.quiet) {
     TextReportOptions text;
     text.color = UseColor(opt.color, out_fd);
@@ -342,6 +346,14 @@ int Analyze(const Options& opt, const Selection& selection) {
     text.skipped = std::move(skipped);
     text.devices = DeviceStoriesText(told, inventory, pipeline.topology());
     WriteTextReport(reported, summary, text, [&out](std::string_view s) { out.Write(s); });
+  }
+  if (!opt.html_file.empty()) {
+    std::string page;
+    WriteHtmlReport(reported, summary, [&page](std::string_view s) { page.append(s); });
+    if (auto err = WriteFileAtomically(opt.html_file, page)) {
+      PrintError(err->ToString());
+      status = kExitUsage;
+    }
   }
   out.Flush();
   if (out.error()) {
@@ -394,7 +406,9 @@ int Main(int argc, char** argv) {
                  "Log files or directories to read; '-': stdin; none: stdin, or the running "
                  "kernel's log (/dev/kmsg) when stdin is a terminal");
   app.add_option("-o,--output", opt.output, "Output format")
-      ->check(CLI::IsMember({"text", "ndjson"}));
+      ->check(CLI::IsMember({"text", "ndjson", "html"}));
+  app.add_option("--html", opt.html_file,
+                 "Also write the HTML report (one self-contained page) to FILE");
   app.add_option("--color", opt.color,
                  "Colour the report: auto (a terminal, unless NO_COLOR is set), always (also "
                  "through a pipe, for less -R) or never")

@@ -8,6 +8,9 @@ namespace {
 // The live flags' combinations (--follow, --omprog and what goes with them).
 std::string CheckLive(const Options& opt) {
   if (!opt.live()) {
+    if (!opt.html_file.empty() && !opt.emit.empty()) {
+      return "--html writes the report: not with --emit, which prints only the artifact";
+    }
     if (opt.from_end || !opt.state_file.empty() || !opt.metrics_file.empty()) {
       return "--from-end, --state and --metrics need --follow or --omprog";
     }
@@ -17,6 +20,7 @@ std::string CheckLive(const Options& opt) {
   if (!opt.journals.empty()) return "--journal is read whole: not with --follow or --omprog";
   if (!opt.guest_paths.empty()) return "--source is read whole: not with --follow or --omprog";
   if (!opt.emit.empty()) return "--emit needs the whole input: not with --follow or --omprog";
+  if (!opt.html_file.empty()) return "--html needs the whole input: not with --follow or --omprog";
   if (opt.output_given && opt.output != "ndjson")
     return "live modes write NDJSON (--output ndjson)";
   if (opt.omprog && opt.output_file.empty()) {

@@ -33,9 +33,10 @@ struct Options {
   std::string pci_ids;             // --pci-ids FILE | none; empty: the system's copy
 
   // What to write.
-  std::string output = "text";  // text | ndjson
+  std::string output = "text";  // text | ndjson | html
   bool output_given = false;    // --output was given (live modes accept only ndjson)
   std::string output_file;      // --output-file
+  std::string html_file;        // --html FILE: the HTML report too, next to --output's
   std::string emit;             // xend-quirks | sysfs-quirks | xl
   std::string merge;            // --merge FILE, with --emit xend-quirks
   bool records = false;         // --records, with ndjson
