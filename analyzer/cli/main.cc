@@ -19,7 +19,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include "analyzer/config/config_file.h"
 #include "analyzer/config/options.h"
+#include "analyzer/config/rule_overrides.h"
+#include "analyzer/config/suppression.h"
 #include "analyzer/correlate/pci_ids.h"
 #include "analyzer/input/framers/format.h"
 #include "analyzer/input/sources/file_text.h"
@@ -43,15 +46,21 @@ void PrintError(const std::string& message) {
   std::cerr << "kdiag: " << TerminalSafeLine(message) << "\n";
 }
 
-// Embedded rules (unless --no-embedded-rules) plus every --rules DIR.
+// Embedded rules (unless --no-embedded-rules) plus every --rules DIR, a later one replacing a rule
+// whose id it reuses (with a notice on stderr), then the config file's rule settings.
 std::optional<Error> LoadRules(const Options& opt, std::vector<Rule>* rules) {
   if (!opt.no_embedded) {
     if (auto err = LoadEmbeddedRules(rules)) return err;
   }
+  std::vector<std::string> notices;
   for (const std::string& dir : opt.rule_dirs) {
-    if (auto err = LoadRuleDir(dir, rules)) return err;
+    std::vector<Rule> layer;
+    if (auto err = LoadRuleDir(dir, &layer)) return err;
+    if (auto err = OverlayRules(std::move(layer), rules, &notices)) return err;
   }
-  return CheckUniqueIds(*rules);
+  for (const std::string& n : notices) PrintError(n);
+  if (auto err = CheckUniqueIds(*rules)) return err;
+  return ApplyRuleOverrides(opt.rule_overrides, rules);
 }
 
 std::unique_ptr<Matcher> BuildMatcher(std::vector<Rule> rules) {
@@ -104,10 +113,13 @@ int RulesCheck(const Options& opt) {
   return result.failures.empty() ? 0 : kExitUsage;
 }
 
-// Streams records and events as NDJSON while the pipeline runs.
+// Streams records and events as NDJSON while the pipeline runs; suppressed events are counted
+// instead.
 class NdjsonObserver : public PipelineObserver {
  public:
-  NdjsonObserver(OutStream* out, bool records) : out_(out), records_(records) {}
+  NdjsonObserver(OutStream* out, bool records, const Suppressor* suppressor)
+      : out_(out), records_(records), suppressor_(suppressor) {}
+  uint64_t suppressed() const { return suppressed_; }
   bool WantsEveryRecord() const override { return records_; }
   void OnRecord(const Record& r) override {
     if (!records_) return;
@@ -116,6 +128,10 @@ class NdjsonObserver : public PipelineObserver {
     out_->Write(line_);
   }
   void OnEvent(const Event& e) override {
+    if (suppressor_->Suppresses(e.rule->id, e.record.text, e.fields)) {
+      ++suppressed_;
+      return;
+    }
     line_.clear();
     AppendEventJson(e, &line_);
     out_->Write(line_);
@@ -124,6 +140,8 @@ class NdjsonObserver : public PipelineObserver {
  private:
   OutStream* out_;
   bool records_;
+  const Suppressor* suppressor_;
+  uint64_t suppressed_ = 0;
   std::string line_;
 };
 
@@ -148,7 +166,10 @@ int Analyze(const Options& opt) {
   }
   OutStream out(out_fd);
   bool ndjson = opt.output == "ndjson" && opt.emit.empty();
-  NdjsonObserver observer(&out, opt.records);
+  std::vector<std::string> expired;
+  Suppressor suppressor(opt.suppressions, Today(), &expired);
+  for (const std::string& n : expired) PrintError(n);
+  NdjsonObserver observer(&out, opt.records, &suppressor);
   Pipeline pipeline(matcher.get(), ndjson ? &observer : nullptr, opt.format);
   pipeline.SetThreads(opt.threads > 0 ? opt.threads
                                       : static_cast<int>(std::thread::hardware_concurrency()));
@@ -215,7 +236,19 @@ int Analyze(const Options& opt) {
   const ToolstackEra era = EraOf(pipeline.platform());
   const QuirkDiscovery discovery = DiscoverQuirks(pipeline.config_writes(), inventory);
   Advise(inventory, era, findings, &discovery);
-  const Summary& summary = pipeline.summary();
+  Summary summary = pipeline.summary();
+  // Suppressed findings leave the report (remedies were derived from all of them: a suppressed
+  // warning is still evidence) and are counted.
+  std::vector<Finding*> reported;
+  for (Finding* f : findings) {
+    if (suppressor.Suppresses(f->rule->id, f->message, f->fields)) {
+      ++summary.suppressed;
+    } else {
+      reported.push_back(f);
+    }
+  }
+  summary.findings -= summary.suppressed;
+  summary.suppressed_events = observer.suppressed();
 
   if (!opt.emit.empty()) {
     std::vector<Error> rejected;
@@ -245,7 +278,7 @@ int Analyze(const Options& opt) {
     }
   } else if (ndjson) {
     std::string text;  // a finding at a time: the whole table's JSON never sits in memory
-    for (const Finding* f : findings) {
+    for (const Finding* f : reported) {
       text.clear();
       AppendFindingJson(*f, &text);
       out.Write(text);
@@ -254,7 +287,7 @@ int Analyze(const Options& opt) {
     AppendSummaryJson(summary, &text);
     out.Write(text);
   } else {
-    WriteTextReport(findings, summary, UseColor(out_fd),
+    WriteTextReport(reported, summary, UseColor(out_fd),
                     [&out](std::string_view s) { out.Write(s); });
   }
   out.Flush();
@@ -267,7 +300,7 @@ int Analyze(const Options& opt) {
   if (status == 0 && !opt.fail_on.empty()) {
     Severity threshold;
     ParseSeverity(opt.fail_on, &threshold);
-    for (const Finding* f : findings) {
+    for (const Finding* f : reported) {
       if (f->rule->severity >= threshold) return kExitFindings;
     }
   }
@@ -350,6 +383,10 @@ int Main(int argc, char** argv) {
                "go to --output-file");
   app.add_option("--metrics", opt.metrics_file,
                  "Write Prometheus text-format metrics to FILE (atomically, every few seconds)");
+  app.add_option("--config", opt.config_file,
+                 "Read settings, [[suppress]] entries and rule settings from FILE only (default: "
+                 "/etc/kdiag/config.toml, then $XDG_CONFIG_HOME/kdiag/config.toml)");
+  app.add_flag("--no-config", opt.no_config, "Read no config file");
 
   CLI::App* rules_cmd = app.add_subcommand("rules", "Inspect and check rules");
   rules_cmd->require_subcommand(1);
@@ -380,6 +417,32 @@ int Main(int argc, char** argv) {
     }
     opt.guest_paths.push_back(path);
   }
+  ConfigFile config;
+  if (auto err = LoadConfigFiles(opt.config_file, opt.no_config, &config)) {
+    PrintError(err->ToString());
+    return kExitUsage;
+  }
+  // A config key is a long flag's name and means that flag; one given on the command line wins.
+  auto set_flag = [&app](const std::string& flag,
+                         const std::vector<std::string>& values) -> std::string {
+    CLI::Option* o = app.get_option_no_throw("--" + flag);
+    if (!o) return "no flag --" + flag + " (a key is a long flag's name without \"--\")";
+    if (o->count() > 0) return "";
+    try {
+      o->clear();
+      for (const std::string& v : values) o->add_result(v);
+      o->run_callback();
+    } catch (const CLI::Error& e) {
+      return e.what();
+    }
+    return "";
+  };
+  if (auto err = ApplyFlagDefaults(config, set_flag)) {
+    PrintError(err->ToString());
+    return kExitUsage;
+  }
+  opt.suppressions = std::move(config.suppressions);
+  opt.rule_overrides = std::move(config.overrides);
   opt.output_given = app.count("--output") > 0;
   if (std::string usage = CheckOptions(opt); !usage.empty()) {
     PrintError(usage);

@@ -29,6 +29,7 @@ std::string CheckLive(const Options& opt) {
 }  // namespace
 
 std::string CheckOptions(const Options& opt) {
+  if (opt.no_config && !opt.config_file.empty()) return "--config FILE or --no-config, not both";
   if (!opt.merge.empty() && opt.emit != "xend-quirks") return "--merge needs --emit xend-quirks";
   if (opt.records && opt.output != "ndjson") return "--records needs --output ndjson";
   return CheckLive(opt);

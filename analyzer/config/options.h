@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/config/config_file.h"
+
 namespace kdiag {
 
 struct Options {
@@ -48,6 +50,13 @@ struct Options {
   std::string metrics_file;
 
   int threads = 0;  // 0: all cores
+
+  // The config file (config_file.h): its flag values are applied as if given on the command line
+  // (where a flag given wins); its suppressions and rule settings land here.
+  std::string config_file;                   // --config FILE (only FILE); empty: the defaults
+  bool no_config = false;                    // --no-config
+  std::vector<Suppression> suppressions;     // [[suppress]]
+  std::vector<RuleOverride> rule_overrides;  // [rule."ID"]
 
   bool live() const { return follow || omprog; }
 };

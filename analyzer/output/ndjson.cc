@@ -214,6 +214,10 @@ void AppendSummaryJson(const Summary& s, std::string* out) {
   num("truncated_lines", s.truncated_lines);
   num("findings_dropped", s.findings_dropped);
   if (s.kmsg_lost > 0) num("kmsg_lost", s.kmsg_lost);
+  if (s.suppressed > 0 || s.suppressed_events > 0) {
+    num("suppressed", s.suppressed);
+    num("suppressed_events", s.suppressed_events);
+  }
   w.EndObject();
   out->push_back('\n');
 }

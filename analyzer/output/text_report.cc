@@ -158,6 +158,9 @@ void WriteTextReport(const std::vector<Finding*>& findings, const Summary& summa
   if (summary.truncated_lines) {
     out += "; " + Plural(summary.truncated_lines, "overlong line") + " cut";
   }
+  if (summary.suppressed) {
+    out += "; " + Plural(summary.suppressed, "finding") + " suppressed by the config file";
+  }
   out += ".\n";
   write(out);
 }
