@@ -218,6 +218,9 @@ void AppendSummaryJson(const Summary& s, std::string* out) {
     num("suppressed", s.suppressed);
     num("suppressed_events", s.suppressed_events);
   }
+  // Last, so that readers matching the summary's first keys as text keep working.
+  w.Key("schema");  // schema/kdiag-event.schema.json's version
+  w.Int(kNdjsonSchemaVersion);
   w.EndObject();
   out->push_back('\n');
 }
