@@ -26,6 +26,7 @@
 #include "analyzer/correlate/pci_ids.h"
 #include "analyzer/input/framers/format.h"
 #include "analyzer/input/sources/file_text.h"
+#include "analyzer/live/batch_state.h"
 #include "analyzer/live/sidecar.h"
 #include "analyzer/match/rule_file.h"
 #include "analyzer/output/ndjson.h"
@@ -185,6 +186,18 @@ int Analyze(const Options& opt) {
       opt.paths.empty() && !opt.kmsg && opt.journals.empty() && opt.guest_paths.empty()
           ? std::vector<std::string>{"-"}
           : opt.paths;
+  std::optional<BatchState> state;
+  if (!opt.state_file.empty()) {
+    state.emplace(opt.state_file);
+    if (auto err = state->Load()) return PrintError(err->ToString()), kExitUsage;
+    if (opt.kmsg) {
+      state->ReadKmsg(&pipeline, "/dev/kmsg", &errors);
+    } else {
+      state->ReadFile(&pipeline, paths[0], &errors);
+    }
+    report();
+    paths.clear();
+  }
   for (const std::string& path : paths) {
     pipeline.ReadPath(path, &errors);
     report();
@@ -197,7 +210,7 @@ int Analyze(const Options& opt) {
     pipeline.ReadJournal(journal, &errors);
     report();
   }
-  if (opt.kmsg) {
+  if (opt.kmsg && !state) {
     pipeline.ReadKmsg("/dev/kmsg", &errors);
     report();
   }
@@ -296,6 +309,10 @@ int Analyze(const Options& opt) {
     status = kExitUsage;
   }
   if (out_fd != 1) close(out_fd);
+  // The position moves on only once what was read is reported (and when the input was read).
+  if (state && status == 0) {
+    if (auto err = state->Save()) PrintError(err->ToString()), status = kExitUsage;
+  }
 
   if (status == 0 && !opt.fail_on.empty()) {
     Severity threshold;
@@ -377,7 +394,8 @@ int Main(int argc, char** argv) {
   app.add_flag("--from-end", opt.from_end,
                "With --follow and no saved state: start at the end, only new lines");
   app.add_option("--state", opt.state_file,
-                 "With --follow: checkpoint FILE, so a restart neither replays nor loses a record");
+                 "Checkpoint FILE: with --follow a restart neither replays nor loses a record; "
+                 "without, one file or --kmsg is read from where the last run left it");
   app.add_flag("--omprog", opt.omprog,
                "Speak rsyslog's omprog protocol (confirmMessages=\"on\") on stdin/stdout; events "
                "go to --output-file");

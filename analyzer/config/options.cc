@@ -6,8 +6,18 @@ namespace {
 // The live flags' combinations (--follow, --omprog and what goes with them).
 std::string CheckLive(const Options& opt) {
   if (!opt.live()) {
-    if (opt.from_end || !opt.state_file.empty() || !opt.metrics_file.empty()) {
-      return "--from-end, --state and --metrics need --follow or --omprog";
+    if (opt.from_end || !opt.metrics_file.empty()) {
+      return "--from-end and --metrics need --follow or --omprog";
+    }
+    if (!opt.state_file.empty()) {
+      // Batch --state (live/batch_state.h): one input whose position a checkpoint can hold.
+      size_t inputs =
+          opt.paths.size() + (opt.kmsg ? 1 : 0) + opt.journals.size() + opt.guest_paths.size();
+      if (inputs != 1 || !opt.journals.empty() || !opt.guest_paths.empty() ||
+          (!opt.paths.empty() && opt.paths[0] == "-")) {
+        return "--state without --follow takes up one input where it was left: one file or --kmsg";
+      }
+      if (!opt.emit.empty()) return "--emit needs the whole input: not with --state";
     }
     return "";
   }

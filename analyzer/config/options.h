@@ -46,7 +46,8 @@ struct Options {
   bool follow = false;
   bool from_end = false;
   bool omprog = false;
-  std::string state_file;
+  std::string state_file;  // --state: with --follow/--omprog the sidecar's; else one file or
+                           // --kmsg read from where the last run left it (live/batch_state.h)
   std::string metrics_file;
 
   int threads = 0;  // 0: all cores
