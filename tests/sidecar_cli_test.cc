@@ -697,5 +697,16 @@ TEST(BatchState, KmsgRunsReportOnlyWhatIsNew) {
   EXPECT_EQ(EventTicks(r.out, tag), Range(0, n)) << r.out;
 }
 
+TEST(Sidecar, SuppressedEventsAreNotWrittenButCounted) {
+  std::string tag = UniqueTag(), dir = TempDir(), config = dir + "/config.toml";
+  WriteFile(config,
+            "[[suppress]]\nrule = \"test.sidecar.*\"\nfields = { n = \"2\" }\nreason = \"r\"\n");
+  auto r = RunKdiag({"--follow", "--config", config, "--rules", TickRules()}, "",
+                    TickLine(tag, 1) + TickLine(tag, 2) + TickLine(tag, 3));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(Ticks(r.out, tag), (std::vector<int>{1, 3})) << r.out;
+  EXPECT_NE(r.out.find("\"suppressed_events\":1"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace kdiag

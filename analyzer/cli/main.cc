@@ -342,6 +342,7 @@ int Sidecar(const Options& opt) {
   s.output_file = opt.output_file;
   s.state_file = opt.state_file;
   s.metrics_file = opt.metrics_file;
+  s.suppressions = opt.suppressions;
   return RunSidecar(s, std::move(matcher), load, PrintError);
 }
 

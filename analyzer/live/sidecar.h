@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 
+#include "analyzer/config/config_file.h"
 #include "analyzer/input/location.h"
 #include "analyzer/live/live_loop.h"
 #include "analyzer/match/matcher.h"
@@ -31,6 +32,7 @@ struct SidecarOptions {
   std::string output_file;   // empty: stdout (not with omprog: stdout carries the confirmations)
   std::string state_file;    // empty: no checkpoint
   std::string metrics_file;  // empty: no metrics
+  std::vector<Suppression> suppressions;  // the config file's [[suppress]]: events not written
   LiveTimes times;
 };
 
