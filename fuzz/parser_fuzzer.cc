@@ -1,6 +1,8 @@
 // libFuzzer targets for the parsers of everything kdiag reads besides logs (KDIAG_FUZZ_PARSER,
 // built once per parser by fuzz/CMakeLists.txt), and for the escaping of what it prints:
 //   rule_file      a rule file (TOML with RE2 patterns): ParseRuleFile
+//   config         a config file (TOML: flag values, [[suppress]], [rule."ID"]): ParseConfigFile,
+//                  then a Suppressor built from its entries and asked about a finding
 //   sxp_merge      an xend-pci-quirks.sxp to merge into (MergeXendQuirks, then XendQuirksFor)
 //   lspci          saved lspci output (ReadLspci)
 //   pci_ids        a pci.ids database (PciIds::LoadText, Lookup)
@@ -19,6 +21,8 @@
 #include <string_view>
 #include <vector>
 
+#include "analyzer/config/config_file.h"
+#include "analyzer/config/suppression.h"
 #include "analyzer/correlate/pci_ids.h"
 #include "analyzer/correlate/pci_inventory.h"
 #include "analyzer/input/hex.h"
@@ -60,6 +64,24 @@ void RuleFile(std::string_view text) {
     Check(!r.id.empty());
     Check(!r.patterns.empty());
   }
+}
+
+// What parses is usable: every suppression has a rule and a reason, a well-formed expiry date and
+// a pattern RE2 accepts (the Suppressor compiles it again and must not fail), every flag value a
+// name.
+void Config(std::string_view text) {
+  kdiag::ConfigFile config;
+  if (kdiag::ParseConfigFile(text, "fuzz-config.toml", &config)) return;
+  for (const kdiag::FlagDefault& d : config.defaults) Check(!d.flag.empty());
+  for (const kdiag::Suppression& s : config.suppressions) {
+    Check(!s.rule.empty() && !s.reason.empty());
+    Check(s.expires.empty() || (s.expires.size() == 10 && s.expires[4] == '-'));
+  }
+  std::vector<std::string> notices;
+  kdiag::Suppressor suppressor(config.suppressions, "2026-06-15", &notices);
+  Check(notices.size() <= config.suppressions.size());
+  (void)suppressor.Suppresses("net.link.down", "e1000e: eth0 NIC Link is Down",
+                              {{"iface", "eth0"}});
 }
 
 void SxpMerge(std::string_view text) {
@@ -180,6 +202,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   std::string_view parser = KDIAG_FUZZ_PARSER;
   if (parser == "rule_file") RuleFile(text);
+  if (parser == "config") Config(text);
   if (parser == "sxp_merge") SxpMerge(text);
   if (parser == "lspci") Lspci(text);
   if (parser == "pci_ids") PciIdsDatabase(text);

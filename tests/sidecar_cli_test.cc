@@ -500,7 +500,8 @@ TEST(Sidecar, AnUnreadableFileIsAnErrorNamingIt) {
 TEST(Sidecar, LiveUsageErrors) {
   EXPECT_EQ(RunKdiag({"--omprog"}).status, 2);  // events need --output-file
   EXPECT_EQ(RunKdiag({"--follow", "a", "b"}).status, 2);
-  EXPECT_EQ(RunKdiag({"--state", "s", "x.log"}).status, 2);
+  EXPECT_EQ(RunKdiag({"--state", "s", "x.log", "y.log"}).status, 2);  // batch: one input
+  EXPECT_EQ(RunKdiag({"--state", "s", "--metrics", "m", "x.log"}).status, 2);
   EXPECT_EQ(RunKdiag({"--follow", "--output", "text"}).status, 2);
   auto r = RunKdiag({"--follow", "--emit", "xl"});
   EXPECT_EQ(r.status, 2);
@@ -597,6 +598,107 @@ TEST(Sidecar, KmsgFromEndSeesOnlyNewRecords) {
   std::vector<int> got = Ticks(ReadFile(out), tag);
   ASSERT_FALSE(got.empty());
   EXPECT_GT(got.front(), 1);  // tick 1 was there before kdiag started
+}
+
+// Batch --state (live/batch_state.h): each run reports the events of what is new since the last.
+std::vector<int> EventTicks(const std::string& ndjson, const std::string& tag) {
+  std::string events;
+  size_t start = 0;
+  for (size_t nl; (nl = ndjson.find('\n', start)) != std::string::npos; start = nl + 1) {
+    std::string line = ndjson.substr(start, nl + 1 - start);
+    if (line.find("\"type\":\"event\"") != std::string::npos) events += line;
+  }
+  return Ticks(events, tag);
+}
+
+TEST(BatchState, FileRunsReportOnlyWhatIsNewAcrossWritesAndARotation) {
+  std::string tag = UniqueTag(), dir = TempDir(), log = dir + "/kern.log", state = dir + "/state";
+  std::vector<std::string> args = {"--rules", TickRules(), "--output", "ndjson",
+                                   "--state", state,       log};
+  Append(log, TickLine(tag, 1) + TickLine(tag, 2));
+  auto r = RunKdiag(args);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(EventTicks(r.out, tag), Range(1, 2)) << r.out;
+  // A line still being written is left for the next run.
+  std::string three = TickLine(tag, 3);
+  Append(log, three.substr(0, 10));
+  r = RunKdiag(args);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(EventTicks(r.out, tag), std::vector<int>{}) << r.out;
+  Append(log, three.substr(10) + TickLine(tag, 4));
+  r = RunKdiag(args);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(EventTicks(r.out, tag), Range(3, 4)) << r.out;
+  // Rotated between runs, with a line written to the old file before: both are read, once.
+  Append(log, TickLine(tag, 5));
+  ASSERT_EQ(std::rename(log.c_str(), (log + ".1").c_str()), 0);
+  Append(log, TickLine(tag, 6));
+  r = RunKdiag(args);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(EventTicks(r.out, tag), Range(5, 6)) << r.out;
+  r = RunKdiag(args);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(EventTicks(r.out, tag), std::vector<int>{}) << r.out;
+  // Without --state, the whole file as before.
+  r = RunKdiag({"--rules", TickRules(), "--output", "ndjson", log});
+  EXPECT_EQ(EventTicks(r.out, tag), std::vector<int>{6}) << r.out;
+}
+
+TEST(BatchState, AnUnreadableInputOrStateMovesNothing) {
+  std::string dir = TempDir(), state = dir + "/state";
+  auto r = RunKdiag({"--state", state, dir + "/absent.log"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("absent.log"), std::string::npos) << r.err;
+  EXPECT_EQ(ReadFile(state), "");
+  WriteFile(state, "version=2\nfile.path=x\n");  // cut short: no end line
+  WriteFile(dir + "/kern.log", "hello\n");
+  r = RunKdiag({"--state", state, dir + "/kern.log"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find(state), std::string::npos) << r.err;
+}
+
+TEST(BatchState, KmsgRunsReportOnlyWhatIsNew) {
+  std::string tag = UniqueTag();
+  if (!WriteKmsg("<5>kdiagtest-" + tag + ": tick 0\n")) GTEST_SKIP() << "/dev/kmsg not writable";
+  std::string dir = TempDir(), state = dir + "/state";
+  std::vector<std::string> args = {"--kmsg", "--rules", TickRules(), "--output",
+                                   "ndjson", "--state", state};
+  std::vector<int> seen;
+  int n = 0;
+  for (int run = 0; run < 3; ++run) {
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_TRUE(WriteKmsg("<5>kdiagtest-" + tag + ": tick " + std::to_string(++n) + "\n"));
+    }
+    auto r = RunKdiag(args);
+    ASSERT_EQ(r.status, 0) << r.err;
+    std::vector<int> got = EventTicks(r.out, tag);
+    // The first run starts at the buffer's first record, so it also sees tick 0.
+    EXPECT_EQ(got, Range(run == 0 ? 0 : n - 2, n)) << r.out;
+    seen.insert(seen.end(), got.begin(), got.end());
+  }
+  EXPECT_EQ(seen, Range(0, n));
+  std::string s = ReadFile(state);
+  EXPECT_NE(s.find("kmsg.boot_id="), std::string::npos) << s;
+  // Another boot's sequence numbers mean nothing in this one: every record is new.
+  std::string other;
+  size_t at = s.find("kmsg.boot_id=");
+  other = s.substr(0, at) + "kmsg.boot_id=00000000-0000-0000-0000-000000000000" +
+          s.substr(s.find('\n', at));
+  WriteFile(state, other);
+  auto r = RunKdiag(args);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(EventTicks(r.out, tag), Range(0, n)) << r.out;
+}
+
+TEST(Sidecar, SuppressedEventsAreNotWrittenButCounted) {
+  std::string tag = UniqueTag(), dir = TempDir(), config = dir + "/config.toml";
+  WriteFile(config,
+            "[[suppress]]\nrule = \"test.sidecar.*\"\nfields = { n = \"2\" }\nreason = \"r\"\n");
+  auto r = RunKdiag({"--follow", "--config", config, "--rules", TickRules()}, "",
+                    TickLine(tag, 1) + TickLine(tag, 2) + TickLine(tag, 3));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(Ticks(r.out, tag), (std::vector<int>{1, 3})) << r.out;
+  EXPECT_NE(r.out.find("\"suppressed_events\":1"), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -17,16 +17,21 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <thread>
 
 #include <CLI/CLI.hpp>
 
+#include "analyzer/config/config_file.h"
 #include "analyzer/config/options.h"
 #include "analyzer/config/selection.h"
 #include "analyzer/correlate/card_functions.h"
+#include "analyzer/config/rule_overrides.h"
+#include "analyzer/config/suppression.h"
 #include "analyzer/correlate/pci_ids.h"
 #include "analyzer/input/framers/format.h"
 #include "analyzer/input/sources/file_text.h"
+#include "analyzer/live/batch_state.h"
 #include "analyzer/live/sidecar.h"
 #include "analyzer/match/rule_file.h"
 #include "analyzer/output/atomic_file.h"
@@ -57,17 +62,23 @@ void PrintError(const std::string& message) {
   std::cerr << "kdiag: " << TerminalSafeLine(message) << "\n";
 }
 
-// Embedded rules (unless --no-embedded-rules) plus every --rules DIR. The embedded rules' patterns
-// are compiled only by `rules check` (PatternChecks); --rules files are always compiled.
+// Embedded rules (unless --no-embedded-rules) plus every --rules DIR, a later one replacing a rule
+// whose id it reuses (with a notice on stderr), then the config file's rule settings. The embedded
+// rules' patterns are compiled only by `rules check` (PatternChecks); --rules files always are.
 std::optional<Error> LoadRules(const Options& opt, std::vector<Rule>* rules,
                                PatternChecks embedded = PatternChecks::kTrusted) {
   if (!opt.no_embedded) {
     if (auto err = LoadEmbeddedRules(rules, embedded)) return err;
   }
+  std::vector<std::string> notices;
   for (const std::string& dir : opt.rule_dirs) {
-    if (auto err = LoadRuleDir(dir, rules)) return err;
+    std::vector<Rule> layer;
+    if (auto err = LoadRuleDir(dir, &layer)) return err;
+    if (auto err = OverlayRules(std::move(layer), rules, &notices)) return err;
   }
-  return CheckUniqueIds(*rules);
+  for (const std::string& n : notices) PrintError(n);
+  if (auto err = CheckUniqueIds(*rules)) return err;
+  return ApplyRuleOverrides(opt.rule_overrides, rules);
 }
 
 std::unique_ptr<Matcher> BuildMatcher(std::vector<Rule> rules) {
@@ -122,11 +133,14 @@ int RulesCheck(const Options& opt) {
   return result.failures.empty() ? 0 : kExitUsage;
 }
 
-// Streams records and events as NDJSON while the pipeline runs.
+// Streams records and events as NDJSON while the pipeline runs; suppressed events are counted
+// instead.
 class NdjsonObserver : public PipelineObserver {
  public:
-  NdjsonObserver(OutStream* out, bool records, const Selection& selection)
-      : out_(out), records_(records), selection_(selection) {}
+  NdjsonObserver(OutStream* out, bool records, const Selection& selection,
+                 const Suppressor* suppressor)
+      : out_(out), records_(records), selection_(selection), suppressor_(suppressor) {}
+  uint64_t suppressed() const { return suppressed_; }
   bool WantsEveryRecord() const override { return records_; }
   void OnRecord(const Record& r) override {
     if (!records_) return;
@@ -135,6 +149,10 @@ class NdjsonObserver : public PipelineObserver {
     out_->Write(line_);
   }
   void OnEvent(const Event& e) override {
+    if (suppressor_->Suppresses(e.rule->id, e.record.text, e.fields)) {
+      ++suppressed_;
+      return;
+    }
     if (!selection_.Reports(*e.rule)) return;
     line_.clear();
     AppendEventJson(e, &line_);
@@ -145,6 +163,8 @@ class NdjsonObserver : public PipelineObserver {
   OutStream* out_;
   bool records_;
   const Selection& selection_;
+  const Suppressor* suppressor_;
+  uint64_t suppressed_ = 0;
   std::string line_;
 };
 
@@ -201,7 +221,10 @@ int Analyze(const Options& opt, const Selection& selection) {
   }
   OutStream out(out_fd);
   bool ndjson = opt.output == "ndjson" && opt.emit.empty() && !opt.list_boots && !opt.quiet;
-  NdjsonObserver observer(&out, opt.records, selection);
+  std::vector<std::string> expired;
+  Suppressor suppressor(opt.suppressions, Today(), &expired);
+  for (const std::string& n : expired) PrintError(n);
+  NdjsonObserver observer(&out, opt.records, selection, &suppressor);
   Pipeline pipeline(matcher.get(), ndjson ? &observer : nullptr, opt.format);
   pipeline.SetThreads(Threads(opt));
 
@@ -233,7 +256,20 @@ int Analyze(const Options& opt, const Selection& selection) {
     }
   }
   pipeline.SetWindow(&selection, boot);
-  ReadInputs(opt, &pipeline, &errors, report);
+  std::optional<BatchState> state;
+  if (!opt.state_file.empty()) {
+    // Batch --state (live/batch_state.h): one file or /dev/kmsg, from where the last run left it.
+    state.emplace(opt.state_file);
+    if (auto err = state->Load()) return PrintError(err->ToString()), kExitUsage;
+    if (opt.kmsg) {
+      state->ReadKmsg(&pipeline, "/dev/kmsg", &errors);
+    } else {
+      state->ReadFile(&pipeline, opt.paths[0], &errors);
+    }
+    report();
+  } else {
+    ReadInputs(opt, &pipeline, &errors, report);
+  }
   std::vector<std::string> skipped;
   for (const Error& e : pipeline.skipped()) {
     PrintError(e.ToString());
@@ -288,9 +324,24 @@ int Analyze(const Options& opt, const Selection& selection) {
   const QuirkDiscovery discovery = DiscoverQuirks(pipeline.config_writes(), inventory);
   Advise(inventory, era, findings, &discovery);
   Summary summary = pipeline.summary();
+  // The config file's [[suppress]]: suppressed findings leave the report and --fail-on, and are
+  // counted (remedies were derived from all of them: a suppressed warning is still evidence).
+  std::set<const Finding*> silenced;
+  for (const Finding* f : all_findings) {
+    if (suppressor.Suppresses(f->rule->id, f->message, f->fields)) silenced.insert(f);
+  }
+  std::vector<Finding*> reported;
+  for (Finding* f : findings) {
+    if (silenced.count(f)) {
+      ++summary.suppressed;
+    } else {
+      reported.push_back(f);
+    }
+  }
+  summary.findings -= summary.suppressed;
+  summary.suppressed_events = observer.suppressed();
   // The report shows the functions of one card with one problem once (the remedies above need
   // each function's own finding), and each device's story.
-  std::vector<Finding*> reported = findings;
   summary.findings -= FoldCardFunctions(&reported, pipeline.topology());
   const DeviceStories stories = pipeline.device_stories();
   const std::vector<const DeviceStory*> told = stories.Told();
@@ -361,11 +412,16 @@ int Analyze(const Options& opt, const Selection& selection) {
     status = kExitUsage;
   }
   if (out_fd != 1) close(out_fd);
+  // The position moves on only once what was read is reported (and when the input was read).
+  if (state && status == 0) {
+    if (auto err = state->Save()) PrintError(err->ToString()), status = kExitUsage;
+  }
 
   if (status == 0 && !opt.fail_on.empty()) {
     Severity threshold;
     ParseSeverity(opt.fail_on, &threshold);
     for (const Finding* f : all_findings) {
+      if (silenced.count(f)) continue;
       if (f->rule->severity >= threshold) return kExitFindings;
     }
   }
@@ -391,6 +447,7 @@ int Sidecar(const Options& opt, const Selection& selection) {
   s.state_file = opt.state_file;
   s.metrics_file = opt.metrics_file;
   s.selection = selection;
+  s.suppressions = opt.suppressions;
   return RunSidecar(s, std::move(matcher), load, PrintError);
 }
 
@@ -457,7 +514,8 @@ int Main(int argc, char** argv) {
   app.add_flag("--from-end", opt.from_end,
                "With --follow and no saved state: start at the end, only new lines");
   app.add_option("--state", opt.state_file,
-                 "With --follow: checkpoint FILE, so a restart neither replays nor loses a record");
+                 "Checkpoint FILE: with --follow a restart neither replays nor loses a record; "
+                 "without, one file or --kmsg is read from where the last run left it");
   app.add_flag("--omprog", opt.omprog,
                "Speak rsyslog's omprog protocol (confirmMessages=\"on\") on stdin/stdout; events "
                "go to --output-file");
@@ -482,6 +540,10 @@ int Main(int argc, char** argv) {
       ->allow_extra_args(false);
   app.add_option("--metrics", opt.metrics_file,
                  "Write Prometheus text-format metrics to FILE (atomically, every few seconds)");
+  app.add_option("--config", opt.config_file,
+                 "Read settings, [[suppress]] entries and rule settings from FILE only (default: "
+                 "/etc/kdiag/config.toml, then $XDG_CONFIG_HOME/kdiag/config.toml)");
+  app.add_flag("--no-config", opt.no_config, "Read no config file");
 
   CLI::App* rules_cmd = app.add_subcommand("rules", "Inspect and check rules");
   rules_cmd->require_subcommand(1);
@@ -512,6 +574,32 @@ int Main(int argc, char** argv) {
     }
     opt.guest_paths.push_back(path);
   }
+  ConfigFile config;
+  if (auto err = LoadConfigFiles(opt.config_file, opt.no_config, &config)) {
+    PrintError(err->ToString());
+    return kExitUsage;
+  }
+  // A config key is a long flag's name and means that flag; one given on the command line wins.
+  auto set_flag = [&app](const std::string& flag,
+                         const std::vector<std::string>& values) -> std::string {
+    CLI::Option* o = app.get_option_no_throw("--" + flag);
+    if (!o) return "no flag --" + flag + " (a key is a long flag's name without \"--\")";
+    if (o->count() > 0) return "";
+    try {
+      o->clear();
+      for (const std::string& v : values) o->add_result(v);
+      o->run_callback();
+    } catch (const CLI::Error& e) {
+      return e.what();
+    }
+    return "";
+  };
+  if (auto err = ApplyFlagDefaults(config, set_flag)) {
+    PrintError(err->ToString());
+    return kExitUsage;
+  }
+  opt.suppressions = std::move(config.suppressions);
+  opt.rule_overrides = std::move(config.overrides);
   opt.output_given = app.count("--output") > 0;
   if (std::string usage = CheckOptions(opt); !usage.empty()) {
     PrintError(usage);

@@ -11,8 +11,18 @@ std::string CheckLive(const Options& opt) {
     if (!opt.html_file.empty() && !opt.emit.empty()) {
       return "--html writes the report: not with --emit, which prints only the artifact";
     }
-    if (opt.from_end || !opt.state_file.empty() || !opt.metrics_file.empty()) {
-      return "--from-end, --state and --metrics need --follow or --omprog";
+    if (opt.from_end || !opt.metrics_file.empty()) {
+      return "--from-end and --metrics need --follow or --omprog";
+    }
+    if (!opt.state_file.empty()) {
+      // Batch --state (live/batch_state.h): one input whose position a checkpoint can hold.
+      size_t inputs =
+          opt.paths.size() + (opt.kmsg ? 1 : 0) + opt.journals.size() + opt.guest_paths.size();
+      if (inputs != 1 || !opt.journals.empty() || !opt.guest_paths.empty() ||
+          (!opt.paths.empty() && opt.paths[0] == "-")) {
+        return "--state without --follow takes up one input where it was left: one file or --kmsg";
+      }
+      if (!opt.emit.empty()) return "--emit needs the whole input: not with --state";
     }
     return "";
   }
@@ -78,6 +88,7 @@ void DefaultInputs(Options* opt, bool stdin_is_terminal) {
 }
 
 std::string CheckOptions(const Options& opt) {
+  if (opt.no_config && !opt.config_file.empty()) return "--config FILE or --no-config, not both";
   if (!opt.merge.empty() && opt.emit != "xend-quirks") return "--merge needs --emit xend-quirks";
   if (opt.records && opt.output != "ndjson") return "--records needs --output ndjson";
   if (std::string s = CheckSelection(opt); !s.empty()) return s;

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/config/config_file.h"
+
 namespace kdiag {
 
 struct Options {
@@ -48,7 +50,8 @@ struct Options {
   bool follow = false;
   bool from_end = false;
   bool omprog = false;
-  std::string state_file;
+  std::string state_file;  // --state: with --follow/--omprog the sidecar's; else one file or
+                           // --kmsg read from where the last run left it (live/batch_state.h)
   std::string metrics_file;
 
   // What to look at (config/selection.h).
@@ -61,6 +64,13 @@ struct Options {
   std::vector<std::string> skip_rule_globs;  // --skip-rule GLOB
 
   int threads = 0;  // 0: all cores
+
+  // The config file (config_file.h): its flag values are applied as if given on the command line
+  // (where a flag given wins); its suppressions and rule settings land here.
+  std::string config_file;                   // --config FILE (only FILE); empty: the defaults
+  bool no_config = false;                    // --no-config
+  std::vector<Suppression> suppressions;     // [[suppress]]
+  std::vector<RuleOverride> rule_overrides;  // [rule."ID"]
 
   bool live() const { return follow || omprog; }
 };

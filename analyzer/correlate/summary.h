@@ -9,16 +9,18 @@
 namespace kdiag {
 
 struct Summary {
-  uint64_t inputs = 0;            // inputs read (files, stdin)
-  uint64_t records = 0;           // records framed, continuation records included
-  uint64_t bytes = 0;             // bytes read
-  uint64_t boots = 0;             // boots, summed over inputs
-  uint64_t events = 0;            // rule matches (facts included)
-  uint64_t findings = 0;          // distinct findings
-  uint64_t findings_dropped = 0;  // new findings past the table's bound
-  uint64_t truncated_lines = 0;   // lines cut at the line length limit
-  uint64_t errors = 0;            // inputs that could not be read
-  uint64_t kmsg_lost = 0;         // /dev/kmsg records overwritten before they could be read
+  uint64_t inputs = 0;             // inputs read (files, stdin)
+  uint64_t records = 0;            // records framed, continuation records included
+  uint64_t bytes = 0;              // bytes read
+  uint64_t boots = 0;              // boots, summed over inputs
+  uint64_t events = 0;             // rule matches (facts included)
+  uint64_t findings = 0;           // distinct findings
+  uint64_t findings_dropped = 0;   // new findings past the table's bound
+  uint64_t truncated_lines = 0;    // lines cut at the line length limit
+  uint64_t errors = 0;             // inputs that could not be read
+  uint64_t kmsg_lost = 0;          // /dev/kmsg records overwritten before they could be read
+  uint64_t suppressed = 0;         // findings left out by the config file's [[suppress]]
+  uint64_t suppressed_events = 0;  // events left out by it
   // The hosts and boot ids the records named (at most kMaxIdentities of each: a log's hostname
   // field is whatever its writer put there).
   static constexpr size_t kMaxIdentities = 64;

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <vector>
 
+#include "analyzer/config/suppression.h"
 #include "analyzer/input/sources/follow_source.h"
 #include "analyzer/input/sources/stream_source.h"
 #include "analyzer/live/checkpoint.h"
@@ -26,8 +27,13 @@ double UnixNow() {
 // Every record (with --records) and event becomes a line written at once.
 class LiveObserver : public PipelineObserver {
  public:
-  LiveObserver(LineOutput* out, bool records, const Selection& selection, const Complain& complain)
-      : out_(out), records_(records), selection_(selection), complain_(complain) {}
+  LiveObserver(LineOutput* out, bool records, const Selection& selection,
+               const Suppressor* suppressor, const Complain& complain)
+      : out_(out),
+        records_(records),
+        selection_(selection),
+        suppressor_(suppressor),
+        complain_(complain) {}
   // Unparsed records (EventCounts) come from journal framers, which never pass over records.
   bool WantsEveryRecord() const override { return records_; }
   void OnRecord(const Record& r) override {
@@ -38,6 +44,11 @@ class LiveObserver : public PipelineObserver {
     Emit();
   }
   void OnEvent(const Event& e) override {
+    // The config file's [[suppress]]: not written, not counted (the operator silenced it).
+    if (suppressor_->Suppresses(e.rule->id, e.record.text, e.fields)) {
+      ++suppressed_;
+      return;
+    }
     counts_.Add(e, UnixNow());
     // --min-severity, --rule, --skip-rule: left out of the output, still counted in the metrics.
     if (!selection_.Reports(*e.rule)) return;
@@ -47,6 +58,7 @@ class LiveObserver : public PipelineObserver {
   }
   const EventCounts& counts() const { return counts_; }
   void DeclareRules(const std::vector<Rule>& rules) { counts_.DeclareRules(rules); }
+  uint64_t suppressed() const { return suppressed_; }
 
  private:
   // Never into a deleted file: that line would be lost with it.
@@ -60,6 +72,8 @@ class LiveObserver : public PipelineObserver {
   LineOutput* out_;
   bool records_;
   const Selection& selection_;
+  const Suppressor* suppressor_;
+  uint64_t suppressed_ = 0;
   const Complain& complain_;
   std::string line_;
   EventCounts counts_;
@@ -98,7 +112,10 @@ int RunSidecar(const SidecarOptions& opt, std::unique_ptr<Matcher> matcher,
 
   // The rules of the moment: a reload frees the ones before it (Pipeline::SetMatcher), so memory
   // stays bounded however often the sidecar is told to reload.
-  LiveObserver observer(&out, opt.records, opt.selection, complain);
+  std::vector<std::string> expired;
+  Suppressor suppressor(opt.suppressions, Today(), &expired);
+  for (const std::string& n : expired) complain(n);
+  LiveObserver observer(&out, opt.records, opt.selection, &suppressor, complain);
   observer.DeclareRules(matcher->rules());
   Pipeline pipeline(matcher.get(), &observer, opt.format);
 
@@ -209,7 +226,9 @@ int RunSidecar(const SidecarOptions& opt, std::unique_ptr<Matcher> matcher,
   if (!opt.metrics_file.empty()) save_metrics();
   for (const Error& e : errors) complain(e.ToString());
   std::string summary;
-  AppendSummaryJson(pipeline.summary(), &summary);
+  Summary counts = pipeline.summary();
+  counts.suppressed_events = observer.suppressed();
+  AppendSummaryJson(counts, &summary);
   out.Write(summary);
   if (out.error()) {
     complain(out.name() + ": write error: " + std::strerror(out.error()) +

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "analyzer/config/selection.h"
+#include "analyzer/config/config_file.h"
 #include "analyzer/input/location.h"
 #include "analyzer/live/live_loop.h"
 #include "analyzer/match/matcher.h"
@@ -33,6 +34,7 @@ struct SidecarOptions {
   std::string state_file;    // empty: no checkpoint
   std::string metrics_file;  // empty: no metrics
   Selection selection;       // which rules' events are written (--min-severity, --rule, ...)
+  std::vector<Suppression> suppressions;  // the config file's [[suppress]]: events not written
   LiveTimes times;
 };
 

@@ -601,13 +601,36 @@ std::optional<Error> CheckUniqueIds(const std::vector<Rule>& rules) {
       }
     }
   }
-  for (size_t i = 0; i < rules.size(); ++i) {
-    for (size_t j = 0; j < i; ++j) {
-      if (rules[i].id == rules[j].id) {
-        return Error{rules[i].where, "duplicate rule id '" + rules[i].id + "' (first defined at " +
-                                         rules[j].where.ToString() + ")"};
-      }
+  return CheckDuplicateIds(rules);
+}
+
+std::optional<Error> CheckDuplicateIds(const std::vector<Rule>& rules) {
+  std::map<std::string_view, const Rule*> seen;
+  for (const Rule& r : rules) {
+    auto [it, added] = seen.emplace(r.id, &r);
+    if (!added) {
+      return Error{r.where, "duplicate rule id '" + r.id + "' (first defined at " +
+                                it->second->where.ToString() + ")"};
     }
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> OverlayRules(std::vector<Rule> layer, std::vector<Rule>* rules,
+                                  std::vector<std::string>* notices) {
+  if (auto err = CheckDuplicateIds(layer)) return err;
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < rules->size(); ++i) index.emplace((*rules)[i].id, i);
+  for (Rule& r : layer) {
+    auto it = index.find(r.id);
+    if (it == index.end()) {
+      rules->push_back(std::move(r));
+      continue;
+    }
+    Rule& old = (*rules)[it->second];
+    notices->push_back(r.where.ToString() + ": rule '" + r.id + "' replaces the one at " +
+                       old.where.ToString());
+    old = std::move(r);
   }
   return std::nullopt;
 }

@@ -2,7 +2,8 @@
 //
 // Validation is strict because a rule that silently does nothing is worse than none: unknown
 // keys, wrong types, patterns RE2 rejects, key/example fields the pattern does not capture, and
-// duplicate ids are all errors. Examples are not run here (see rule_check.h).
+// duplicate ids within a layer of rule files are all errors; a later layer may replace a rule by
+// reusing its id (OverlayRules). Examples are not run here (see rule_check.h).
 #ifndef KDIAG_MATCH_RULE_FILE_H_
 #define KDIAG_MATCH_RULE_FILE_H_
 
@@ -41,6 +42,17 @@ std::optional<Error> LoadEmbeddedRules(std::vector<Rule>* rules,
 // every id a crash rule `absorbs` must exist, and every [[rule.merge]] must name an existing,
 // non-fact rule that captures all its `fields` (the error is at the merge table).
 std::optional<Error> CheckUniqueIds(const std::vector<Rule>& rules);
+
+// Only the duplicate ids: an error at the second rule with an id, naming the first.
+std::optional<Error> CheckDuplicateIds(const std::vector<Rule>& rules);
+
+// Adds a later layer of rules (the rule files of one --rules DIR) to those loaded before (the
+// embedded rules, earlier directories). A rule whose id an earlier layer has replaces that rule in
+// its place, and a notice naming both places is appended to `notices`: this is how an operator
+// changes a shipped rule. Two rules with one id within the layer are an error (CheckDuplicateIds),
+// since one of them would silently never run.
+std::optional<Error> OverlayRules(std::vector<Rule> layer, std::vector<Rule>* rules,
+                                  std::vector<std::string>* notices);
 
 }  // namespace kdiag
 

@@ -247,6 +247,13 @@ void AppendSummaryJson(const Summary& s, std::string* out) {
   if (s.kmsg_lost > 0) num("kmsg_lost", s.kmsg_lost);
   StringArray(&w, "hosts", s.hosts);
   StringArray(&w, "boot_ids", s.boot_ids);
+  if (s.suppressed > 0 || s.suppressed_events > 0) {
+    num("suppressed", s.suppressed);
+    num("suppressed_events", s.suppressed_events);
+  }
+  // Last, so that readers matching the summary's first keys as text keep working.
+  w.Key("schema");  // schema/kdiag-event.schema.json's version
+  w.Int(kNdjsonSchemaVersion);
   w.EndObject();
   out->push_back('\n');
 }

@@ -4,8 +4,10 @@
 //   {"type":"event", "rule", "severity", "source", "time", "boot", "fields", "message", "input"}
 //   {"type":"finding", "rule", "count", "first", "last", "fields", "advice", ...}
 //   {"type":"device", "card", "functions", "events", ...}  output/device_report.h
-//   {"type":"summary", "records", "bytes", "boots", "events", ...}
-// Keys may be added; none of these may be renamed or removed.
+//   {"type":"summary", "schema", "records", "bytes", "boots", "events", ...}
+// Keys may be added; none of these may be renamed or removed. schema/kdiag-event.schema.json
+// describes every key (tests/validate_ndjson.py checks the suite's output against it); the
+// summary's "schema" is its version, raised only if a key ever had to change meaning.
 #ifndef KDIAG_OUTPUT_NDJSON_H_
 #define KDIAG_OUTPUT_NDJSON_H_
 
@@ -16,6 +18,8 @@
 #include "analyzer/correlate/summary.h"
 
 namespace kdiag {
+
+constexpr int kNdjsonSchemaVersion = 1;
 
 // Each appends one line, '\n' included.
 void AppendRecordJson(const Record& record, std::string* out);

@@ -249,6 +249,9 @@ void WriteTextReport(const std::vector<Finding*>& findings, const Summary& summa
   if (summary.truncated_lines) {
     last += "; " + Plural(summary.truncated_lines, "overlong line") + " cut";
   }
+  if (summary.suppressed) {
+    last += "; " + Plural(summary.suppressed, "finding") + " suppressed by the config file";
+  }
   if (!options.unread.empty()) {
     last += "; " + Plural(options.unread.size(), "input") + " not read (see the top)";
   }
