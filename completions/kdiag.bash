@@ -7,8 +7,16 @@ _kdiag() {
     _init_completion || return
 
     case $prev in
-        --output)
-            COMPREPLY=($(compgen -W 'text ndjson' -- "$cur"))
+        --output | -o)
+            COMPREPLY=($(compgen -W 'text ndjson html' -- "$cur"))
+            return ;;
+        --color)
+            COMPREPLY=($(compgen -W 'auto always never' -- "$cur"))
+            return ;;
+        --min-severity)
+            COMPREPLY=($(compgen -W 'info notice warning error critical' -- "$cur"))
+            return ;;
+        --since | --until | --boot | --rule | --skip-rule)
             return ;;
         --emit)
             COMPREPLY=($(compgen -W 'xend-quirks sysfs-quirks xl xend-permissive' -- "$cur"))
@@ -28,7 +36,8 @@ _kdiag() {
         --rules | --sysfs)
             _filedir -d
             return ;;
-        --output-file | --merge | --lspci | --pci-ids | --journal | --state | --metrics)
+        --output-file | --merge | --lspci | --pci-ids | --journal | --state | --metrics | --html | \
+            --config)
             _filedir
             return ;;
     esac
@@ -54,7 +63,9 @@ _kdiag() {
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '--help --version --output --output-file --emit --merge --lspci
             --sysfs --pci-ids --rules --no-embedded-rules --fail-on --threads --format --records
-            --journal --source --kmsg --follow --from-end --state --omprog --metrics' -- "$cur"))
+            --journal --source --kmsg --follow --from-end --state --omprog --metrics --html --color
+            --quiet --since --until --boot --list-boots --min-severity --rule --skip-rule --config
+            --no-config' -- "$cur"))
         return
     fi
     COMPREPLY=($(compgen -W 'rules' -- "$cur"))
