@@ -12,6 +12,22 @@ using testing::ReadFile;
 using testing::TempDir;
 using testing::WriteFile;
 
+// A kmsg position is resumed only within the boot that wrote it, and never when either boot id is
+// unknown: two unreadable boot ids used to compare equal across a reboot.
+TEST(Checkpoint, KmsgPositionHoldsOnlyForAKnownSameBoot) {
+  Checkpoint saved;
+  saved.kmsg_boot_id = "5f0c9b3e-1d2a-4c7b-9e8f-0a1b2c3d4e5f";
+  saved.kmsg_seq = 812;
+  EXPECT_EQ(ResumableKmsgSeq(saved, "5f0c9b3e-1d2a-4c7b-9e8f-0a1b2c3d4e5f"), 812u);
+  EXPECT_EQ(ResumableKmsgSeq(saved, "00000000-1d2a-4c7b-9e8f-0a1b2c3d4e5f"), std::nullopt);
+  saved.kmsg_boot_id.clear();
+  EXPECT_EQ(ResumableKmsgSeq(saved, ""), std::nullopt);
+  EXPECT_EQ(ResumableKmsgSeq(saved, "5f0c9b3e-1d2a-4c7b-9e8f-0a1b2c3d4e5f"), std::nullopt);
+  saved.kmsg_seq.reset();
+  saved.kmsg_boot_id = "5f0c9b3e-1d2a-4c7b-9e8f-0a1b2c3d4e5f";
+  EXPECT_EQ(ResumableKmsgSeq(saved, saved.kmsg_boot_id), std::nullopt);
+}
+
 TEST(Checkpoint, RoundTripsEveryField) {
   std::string path = TempDir() + "/state";
   Checkpoint c;

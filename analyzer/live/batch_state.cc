@@ -44,7 +44,7 @@ void BatchState::ReadKmsg(Pipeline* pipeline, const std::string& device,
                           std::vector<Error>* errors) {
   const std::string boot = CurrentBootId();
   KmsgReadOptions k;
-  if (checkpoint_.kmsg_seq && checkpoint_.kmsg_boot_id == boot) k.after_seq = checkpoint_.kmsg_seq;
+  if (auto seq = ResumableKmsgSeq(checkpoint_, boot)) k.after_seq = *seq;
   std::optional<uint64_t> last = k.after_seq;
   k.record_done = [&last](uint64_t seq) { last = seq; };
   pipeline->ReadKmsg(device, errors, k);

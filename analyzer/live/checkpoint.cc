@@ -133,6 +133,11 @@ std::optional<Error> LoadCheckpoint(const std::string& path, Checkpoint* out) {
   return std::nullopt;
 }
 
+std::optional<uint64_t> ResumableKmsgSeq(const Checkpoint& saved, const std::string& boot_id) {
+  if (boot_id.empty() || saved.kmsg_boot_id != boot_id) return std::nullopt;
+  return saved.kmsg_seq;
+}
+
 std::string CurrentBootId() {
   std::string id;
   if (ReadFileText("/proc/sys/kernel/random/boot_id", &id, 256)) return "";

@@ -44,6 +44,12 @@ std::string RenderCheckpoint(const Checkpoint& checkpoint);
 // This boot's id (/proc/sys/kernel/random/boot_id, random per boot), or empty.
 std::string CurrentBootId();
 
+// The /dev/kmsg sequence number `saved` holds, when it holds for the boot `boot_id`: kmsg numbers
+// restart at every boot, so a position is resumed only when both boot ids are known and equal. An
+// unreadable boot_id (a sandbox with ProcSubset=pid, no /proc/sys) matched an unreadable one
+// before, and a reboot between two runs then skipped the new boot's first records.
+std::optional<uint64_t> ResumableKmsgSeq(const Checkpoint& saved, const std::string& boot_id);
+
 }  // namespace kdiag
 
 #endif  // KDIAG_LIVE_CHECKPOINT_H_

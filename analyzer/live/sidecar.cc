@@ -176,7 +176,7 @@ int RunSidecar(const SidecarOptions& opt, std::unique_ptr<Matcher> matcher,
     boot = CurrentBootId();
     KmsgReadOptions k;
     // Another boot's sequence numbers mean nothing here: its records are all new.
-    if (saved.kmsg_seq && saved.kmsg_boot_id == boot) k.after_seq = saved.kmsg_seq;
+    if (auto seq = ResumableKmsgSeq(saved, boot)) k.after_seq = *seq;
     last = k.after_seq;
     k.from_end = opt.from_end && !k.after_seq;
     k.control = &loop;
