@@ -268,7 +268,7 @@ reason = "lab switch port 12, ticket 42"
   EXPECT_EQ(Count(r.out, "\"type\":\"event\""), 1u) << r.out;
   EXPECT_NE(r.out.find("\"findings\":1,"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"suppressed\":1,\"suppressed_events\":1"), std::string::npos) << r.out;
-  r = RunKdiag({"--config", s.config, s.log});
+  r = RunKdiag({"--config", s.config, s.log}, "", "", {"COLUMNS=200"});  // the line unwrapped
   EXPECT_NE(r.out.find("1 finding suppressed by the config file"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("eth1"), std::string::npos) << r.out;
 }
