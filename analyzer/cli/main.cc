@@ -24,10 +24,10 @@
 
 #include "analyzer/config/config_file.h"
 #include "analyzer/config/options.h"
-#include "analyzer/config/selection.h"
-#include "analyzer/correlate/card_functions.h"
 #include "analyzer/config/rule_overrides.h"
+#include "analyzer/config/selection.h"
 #include "analyzer/config/suppression.h"
+#include "analyzer/correlate/card_functions.h"
 #include "analyzer/correlate/pci_ids.h"
 #include "analyzer/input/framers/format.h"
 #include "analyzer/input/sources/file_text.h"

@@ -14,8 +14,8 @@
 #include <optional>
 #include <string>
 
-#include "analyzer/config/selection.h"
 #include "analyzer/config/config_file.h"
+#include "analyzer/config/selection.h"
 #include "analyzer/input/location.h"
 #include "analyzer/live/live_loop.h"
 #include "analyzer/match/matcher.h"
