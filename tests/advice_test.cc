@@ -218,5 +218,26 @@ TEST(AdviceTest, MsiCapabilityFromLspciIsRefused) {
   EXPECT_NE(unchecked.find("could not check"), std::string::npos) << unchecked;
 }
 
+// A capture from the log goes into advice commands an operator pastes into a root shell only when a
+// shell would take it as it is: "sda1;reboot" is left out of every command, and said so.
+TEST(AdviceTest, LogValuesWithShellCharactersStayOutOfCommands) {
+  std::string dir = testing::TempDir(), log = dir + "/kern.log";
+  testing::WriteFile(log,
+                     "[ 10.000000] EXT4-fs error (device sda1;reboot): ext4_lookup:1589: inode #2: "
+                     "comm ls: deleted inode referenced: 1835009\n"
+                     "[ 11.000000] EXT4-fs error (device sdb1): ext4_lookup:1589: inode #2: "
+                     "comm ls: deleted inode referenced: 1835009\n");
+  auto r = RunKdiag({log}, "", "", {"COLUMNS=200"});
+  EXPECT_EQ(r.out.find("e2fsck -fn /dev/sda1;reboot"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("{detail} out of"), std::string::npos) << r.out;  // in no command
+  EXPECT_NE(r.out.find("e2fsck -fn /dev/<device>"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("kdiag left {device} out of the commands above: the log's value "
+                       "'sda1;reboot'"),
+            std::string::npos)
+      << r.out;
+  // A plain device name is filled in as before.
+  EXPECT_NE(r.out.find("e2fsck -fn /dev/sdb1"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace kdiag

@@ -1,5 +1,7 @@
 #include "analyzer/remedy/advice.h"
 
+#include <cctype>
+#include <cstring>
 #include <set>
 
 #include "analyzer/remedy/guarded_registers.h"
@@ -148,13 +150,68 @@ std::string PteAdvice(const Finding& f) {
   return s;
 }
 
+// A value a shell takes as it is: what device names, paths, BDFs and numbers are made of. A log
+// line (a guest can write one) can hold anything in a capture; `[^)\s]+` lets "sda1;reboot" or
+// "$(...)" through.
+bool ShellSafe(std::string_view value) {
+  for (char c : value) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && !std::strchr("._:/@%+,=-", c)) return false;
+  }
+  return true;
+}
+
+// Advice lines indented by this many spaces are commands or file contents to copy (the same
+// convention as output/wrap.h's kVerbatimIndent, which never wraps them).
+constexpr size_t kCommandIndent = 6;
+
+// The rule's advice with its {fields} filled in, except in command lines: a line indented by
+// kCommandIndent or more spaces is a command the operator copies into a root shell (the advice's
+// convention), so a value that is not ShellSafe is left out of it as <name>, and a
+// note after the advice says which value was left out and why.
+std::string ExpandAdvice(const Rule& rule, const Fields& fields) {
+  Fields guarded = fields;
+  std::vector<std::string> withheld;
+  for (auto& [name, value] : guarded) {
+    if (ShellSafe(value)) continue;
+    withheld.push_back(name);
+    value = "<" + name + ">";
+  }
+  if (withheld.empty()) return ExpandTemplate(rule.advice, fields);
+  std::string out;
+  std::set<std::string> left_out;  // withheld names that a command line uses
+  for (std::string_view rest = rule.advice; !rest.empty();) {
+    size_t nl = rest.find('\n');
+    std::string_view line = rest.substr(0, nl);
+    size_t indent = line.find_first_not_of(' ');
+    bool command = indent != std::string_view::npos && indent >= kCommandIndent;
+    if (command) {
+      for (const std::string& name : withheld) {
+        if (line.find("{" + name + "}") != std::string_view::npos ||
+            line.find("{" + name + ":") != std::string_view::npos) {
+          left_out.insert(name);
+        }
+      }
+    }
+    out += ExpandTemplate(line, command ? guarded : fields);
+    if (nl == std::string_view::npos) break;
+    out += '\n';
+    rest.remove_prefix(nl + 1);
+  }
+  for (const std::string& name : left_out) {
+    out += "\nkdiag left {" + name + "} out of the commands above: the log's value '" +
+           std::string(FieldValue(fields, name)) +
+           "' holds characters a shell would act on; check it and type it yourself.";
+  }
+  return out;
+}
+
 }  // namespace
 
 void Advise(const PciInventory& inventory, const ToolstackEra& era,
             const std::vector<Finding*>& findings, const QuirkDiscovery* discovery) {
   std::set<Bdf> summarised;  // devices whose discovery paragraph is already on a finding
   for (Finding* f : findings) {
-    std::string s = ExpandTemplate(f->rule->advice, f->fields);
+    std::string s = ExpandAdvice(*f->rule, f->fields);
     if (!s.empty() && s.back() != '\n') s += '\n';
     if (f->rule->remedy == "pci-quirk") {
       s += f->provenance == Provenance::kGuest ? WithheldForGuest(*f)
