@@ -161,7 +161,9 @@ TEST(DeviceStory, OneEventOrOneRepeatedProblemTellsNoStory) {
   EXPECT_TRUE(stories.Told().empty());
   Analysis two = Analyze({{"dom0.log", "[    2.104512] pciback 0000:03:00.0: seizing device\n"},
                           {"xl-dmesg.log", repeated}});
-  std::vector<const DeviceStory*> told = two.pipeline->device_stories().Told();
+  // Told() points into the stories: keep them (a temporary's pointers dangle; ASan caught it).
+  const DeviceStories two_stories = two.pipeline->device_stories();
+  std::vector<const DeviceStory*> told = two_stories.Told();
   ASSERT_EQ(told.size(), 1u);
   ASSERT_EQ(told[0]->entries.size(), 2u);
   EXPECT_EQ(told[0]->entries[1].count, 5u);
@@ -184,7 +186,8 @@ TEST(DeviceStory, BoundedPerCardAndInCards) {
     text += i % 2 ? "(XEN) 0000:03:00.0 already assigned, or non-existent\n" : kXen;
   }
   Analysis run = Analyze({{"mixed.log", text}});
-  std::vector<const DeviceStory*> told = run.pipeline->device_stories().Told();
+  const DeviceStories run_stories = run.pipeline->device_stories();
+  std::vector<const DeviceStory*> told = run_stories.Told();
   ASSERT_EQ(told.size(), 1u);
   EXPECT_EQ(told[0]->entries.size(), DeviceStories::kMaxEntries);
   EXPECT_EQ(told[0]->omitted, 10u);
