@@ -451,6 +451,9 @@ int Sidecar(const Options& opt, const Selection& selection) {
   return RunSidecar(s, std::move(matcher), load, PrintError);
 }
 
+// What --fail-on and --min-severity accept: the rules' severities, least severe first.
+const std::vector<std::string> kSeverityNames = {"info", "notice", "warning", "error", "critical"};
+
 int Main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   Options opt;
@@ -488,7 +491,7 @@ int Main(int argc, char** argv) {
       ->allow_extra_args(false);
   app.add_flag("--no-embedded-rules", opt.no_embedded, "Use only the rules of --rules DIR");
   app.add_option("--fail-on", opt.fail_on, "Exit 1 when a finding at or above SEVERITY exists")
-      ->check(CLI::IsMember({"info", "notice", "warning", "error", "critical"}));
+      ->check(CLI::IsMember(kSeverityNames));
   app.add_option("-j,--threads", opt.threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(1, 1024));
   app.add_option("--format", opt.format, "Input format (default: detect)")
@@ -532,7 +535,7 @@ int Main(int argc, char** argv) {
   app.add_option("--min-severity", opt.min_severity,
                  "Leave events and findings below SEVERITY out of the output (not out of "
                  "--fail-on)")
-      ->check(CLI::IsMember({"info", "notice", "warning", "error", "critical"}));
+      ->check(CLI::IsMember(kSeverityNames));
   app.add_option("--rule", opt.rule_globs, "Report only rules whose id matches GLOB (repeatable)")
       ->allow_extra_args(false);
   app.add_option("--skip-rule", opt.skip_rule_globs,
