@@ -77,6 +77,13 @@ TEST(ConfigFile, ErrorsNameFileLineAndColumn) {
   EXPECT_EQ(ParseError("fail-on = {a = 1}\n"),
             "c.toml:1:11: 'fail-on' must be a string, integer, boolean or an array of them");
   EXPECT_NE(ParseError("x = \n").find("c.toml:1:"), std::string::npos);
+  // TOML allows any quoted key; a flag's name is a long option's (found by fuzz_config: "" = 2).
+  EXPECT_EQ(ParseError("\"\" = 2\n"),
+            "c.toml:1:6: '' is not a flag name: a top-level key is a long option without its "
+            "dashes (fail-on = \"error\")");
+  EXPECT_NE(ParseError("\"--fail-on\" = \"error\"\n").find("is not a flag name"),
+            std::string::npos);
+  EXPECT_NE(ParseError("\"a\\u001b[2J\" = 1\n").find("is not a flag name"), std::string::npos);
 }
 
 TEST(ConfigFile, DefaultPathsFollowXdg) {

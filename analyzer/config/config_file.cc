@@ -33,6 +33,16 @@ bool PerRunFlag(std::string_view flag) {
   return false;
 }
 
+// A long option's name: lower-case letters, digits and inner dashes. TOML lets a key be any quoted
+// string (even ""), so this is checked before the key reaches the flag setter or a message.
+bool FlagName(std::string_view key) {
+  if (key.empty() || key.size() > 64 || key.front() == '-' || key.back() == '-') return false;
+  for (char c : key) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
+}
+
 // "YYYY-MM-DD" from a TOML date or a string holding one.
 bool DateValue(const toml::node& n, std::string* out) {
   int y = 0, m = 0, d = 0;
@@ -91,6 +101,11 @@ class ConfigReader {
   }
 
   void ReadFlag(const std::string& key, const toml::node& v) {
+    if (!FlagName(key)) {
+      return Fail(v, "'" + key +
+                         "' is not a flag name: a top-level key is a long option without its "
+                         "dashes (fail-on = \"error\")");
+    }
     if (PerRunFlag(key)) {
       return Fail(v, "'" + key +
                          "' says what one run reads or writes: give it on the command line, not "
