@@ -231,6 +231,11 @@ TEST(AdviceTest, LogValuesWithShellCharactersStayOutOfCommands) {
   EXPECT_EQ(r.out.find("e2fsck -fn /dev/sda1;reboot"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("{detail} out of"), std::string::npos) << r.out;  // in no command
   EXPECT_NE(r.out.find("e2fsck -fn /dev/<device>"), std::string::npos) << r.out;
+  // A command between backticks in a sentence is a command too; the prose keeps the value.
+  EXPECT_NE(r.out.find("`debugfs -R \"ncheck <inode>\" /dev/<device>`"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("ncheck <inode>\" /dev/sda1;reboot"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("The ext filesystem on /dev/sda1;reboot found"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("kdiag left {device} out of the commands above: the log's value "
                        "'sda1;reboot'"),
             std::string::npos)

@@ -164,10 +164,23 @@ bool ShellSafe(std::string_view value) {
 // convention as output/wrap.h's kVerbatimIndent, which never wraps them).
 constexpr size_t kCommandIndent = 6;
 
-// The rule's advice with its {fields} filled in, except in command lines: a line indented by
-// kCommandIndent or more spaces is a command the operator copies into a root shell (the advice's
-// convention), so a value that is not ShellSafe is left out of it as <name>, and a
-// note after the advice says which value was left out and why.
+// The names of `withheld` that `text` uses as {name} or {name:format}.
+void UsedNames(std::string_view text, const std::vector<std::string>& withheld,
+               std::set<std::string>* used) {
+  for (const std::string& name : withheld) {
+    if (text.find("{" + name + "}") != std::string_view::npos ||
+        text.find("{" + name + ":") != std::string_view::npos) {
+      used->insert(name);
+    }
+  }
+}
+
+// The rule's advice with its {fields} filled in, except in commands. The advice's convention has
+// two kinds of command: a line indented by kCommandIndent or more spaces, and a span between
+// backticks inside a sentence (`xfs_repair -n /dev/{device}`). The operator copies either into a
+// root shell, so a value that is not ShellSafe is left out of them as <name>, and a note after the
+// advice says which value was left out and why. The prose around them gets the value as the log
+// wrote it (made terminal-safe at output).
 std::string ExpandAdvice(const Rule& rule, const Fields& fields) {
   Fields guarded = fields;
   std::vector<std::string> withheld;
@@ -178,21 +191,28 @@ std::string ExpandAdvice(const Rule& rule, const Fields& fields) {
   }
   if (withheld.empty()) return ExpandTemplate(rule.advice, fields);
   std::string out;
-  std::set<std::string> left_out;  // withheld names that a command line uses
+  std::set<std::string> left_out;  // withheld names that a command uses
   for (std::string_view rest = rule.advice; !rest.empty();) {
     size_t nl = rest.find('\n');
     std::string_view line = rest.substr(0, nl);
     size_t indent = line.find_first_not_of(' ');
-    bool command = indent != std::string_view::npos && indent >= kCommandIndent;
-    if (command) {
-      for (const std::string& name : withheld) {
-        if (line.find("{" + name + "}") != std::string_view::npos ||
-            line.find("{" + name + ":") != std::string_view::npos) {
-          left_out.insert(name);
-        }
+    if (indent != std::string_view::npos && indent >= kCommandIndent) {
+      UsedNames(line, withheld, &left_out);
+      out += ExpandTemplate(line, guarded);
+    } else {
+      // Prose, with commands between backticks: even pieces are prose, odd ones commands.
+      bool in_command = false;
+      for (std::string_view piece = line;;) {
+        size_t tick = piece.find('`');
+        std::string_view part = piece.substr(0, tick);
+        if (in_command) UsedNames(part, withheld, &left_out);
+        out += ExpandTemplate(part, in_command ? guarded : fields);
+        if (tick == std::string_view::npos) break;
+        out += '`';
+        in_command = !in_command;
+        piece.remove_prefix(tick + 1);
       }
     }
-    out += ExpandTemplate(line, command ? guarded : fields);
     if (nl == std::string_view::npos) break;
     out += '\n';
     rest.remove_prefix(nl + 1);
