@@ -13,6 +13,8 @@
 #include <cstring>
 #include <string>
 
+#include "analyzer/live/sidecar.h"
+#include "analyzer/match/matcher.h"
 #include "run_kdiag.h"
 
 namespace kdiag {
@@ -69,5 +71,28 @@ TEST(ServiceNotify, ReadyOnceTheOutputIsOpenStoppingAtTheEnd) {
             "STOPPING=1\nSTATUS=input ended: saving the state and writing the summary");
   EXPECT_EQ(kdiag.Wait(), 0) << kdiag.err();
 }
+
+// A device that cannot be opened is a failed start: READY=1 must not come first (it was sent
+// before the open), or systemd would call a sidecar that never reads anything started.
+TEST(ServiceNotify, NoReadyWhenTheKmsgDeviceCannotBeOpened) {
+  std::string dir = TempDir();
+  NotifySocket notify;
+  SidecarOptions opt;
+  opt.kmsg = true;
+  opt.kmsg_device = dir + "/no-such-kmsg";
+  opt.output_file = dir + "/events.ndjson";
+  std::unique_ptr<Matcher> matcher;
+  ASSERT_FALSE(Matcher::Build({}, &matcher));
+  std::string complaints;
+  int status = RunSidecar(
+      opt, std::move(matcher), [](std::unique_ptr<Matcher>*) { return std::optional<Error>(); },
+      [&complaints](const std::string& s) { complaints += s + "\n"; });
+  EXPECT_EQ(status, 2);
+  EXPECT_NE(complaints.find(dir + "/no-such-kmsg: No such file or directory"), std::string::npos)
+      << complaints;
+  EXPECT_EQ(notify.Next(5).rfind("STOPPING=1", 0), 0u);
+  EXPECT_EQ(notify.Next(1), "");
+}
+
 }  // namespace
 }  // namespace kdiag

@@ -163,11 +163,15 @@ int RunSidecar(const SidecarOptions& opt, std::unique_ptr<Matcher> matcher,
   LiveLoop loop(&signals, hooks, opt.times);
 
   // Everything that can refuse to start has been done (output open, rules compiled, state
-  // loaded); what is left is reading, whose errors come as records of the input.
-  NotifyReady(opt.kmsg     ? "following " + opt.kmsg_device
-              : opt.omprog ? std::string("reading rsyslog's omprog messages on stdin")
-              : opt.path.empty() || opt.path == "-" ? std::string("following stdin")
-                                                    : "following " + opt.path);
+  // loaded, and for /dev/kmsg the device open); what is left is reading, whose errors come as
+  // records of the input.
+  auto ready = [&] {
+    NotifyReady(opt.kmsg     ? "following " + opt.kmsg_device
+                : opt.omprog ? std::string("reading rsyslog's omprog messages on stdin")
+                : opt.path.empty() || opt.path == "-" ? std::string("following stdin")
+                                                      : "following " + opt.path);
+  };
+  if (!opt.kmsg) ready();
 
   std::vector<Error> errors;
   std::string boot;              // /dev/kmsg: this boot
@@ -180,6 +184,7 @@ int RunSidecar(const SidecarOptions& opt, std::unique_ptr<Matcher> matcher,
     last = k.after_seq;
     k.from_end = opt.from_end && !k.after_seq;
     k.control = &loop;
+    k.opened = ready;
     k.record_done = [&](uint64_t seq) {
       // A read of the device is one whole record: nothing can follow it, so the framer need
       // not hold it until the next one comes.

@@ -33,6 +33,7 @@ std::optional<Error> ReadKmsgDevice(const std::string& path,
     }
     return Error{Location{path, 0, 0}, why};
   }
+  if (options.opened) options.opened();
   if (options.from_end) lseek(fd, 0, SEEK_END);
   std::vector<char> buffer(kRecordBuffer);
   std::optional<uint64_t> last_seq = options.after_seq;

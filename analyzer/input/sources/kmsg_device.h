@@ -30,6 +30,8 @@ struct KmsgReadOptions {
   LiveControl* control = nullptr;  // null: stop at the current end; else follow
   // Called after the lines of each record, with its sequence number.
   std::function<void(uint64_t seq)> record_done;
+  // Called once the device is open, before the first read (a service is ready only then).
+  std::function<void()> opened;
   // Called when records were found overwritten, with how many (also added to *lost).
   std::function<void(uint64_t lost)> gap;
 };
