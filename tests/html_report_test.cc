@@ -226,6 +226,14 @@ TEST(FindingDevice, NamesTheBdfDiskOrNetdev) {
   EXPECT_EQ(FindingDevice(f), "dm-0");
   f.fields = {{"domain", "3"}, {"pte", "800000012345067"}};
   EXPECT_EQ(FindingDevice(f), "");
+  // A PCI function has one name whatever the writer's spelling (libxl's, Xen's), the one that
+  // the device stories use.
+  f.fields = {{"device", "0:3:4.0"}, {"rc", "-3"}};
+  EXPECT_EQ(FindingDevice(f), "0000:03:04.0");
+  f.fields = {{"bdf", "03:00.1"}, {"iface", "eth1"}};
+  EXPECT_EQ(FindingDevice(f), "0000:03:00.1");
+  f.fields = {{"seg", "0"}, {"bus", "3"}, {"slot", "0"}, {"func", "1"}};
+  EXPECT_EQ(FindingDevice(f), "0000:03:00.1");
 }
 
 TEST(HtmlReportCli, OutputHtmlAndHtmlFile) {

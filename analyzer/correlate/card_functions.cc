@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "analyzer/correlate/device_story.h"
+#include "analyzer/correlate/finding_device.h"
 
 namespace kdiag {
 namespace {

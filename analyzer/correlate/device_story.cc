@@ -23,21 +23,6 @@ Bdf CardKey(Bdf b) {
 
 }  // namespace
 
-std::optional<Bdf> DeviceOf(const Fields& fields) {
-  std::string_view seg = FieldValue(fields, "seg");
-  std::string_view bus = FieldValue(fields, "bus");
-  std::string_view slot = FieldValue(fields, "slot");
-  std::string_view func = FieldValue(fields, "func");
-  if (!seg.empty() && !bus.empty() && !slot.empty() && !func.empty()) {
-    std::string spelled;
-    spelled.append(seg).append(":").append(bus).append(":").append(slot).append(".").append(func);
-    return Bdf::ParseSpelled(spelled);
-  }
-  if (auto b = Bdf::ParseSpelled(FieldValue(fields, "bdf"))) return b;
-  if (auto b = Bdf::ParseSpelled(FieldValue(fields, "device"))) return b;
-  return Bdf::Parse(bus);
-}
-
 std::vector<Bdf> DeviceStory::Functions() const {
   std::vector<Bdf> out;
   for (const StoryEntry& e : entries) out.push_back(e.bdf);

@@ -8,14 +8,8 @@
 // functions of one card (one segment:bus:device) share a story: what happens to one function
 // happens to the card (a reset, an assignment of one function without the other).
 //
-// Which events belong to a device: those of any rule whose fields name a PCI address, found as
-//   - the fields seg, bus, slot and func together (libxl "PCI device %x:%x:%x.%x is not
-//     assignable"), else
-//   - the field bdf (every rule that names a device), else
-//   - the field device when it spells an address (libxl "libxl__device_pci_add failed for PCI
-//     device %x:%x:%x.%x"), else
-//   - the field bus when it is a full Linux device name (a network driver's "e1000e 0000:00:19.0
-//     eth0: ..." prefix).
+// Which events belong to a device: those of any rule whose fields name a PCI address
+// (finding_device.h DeviceOf says which fields, in which order).
 // A second address in a line (libvirt's "Active X devices on bus with Y", xend's "X must be
 // co-assigned with Y") stays in that event's fields; the event joins the story of its bdf. Facts
 // are not history: the enumeration lines say what a device is (they feed PciInventory and
@@ -48,11 +42,9 @@
 
 #include "analyzer/correlate/bdf.h"
 #include "analyzer/correlate/event.h"
+#include "analyzer/correlate/finding_device.h"
 
 namespace kdiag {
-
-// The PCI address an event's fields name, by the order above; nullopt when none.
-std::optional<Bdf> DeviceOf(const Fields& fields);
 
 struct StoryEntry {
   std::string rule;  // the rule's id
