@@ -310,7 +310,8 @@ int Analyze(const Options& opt, const Selection& selection) {
 
   std::vector<Finding*> all_findings = pipeline.Findings();
   if (opt.list_boots) {
-    out.Write(FormatBootList(pipeline.boots(), all_findings));
+    out.Write(opt.output == "ndjson" ? FormatBootListNdjson(pipeline.boots(), all_findings)
+                                     : FormatBootList(pipeline.boots(), all_findings));
     out.Flush();
     if (out_fd != 1) close(out_fd);
     return status;
@@ -531,7 +532,8 @@ int Main(int argc, char** argv) {
                  "--list-boots shows them)")
       ->allow_extra_args(false);
   app.add_flag("--list-boots", opt.list_boots,
-               "List the input's boots: index, boot id, first and last time, records, findings");
+               "List the input's boots: index, boot id, first and last time, records, findings "
+               "(with --output ndjson: one object per boot)");
   app.add_option("--min-severity", opt.min_severity,
                  "Leave events and findings below SEVERITY out of the output (not out of "
                  "--fail-on)")

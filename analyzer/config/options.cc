@@ -61,8 +61,9 @@ std::string CheckSelection(const Options& opt) {
     return "--since, --until, --boot and --list-boots read a whole input: not with --follow or "
            "--omprog";
   }
-  if (opt.list_boots && (!opt.emit.empty() || opt.output != "text")) {
-    return "--list-boots prints a table: not with --emit or --output ndjson";
+  if (opt.list_boots && (!opt.emit.empty() || opt.output == "html" || !opt.html_file.empty())) {
+    return "--list-boots prints a table (with --output ndjson, one object per boot): not with "
+           "--emit, --output html or --html";
   }
   bool stdin_input =
       opt.paths.empty() && !opt.kmsg && opt.journals.empty() && opt.guest_paths.empty();
