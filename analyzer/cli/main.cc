@@ -258,14 +258,12 @@ int Analyze(const Options& opt, const Selection& selection) {
   pipeline.SetWindow(&selection, boot);
   std::optional<BatchState> state;
   if (!opt.state_file.empty()) {
-    // Batch --state (live/batch_state.h): one file or /dev/kmsg, from where the last run left it.
+    // Batch --state (live/batch_state.h): files and /dev/kmsg, each from where the last run left
+    // it.
     state.emplace(opt.state_file);
     if (auto err = state->Load()) return PrintError(err->ToString()), kExitUsage;
-    if (opt.kmsg) {
-      state->ReadKmsg(&pipeline, "/dev/kmsg", &errors);
-    } else {
-      state->ReadFile(&pipeline, opt.paths[0], &errors);
-    }
+    if (opt.kmsg) state->ReadKmsg(&pipeline, "/dev/kmsg", &errors);
+    for (const std::string& path : opt.paths) state->ReadFile(&pipeline, path, &errors);
     report();
   } else {
     ReadInputs(opt, &pipeline, &errors, report);
@@ -519,7 +517,7 @@ int Main(int argc, char** argv) {
                "With --follow and no saved state: start at the end, only new lines");
   app.add_option("--state", opt.state_file,
                  "Checkpoint FILE: with --follow a restart neither replays nor loses a record; "
-                 "without, one file or --kmsg is read from where the last run left it");
+                 "without, each file and --kmsg is read from where the last run left it");
   app.add_flag("--omprog", opt.omprog,
                "Speak rsyslog's omprog protocol (confirmMessages=\"on\") on stdin/stdout; events "
                "go to --output-file");
