@@ -14,7 +14,8 @@
 #   - kdiag on the central directory gives, host by host, the same events: same host, boot id,
 #     timestamp, monotonic time, fields and message (everything but "input" and the boot's index,
 #     which counts boots within an input, and the centre's input holds both nodes);
-#   - the central summary names both hosts and all three boot ids.
+#   - the central summary names both hosts and all three boot ids, and `--list-boots --output
+#     ndjson` lists the three boots with their first times.
 #
 #   tests/fleet_journal_test.sh KDIAG_BINARY
 # Skipped (exit 77) when systemd-journal-remote/-upload (Debian systemd-journal-remote) or python3
@@ -97,6 +98,8 @@ stop_daemon "$central"
 ls "$T"/central/*.journal >/dev/null 2>&1 || fail "systemd-journal-remote wrote no journal file"
 "$kdiag" --no-config --output ndjson --journal "$T/central" >"$T/central/post-mortem.ndjson" \
   2>"$T/central/post-mortem.stderr" || fail "kdiag --journal on the central directory exited $?"
+"$kdiag" --no-config --list-boots --output ndjson --journal "$T/central" \
+  >"$T/central/boots.ndjson" 2>"$T/central/boots.stderr" || fail "kdiag --list-boots exited $?"
 
 python3 - "$T" "${nodes[@]}" <<'EOF' || fail "see above"
 import json, os, sys
@@ -128,6 +131,16 @@ boots = sorted(r["boot_id"] for h in hosts for r in expected[h])
 if len(summary) != 1 or sorted(summary[0].get("hosts", [])) != sorted(hosts) or \
         sorted(summary[0].get("boot_ids", [])) != sorted(set(boots)):
     bad.append("central summary's hosts and boot ids: %r" % summary)
+# --list-boots --output ndjson: one object per boot, each boot id once, with its first time.
+listed = read(os.path.join(out, "central", "boots.ndjson"))
+first = {}
+for h in hosts:
+    for r in expected[h]:
+        first.setdefault(r["boot_id"], r["timestamp"])
+got = {b.get("boot_id"): b.get("first_timestamp") for b in listed if b.get("type") == "boot"}
+if len(listed) != len(first) or got != first:
+    bad.append("central --list-boots: %r, not one boot per id with its first time %r"
+               % (listed, first))
 for b in bad:
     print(b, file=sys.stderr)
 sys.exit(1 if bad else 0)
