@@ -14,6 +14,7 @@
 
 #include "analyzer/correlate/enumeration.h"
 #include "analyzer/input/boot_segmenter.h"
+#include "analyzer/input/early_records.h"
 #include "analyzer/input/framers/format.h"
 #include "analyzer/input/framers/kmsg_framer.h"
 #include "analyzer/input/provenance.h"
@@ -68,6 +69,7 @@ class Pipeline::InputState {
   BootSegmenter boots;
   size_t boot_base = 0;  // the run's boots before this input's (Pipeline::boot_spans_)
   WallClock clock;
+  EarlyRecords early;  // records before their boot's first anchor (not for live inputs)
   // The running system's identity, for records of the live /dev/kmsg (their text names neither).
   std::string live_host;
   std::string live_boot_id;
@@ -107,7 +109,15 @@ void Pipeline::OnRecord(Record&& record) {
   if (record.host.empty()) record.host = input_->live_host;
   if (record.boot_id.empty()) record.boot_id = input_->live_boot_id;
   input_->boots.Assign(&record);
-  input_->clock.Place(&record);
+  if (input_->live) {
+    input_->clock.Place(&record);
+    return Process(std::move(record));
+  }
+  input_->early.Add(std::move(record), &input_->clock,
+                    [this](Record&& r) { Process(std::move(r)); });
+}
+
+void Pipeline::Process(Record&& record) {
   int run_boot = RunBoot(record.boot);
   if (run_boot >= 0) {
     BootSpan& span = boot_spans_[static_cast<size_t>(run_boot)];
@@ -166,6 +176,7 @@ void Pipeline::OnEvent(Event&& event) {
 void Pipeline::EndInput() {
   RecordSink sink = [this](Record&& r) { OnRecord(std::move(r)); };
   if (input_->framer) input_->framer->Finish(sink);
+  input_->early.Flush([this](Record&& r) { Process(std::move(r)); });
   assembler_.Flush(event_sink_);
   links_.Flush(&findings_);  // pairs never span inputs
   summary_.boots += input_->boots.boots();
@@ -176,6 +187,7 @@ void Pipeline::FlushHeld(bool events) {
   if (input_) {
     RecordSink sink = [this](Record&& r) { OnRecord(std::move(r)); };
     input_->framer->Finish(sink);
+    input_->early.Flush([this](Record&& r) { Process(std::move(r)); });
   }
   if (events) assembler_.Flush(event_sink_);
 }
@@ -287,8 +299,12 @@ void Pipeline::ReadSource(std::unique_ptr<ByteSource> raw, const std::string& na
       if (state.candidates.size() >= kMaxHeldCandidates) state.candidates.pop_front();
       state.candidates.push_back(line.number);
     }
+    // Not while records wait for their boot's anchor (input/early_records.h; the framer's held
+    // record joins them in PlainKernelLine): the assembler has not seen them, so being idle does
+    // not say that no event needs this line.
     if (!candidate && state.scanned &&
-        state.framer->PlainKernelLine(line.text, line.next, sink, &time_us) && assembler_.Idle()) {
+        state.framer->PlainKernelLine(line.text, line.next, sink, &time_us) &&
+        state.early.empty() && assembler_.Idle()) {
       state.boots.AssignKernelTime(time_us);
       int run_boot = RunBoot(state.boots.boots() - 1);
       if (run_boot >= 0) ++boot_spans_[static_cast<size_t>(run_boot)].records;

@@ -155,7 +155,11 @@ class Pipeline {
   // Names the input being read and whether it is a guest's log (`guest`, or inside
   // ReadGuestPath); a guest's input is remembered for Findings().
   void NameInput(InputState* state, const std::string& name, bool guest);
+  // A framed record: its identity and boot, then its wall time (WallClock; an input read to its
+  // end holds a boot's records until its first anchor: input/early_records.h), then Process.
   void OnRecord(Record&& record);
+  // A record in wall time: boot spans, the --boot/--since/--until window, matching.
+  void Process(Record&& record);
   void OnEvent(Event&& event);
   void EndInput();
 

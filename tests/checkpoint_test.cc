@@ -31,20 +31,28 @@ TEST(Checkpoint, KmsgPositionHoldsOnlyForAKnownSameBoot) {
 TEST(Checkpoint, RoundTripsEveryField) {
   std::string path = TempDir() + "/state";
   Checkpoint c;
-  c.file_path = "/var/log/odd\nname\\x";
-  c.file = FilePosition{2049, 393231, 81234, 0x9c1185a5c5e9fc54ull};
+  c.SetFile("/var/log/odd\nname\\x", FilePosition{2049, 393231, 81234, 0x9c1185a5c5e9fc54ull});
+  c.SetFile("/var/log/xen/hypervisor.log", FilePosition{2050, 7, 12, 0x1ull});
   c.kmsg_boot_id = "5d2f0c4e-0000-4000-8000-000000000001";
   c.kmsg_seq = 4711;
   c.journal_cursor = "s=abc;i=12";
   ASSERT_EQ(SaveCheckpoint(path, c), std::nullopt);
   Checkpoint back;
   ASSERT_EQ(LoadCheckpoint(path, &back), std::nullopt);
-  EXPECT_EQ(back.file_path, c.file_path);
-  ASSERT_TRUE(back.file);
-  EXPECT_EQ(back.file->device, 2049u);
-  EXPECT_EQ(back.file->inode, 393231u);
-  EXPECT_EQ(back.file->offset, 81234u);
-  EXPECT_EQ(back.file->first_line_hash, 0x9c1185a5c5e9fc54ull);
+  ASSERT_EQ(back.files.size(), 2u);
+  const FilePosition* file = back.FileAt("/var/log/odd\nname\\x");
+  ASSERT_TRUE(file);
+  EXPECT_EQ(file->device, 2049u);
+  EXPECT_EQ(file->inode, 393231u);
+  EXPECT_EQ(file->offset, 81234u);
+  EXPECT_EQ(file->first_line_hash, 0x9c1185a5c5e9fc54ull);
+  file = back.FileAt("/var/log/xen/hypervisor.log");
+  ASSERT_TRUE(file);
+  EXPECT_EQ(file->device, 2050u);
+  EXPECT_EQ(file->inode, 7u);
+  EXPECT_EQ(file->offset, 12u);
+  EXPECT_EQ(file->first_line_hash, 0x1ull);
+  EXPECT_EQ(back.FileAt("/var/log/kern.log"), nullptr);
   EXPECT_EQ(back.kmsg_boot_id, c.kmsg_boot_id);
   EXPECT_EQ(back.kmsg_seq, std::optional<uint64_t>(4711));
   EXPECT_EQ(back.journal_cursor, c.journal_cursor);
@@ -56,7 +64,7 @@ TEST(Checkpoint, AMissingFileIsAFirstRun) {
   c.kmsg_seq = 3;
   EXPECT_EQ(LoadCheckpoint(TempDir() + "/none", &c), std::nullopt);
   EXPECT_FALSE(c.kmsg_seq);
-  EXPECT_FALSE(c.file);
+  EXPECT_TRUE(c.files.empty());
 }
 
 TEST(Checkpoint, MalformedLinesAreNamed) {
@@ -79,8 +87,7 @@ TEST(Checkpoint, MalformedLinesAreNamed) {
 TEST(Checkpoint, ATruncatedFileIsAnErrorNamingTheLine) {
   std::string path = TempDir() + "/state";
   Checkpoint full;
-  full.file_path = "/var/log/kern.log";
-  full.file = FilePosition{1, 2, 3, 4};
+  full.SetFile("/var/log/kern.log", FilePosition{1, 2, 3, 4});
   ASSERT_EQ(SaveCheckpoint(path, full), std::nullopt);
   const std::string good = ReadFile(path);
   Checkpoint c;
@@ -88,7 +95,7 @@ TEST(Checkpoint, ATruncatedFileIsAnErrorNamingTheLine) {
   auto err = LoadCheckpoint(path, &c);
   ASSERT_TRUE(err);
   EXPECT_EQ(err->ToString().rfind(path + ":2: ", 0), 0u) << err->ToString();
-  EXPECT_FALSE(c.file);
+  EXPECT_TRUE(c.files.empty());
   // Cut after any whole line but the last: the end marker is missing.
   for (size_t nl = good.find('\n'); nl + 1 < good.size(); nl = good.find('\n', nl + 1)) {
     WriteFile(path, good.substr(0, nl + 1));

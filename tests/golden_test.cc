@@ -8,7 +8,13 @@
 // fixed modification time (syslog stamps take their year from it: input/prefixes/syslog_year.h),
 // with TZ=UTC (stamps without a zone are read in local time: input/wall_clock.h). A checkout's
 // date and the machine's zone then change nothing.
+//
+// Nor does a config file on the machine running the tests (/etc/kdiag/config.toml, or
+// $XDG_CONFIG_HOME/kdiag/config.toml, which a developer may well have): every run gets
+// --no-config unless its runs line names --config or --no-config itself.
+// Golden.AUsersConfigChangesNothing checks that with a config that would change every output.
 #include <dirent.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -50,8 +56,17 @@ std::string Diff(const std::string& expected, const std::string& actual) {
   return ReadFile(dir + "/diff");
 }
 
-TEST(Golden, CorpusOutputsMatchExpectedFiles) {
-  bool regenerate = std::getenv("KDIAG_REGENERATE") != nullptr;
+// The arguments of one runs line as the runner passes them: isolated from config files.
+std::vector<std::string> Isolated(std::vector<std::string> args) {
+  for (const std::string& a : args) {
+    if (a == "--no-config" || a == "--config" || a.rfind("--config=", 0) == 0) return args;
+  }
+  args.push_back("--no-config");
+  return args;
+}
+
+// Runs every corpus/<case>/runs line and compares (or, regenerating, writes) its output.
+void CheckCorpus(bool regenerate) {
   int runs = 0;
   for (const std::string& c : Cases()) {
     std::string dir = std::string(KDIAG_CORPUS_DIR) + "/" + c;
@@ -69,7 +84,7 @@ TEST(Golden, CorpusOutputsMatchExpectedFiles) {
       words >> expected_name;
       while (words >> word) args.push_back(word);
       // The width a pipe gets by default (wrap.h), whatever the shell running the tests says.
-      testing::RunResult r = RunKdiag(args, copy, "", {"TZ=UTC", "COLUMNS=80"});
+      testing::RunResult r = RunKdiag(Isolated(args), copy, "", {"TZ=UTC", "COLUMNS=80"});
       ++runs;
       std::string expected_path = dir + "/expected/" + expected_name;
       if (regenerate) {
@@ -85,6 +100,35 @@ TEST(Golden, CorpusOutputsMatchExpectedFiles) {
     }
   }
   EXPECT_GT(runs, 0) << "no corpus/*/runs found under " << KDIAG_CORPUS_DIR;
+}
+
+TEST(Golden, CorpusOutputsMatchExpectedFiles) {
+  CheckCorpus(std::getenv("KDIAG_REGENERATE") != nullptr);
+}
+
+// A user's config file that suppresses everything and reports only critical findings leaves
+// every golden as it is. (Before the runner passed --no-config, kdiag read it and most goldens
+// differed.) /etc/kdiag/config.toml is not written here; --no-config ignores both places.
+TEST(Golden, AUsersConfigChangesNothing) {
+  if (std::getenv("KDIAG_REGENERATE")) GTEST_SKIP() << "regenerating";
+  std::string home = testing::TempDir();
+  ASSERT_EQ(mkdir((home + "/.config").c_str(), 0700), 0);
+  ASSERT_EQ(mkdir((home + "/.config/kdiag").c_str(), 0700), 0);
+  WriteFile(home + "/.config/kdiag/config.toml",
+            "min-severity = \"critical\"\n[[suppress]]\nrule = \"*\"\nreason = \"golden test\"\n");
+  const char* saved_xdg = std::getenv("XDG_CONFIG_HOME");
+  const char* saved_home = std::getenv("HOME");
+  std::string xdg = saved_xdg ? saved_xdg : "", old_home = saved_home ? saved_home : "";
+  setenv("XDG_CONFIG_HOME", (home + "/.config").c_str(), 1);
+  setenv("HOME", home.c_str(), 1);
+  // The config is real: kdiag without --no-config reads it.
+  testing::RunResult r = RunKdiag(
+      {"--output", "ndjson", "-"}, "",
+      "[    5.000000] tsc: Marking TSC unstable due to clocksource watchdog\n", {"TZ=UTC"});
+  EXPECT_NE(r.out.find("\"suppressed_events\":1,"), std::string::npos) << r.out << r.err;
+  CheckCorpus(false);
+  saved_xdg ? setenv("XDG_CONFIG_HOME", xdg.c_str(), 1) : unsetenv("XDG_CONFIG_HOME");
+  saved_home ? setenv("HOME", old_home.c_str(), 1) : unsetenv("HOME");
 }
 
 }  // namespace

@@ -128,7 +128,15 @@ TEST(Options, WindowsAndBootListsAreNotLive) {
   EXPECT_EQ(CheckOptions(opt), "");
   Options list;
   list.list_boots = true;
-  list.output = "ndjson";
+  list.output = "ndjson";  // one object per boot
+  EXPECT_EQ(CheckOptions(list), "");
+  list.output = "html";
+  EXPECT_NE(CheckOptions(list), "");
+  list.output = "text";
+  list.html_file = "report.html";  // was accepted, and no page written
+  EXPECT_NE(CheckOptions(list), "");
+  list.html_file.clear();
+  list.emit = "xl";
   EXPECT_NE(CheckOptions(list), "");
 }
 

@@ -155,6 +155,29 @@ TEST(SelectionCli, ListBoots) {
   EXPECT_EQ(testing::Count(r.out, "\n"), 4u);
 }
 
+TEST(SelectionCli, ListBootsAsNdjson) {
+  std::string log = Log();
+  testing::RunResult r =
+      testing::RunKdiag({"--list-boots", "--output", "ndjson", log}, "", "", {"TZ=UTC"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::vector<std::string> lines;
+  for (size_t at = 0, nl; (nl = r.out.find('\n', at)) != std::string::npos; at = nl + 1) {
+    lines.push_back(r.out.substr(at, nl - at));
+  }
+  ASSERT_EQ(lines.size(), 3u) << r.out;  // one object per boot, no header, no summary
+  EXPECT_EQ(lines[0],
+            "{\"type\":\"boot\",\"index\":-2,\"index_from_start\":1,\"boot_id\":null,"
+            "\"first_timestamp\":\"2023-11-01T10:00:00.000000Z\","
+            "\"last_timestamp\":\"2023-11-01T10:00:05.000000Z\",\"records\":2,\"findings\":1,"
+            "\"input\":{\"name\":\"" +
+                log + "\"},\"boot\":0}")
+      << r.out;
+  EXPECT_NE(lines[1].find("\"index\":-1,\"index_from_start\":2,"), std::string::npos) << r.out;
+  EXPECT_NE(lines[2].find("\"index\":0,\"index_from_start\":3,"), std::string::npos) << r.out;
+  EXPECT_NE(lines[2].find("\"first_timestamp\":\"2023-11-03T10:00:00.000000Z\""), std::string::npos)
+      << r.out;
+}
+
 TEST(SelectionCli, SeverityAndRules) {
   EXPECT_EQ(Findings({"--min-severity", "warning"}), V({"fs.ext4.error"}));  // tsc: notice
   EXPECT_EQ(Findings({"--rule", "hw.*"}), V({"hw.tsc.unstable", "hw.tsc.unstable"}));

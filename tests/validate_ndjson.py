@@ -2,8 +2,9 @@
 """Validates every NDJSON line the suite produces against schema/kdiag-event.schema.json.
 
 The lines: every golden file corpus/<case>/expected/*.ndjson, and kdiag run again on each of the
-goldens' NDJSON runs with --records added (so "type":"record" lines are checked too) and with a
-config file that suppresses everything (so the summary's suppression counts are).
+goldens' NDJSON runs with --records added (so "type":"record" lines are checked too), with a
+config file that suppresses everything (so the summary's suppression counts are), and with
+--list-boots (its "type":"boot" objects).
 
 Two checks per line: it is valid under the schema (JSON Schema 2020-12, formats checked), and every
 key it has is declared in the schema for its type. The schema itself allows keys it does not know
@@ -63,7 +64,8 @@ def main():
                 args = words[1:]
                 if "ndjson" not in args:
                     continue
-                for extra in (["--no-config", "--records"], ["--config", suppress_all]):
+                for extra in (["--no-config", "--records"], ["--config", suppress_all],
+                              ["--no-config", "--list-boots"]):
                     run = subprocess.run([kdiag] + args + extra, cwd=case, capture_output=True,
                                          text=True)
                     if run.returncode not in (0, 1):

@@ -195,6 +195,35 @@ TEST_F(WallClockTest, EventsOfEveryShapeCarryTimestamps) {
   EXPECT_NE(run.out.find("\"hosts\":[\"host1\"]"), std::string::npos) << run.out;
 }
 
+// A console log: the RTC's anchor comes a second into the boot. The event before it takes its
+// time from it (input/early_records.h), and so does the one after, also when no --records makes
+// kdiag pass over the lines no rule matches (it passed over the RTC line: both were null).
+TEST_F(WallClockTest, ConsoleEventsBeforeAndAfterTheFirstAnchorArePlaced) {
+  std::string path = testing::TempDir() + "/console.log";
+  testing::WriteFile(
+      path,
+      "[    0.000000] Linux version 6.1.0-13-amd64 (debian-kernel@lists.debian.org) #1 SMP "
+      "PREEMPT_DYNAMIC Debian 6.1.55-1 (2023-09-29)\n"
+      "[    0.100000] tsc: Marking TSC unstable due to clocksource watchdog\n"
+      "[    0.900000] x86/mm: Memory block size: 128MB\n"
+      "[    1.000000] rtc_cmos 00:00: setting system clock to 2025-11-03T18:54:01 UTC "
+      "(1762196041)\n"
+      "[    5.000000] e1000e 0000:00:19.0 eth0: NIC Link is Down\n");
+  for (bool records : {false, true}) {
+    std::vector<std::string> args = {"--no-config", "--output", "ndjson", path};
+    if (records) args.push_back("--records");
+    testing::RunResult run = testing::RunKdiag(args, "", "", {"TZ=UTC"});
+    EXPECT_NE(run.out.find("\"rule\":\"hw.tsc.unstable\""), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("\"first_timestamp\":\"2025-11-03T18:54:00.100000Z\""),
+              std::string::npos)
+        << records << run.out;
+    EXPECT_NE(run.out.find("\"first_timestamp\":\"2025-11-03T18:54:05.000000Z\""),
+              std::string::npos)
+        << records << run.out;
+    EXPECT_EQ(run.out.find("\"timestamp\":null"), std::string::npos) << records << run.out;
+  }
+}
+
 TEST_F(WallClockTest, TextReportShowsLocalWallTime) {
   testing::RunResult run = testing::RunKdiag(
       {"-"}, "",

@@ -258,14 +258,12 @@ int Analyze(const Options& opt, const Selection& selection) {
   pipeline.SetWindow(&selection, boot);
   std::optional<BatchState> state;
   if (!opt.state_file.empty()) {
-    // Batch --state (live/batch_state.h): one file or /dev/kmsg, from where the last run left it.
+    // Batch --state (live/batch_state.h): files and /dev/kmsg, each from where the last run left
+    // it.
     state.emplace(opt.state_file);
     if (auto err = state->Load()) return PrintError(err->ToString()), kExitUsage;
-    if (opt.kmsg) {
-      state->ReadKmsg(&pipeline, "/dev/kmsg", &errors);
-    } else {
-      state->ReadFile(&pipeline, opt.paths[0], &errors);
-    }
+    if (opt.kmsg) state->ReadKmsg(&pipeline, "/dev/kmsg", &errors);
+    for (const std::string& path : opt.paths) state->ReadFile(&pipeline, path, &errors);
     report();
   } else {
     ReadInputs(opt, &pipeline, &errors, report);
@@ -310,7 +308,8 @@ int Analyze(const Options& opt, const Selection& selection) {
 
   std::vector<Finding*> all_findings = pipeline.Findings();
   if (opt.list_boots) {
-    out.Write(FormatBootList(pipeline.boots(), all_findings));
+    out.Write(opt.output == "ndjson" ? FormatBootListNdjson(pipeline.boots(), all_findings)
+                                     : FormatBootList(pipeline.boots(), all_findings));
     out.Flush();
     if (out_fd != 1) close(out_fd);
     return status;
@@ -518,7 +517,7 @@ int Main(int argc, char** argv) {
                "With --follow and no saved state: start at the end, only new lines");
   app.add_option("--state", opt.state_file,
                  "Checkpoint FILE: with --follow a restart neither replays nor loses a record; "
-                 "without, one file or --kmsg is read from where the last run left it");
+                 "without, each file and --kmsg is read from where the last run left it");
   app.add_flag("--omprog", opt.omprog,
                "Speak rsyslog's omprog protocol (confirmMessages=\"on\") on stdin/stdout; events "
                "go to --output-file");
@@ -531,7 +530,8 @@ int Main(int argc, char** argv) {
                  "--list-boots shows them)")
       ->allow_extra_args(false);
   app.add_flag("--list-boots", opt.list_boots,
-               "List the input's boots: index, boot id, first and last time, records, findings");
+               "List the input's boots: index, boot id, first and last time, records, findings "
+               "(with --output ndjson: one object per boot)");
   app.add_option("--min-severity", opt.min_severity,
                  "Leave events and findings below SEVERITY out of the output (not out of "
                  "--fail-on)")

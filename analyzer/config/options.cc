@@ -15,12 +15,13 @@ std::string CheckLive(const Options& opt) {
       return "--from-end and --metrics need --follow or --omprog";
     }
     if (!opt.state_file.empty()) {
-      // Batch --state (live/batch_state.h): one input whose position a checkpoint can hold.
-      size_t inputs =
-          opt.paths.size() + (opt.kmsg ? 1 : 0) + opt.journals.size() + opt.guest_paths.size();
-      if (inputs != 1 || !opt.journals.empty() || !opt.guest_paths.empty() ||
-          (!opt.paths.empty() && opt.paths[0] == "-")) {
-        return "--state without --follow takes up one input where it was left: one file or --kmsg";
+      // Batch --state (live/batch_state.h): inputs whose positions a checkpoint can hold.
+      bool stdin_path = false;
+      for (const std::string& p : opt.paths) stdin_path = stdin_path || p == "-";
+      if ((opt.paths.empty() && !opt.kmsg) || !opt.journals.empty() || !opt.guest_paths.empty() ||
+          stdin_path) {
+        return "--state without --follow takes up files and --kmsg where they were left (not "
+               "stdin, --journal or --source)";
       }
       if (!opt.emit.empty()) return "--emit needs the whole input: not with --state";
     }
@@ -61,8 +62,9 @@ std::string CheckSelection(const Options& opt) {
     return "--since, --until, --boot and --list-boots read a whole input: not with --follow or "
            "--omprog";
   }
-  if (opt.list_boots && (!opt.emit.empty() || opt.output != "text")) {
-    return "--list-boots prints a table: not with --emit or --output ndjson";
+  if (opt.list_boots && (!opt.emit.empty() || opt.output == "html" || !opt.html_file.empty())) {
+    return "--list-boots prints a table (with --output ndjson, one object per boot): not with "
+           "--emit, --output html or --html";
   }
   bool stdin_input =
       opt.paths.empty() && !opt.kmsg && opt.journals.empty() && opt.guest_paths.empty();

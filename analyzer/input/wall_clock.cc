@@ -346,4 +346,15 @@ void WallClock::Place(Record* r) {
   if (IsSuspendEntry(r->text)) suspended_ = true;
 }
 
+bool WallClock::AwaitsAnchor(const Record& r) const {
+  return !live_ && r.source == Source::kKernel && r.time_us && !r.timestamp_us && r.boot == boot_ &&
+         !offset_us_ && !suspended_;
+}
+
+void WallClock::PlaceFromAnchor(Record* r) const {
+  if (!offset_us_ || r->source != Source::kKernel || !r->time_us || r->timestamp_us) return;
+  r->timestamp_us = *offset_us_ + *r->time_us;
+  r->timestamp_source = kAnchor;
+}
+
 }  // namespace kdiag

@@ -23,7 +23,10 @@
 //                    kernel records that carry both a wall time and a kernel stamp (a syslog line
 //                    "kernel: [  12.345678] ...", a journal entry) and the RTC's
 //                    "setting system clock to <date> (<seconds>)" at boot (drivers/rtc/hctosys.c
-//                    rtc_hctosys(), to the second). Records before the first anchor stay unplaced.
+//                    rtc_hctosys(), to the second). Records of a file before the first anchor of
+//                    their boot take it from that first anchor, looking ahead
+//                    (input/early_records.h), unless a suspend lies between them and it; live
+//                    inputs do not wait for an anchor and leave them unplaced.
 //   "approximate-after-suspend"
 //                    the same after "PM: suspend exit" (kernel/power/suspend.c pm_suspend(), which
 //                    prints "PM: suspend entry (%s)" and "PM: suspend exit"), "PM: hibernation
@@ -67,6 +70,15 @@ class WallClock {
   // Sets record->timestamp_us and timestamp_source when it can; call for records in input order,
   // after their boot is assigned.
   void Place(Record* record);
+
+  // Whether `record`, just placed, is a kernel record that only an anchor of its boot could place
+  // and none has been seen yet (nor a suspend or resume, across which an anchor would be wrong).
+  bool AwaitsAnchor(const Record& record) const;
+  // Whether the current boot has an anchor, and whether a suspend or resume came since the last.
+  bool Anchored() const { return offset_us_.has_value(); }
+  bool Suspended() const { return suspended_; }
+  // Places a record of the current boot that came before its first anchor (Anchored()) from it.
+  void PlaceFromAnchor(Record* record) const;
 
  private:
   bool live_ = false;

@@ -31,13 +31,10 @@ void BatchState::ReadFile(Pipeline* pipeline, const std::string& path, std::vect
     errors->push_back(Error{Location{path, 0, 0}, std::strerror(errno)});
     return;
   }
-  const FilePosition* resume =
-      checkpoint_.file && checkpoint_.file_path == path ? &*checkpoint_.file : nullptr;
   ToTheEnd control;
-  FollowSource source(path, FollowStart::kBeginning, resume, &control);
+  FollowSource source(path, FollowStart::kBeginning, checkpoint_.FileAt(path), &control);
   pipeline->Follow(&source, path, errors);
-  checkpoint_.file_path = path;
-  checkpoint_.file = source.position();
+  checkpoint_.SetFile(path, source.position());
 }
 
 void BatchState::ReadKmsg(Pipeline* pipeline, const std::string& device,

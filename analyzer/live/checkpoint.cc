@@ -52,11 +52,11 @@ bool Decimal(std::string_view v, uint64_t* out) {
 std::string RenderCheckpoint(const Checkpoint& c) {
   std::string out =
       "# kdiag state: where a restarted kdiag resumes (written atomically)\nversion=2\n";
-  if (c.file) {
-    out += "file.path=" + Escape(c.file_path) + "\n";
-    out +=
-        fmt::format("file.device={}\nfile.inode={}\nfile.offset={}\nfile.first_line_hash={:016x}\n",
-                    c.file->device, c.file->inode, c.file->offset, c.file->first_line_hash);
+  for (const FileMark& f : c.files) {
+    out += "file.path=" + Escape(f.path) + "\n";
+    out += fmt::format(
+        "file.device={}\nfile.inode={}\nfile.offset={}\nfile.first_line_hash={:016x}\n",
+        f.position.device, f.position.inode, f.position.offset, f.position.first_line_hash);
   }
   if (c.kmsg_seq) {
     out += "kmsg.boot_id=" + Escape(c.kmsg_boot_id) + "\n";
@@ -79,8 +79,13 @@ std::optional<Error> LoadCheckpoint(const std::string& path, Checkpoint* out) {
   if (auto why = ReadFileText(path, &text, kMaxCheckpoint))
     return Error{Location{path, 0, 0}, *why};
   Checkpoint c;
-  FilePosition file;
-  bool have_file = false;
+  // Each file.path starts a file's group; a group without any position key is dropped. (A
+  // position key before any file.path, never written, makes a group of an unnamed file.)
+  std::vector<std::pair<FileMark, bool>> files;
+  auto current = [&files]() -> std::pair<FileMark, bool>& {
+    if (files.empty()) files.emplace_back();
+    return files.back();
+  };
   uint64_t number = 0;
   std::string_view version;
   bool end = false;
@@ -102,15 +107,17 @@ std::optional<Error> LoadCheckpoint(const std::string& path, Checkpoint* out) {
     } else if (key == "end") {
       end = true;
     } else if (key == "file.path") {
-      c.file_path = Unescape(value);
+      files.emplace_back();
+      files.back().first.path = Unescape(value);
     } else if (key == "file.device" || key == "file.inode" || key == "file.offset") {
       if (!Decimal(value, &n)) return bad(std::string(key) + ": not a number");
+      FilePosition& file = current().first.position;
       (key == "file.device" ? file.device : key == "file.inode" ? file.inode : file.offset) = n;
-      have_file = true;
+      current().second = true;
     } else if (key == "file.first_line_hash") {
       std::optional<uint64_t> h = ParseHex(value, 16);
       if (!h) return bad("file.first_line_hash: not 16 hex digits");
-      file.first_line_hash = *h;
+      current().first.position.first_line_hash = *h;
     } else if (key == "kmsg.boot_id") {
       c.kmsg_boot_id = Unescape(value);
     } else if (key == "kmsg.seq") {
@@ -128,9 +135,28 @@ std::optional<Error> LoadCheckpoint(const std::string& path, Checkpoint* out) {
   if (version == "2" && !end) {
     return Error{Location{path, number + 1, 0}, "no end=1 line (the file was cut short)"};
   }
-  if (have_file) c.file = file;
+  for (auto& [mark, positioned] : files) {
+    if (positioned) c.SetFile(mark.path, mark.position);
+  }
   *out = std::move(c);
   return std::nullopt;
+}
+
+const FilePosition* Checkpoint::FileAt(const std::string& path) const {
+  for (const FileMark& f : files) {
+    if (f.path == path) return &f.position;
+  }
+  return nullptr;
+}
+
+void Checkpoint::SetFile(const std::string& path, const FilePosition& position) {
+  for (FileMark& f : files) {
+    if (f.path == path) {
+      f.position = position;
+      return;
+    }
+  }
+  files.push_back(FileMark{path, position});
 }
 
 std::optional<uint64_t> ResumableKmsgSeq(const Checkpoint& saved, const std::string& boot_id) {

@@ -3,11 +3,11 @@
 // newline in values written as "\\" and "\n"), replaced atomically (atomic_file.h):
 //
 //   version=2
-//   file.path=/var/log/kern.log          the followed file: identity, offset after the last
+//   file.path=/var/log/kern.log          a followed file: identity, offset after the last
 //   file.device=2049                     processed line, hash of its first line (a copytruncate
 //   file.inode=393231                    or a new file at the same inode shows as a different
-//   file.offset=81234                    first line)
-//   file.first_line_hash=9c1185a5c5e9fc54
+//   file.offset=81234                    first line); batch --state with several files repeats
+//   file.first_line_hash=9c1185a5c5e9fc54  the group, each starting at its file.path line
 //   kmsg.boot_id=5d2f...                 /dev/kmsg: the boot and the last sequence number
 //   kmsg.seq=4711                        processed; another boot starts over at its first record
 //   journal.cursor=s=...                 kept as found for journal inputs
@@ -22,18 +22,29 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "analyzer/input/location.h"
 #include "analyzer/input/sources/follow_source.h"
 
 namespace kdiag {
 
+// Where one file was left.
+struct FileMark {
+  std::string path;
+  FilePosition position;
+};
+
 struct Checkpoint {
-  std::string file_path;
-  std::optional<FilePosition> file;
+  std::vector<FileMark> files;  // one per path, in the order first saved
   std::string kmsg_boot_id;
   std::optional<uint64_t> kmsg_seq;
   std::string journal_cursor;
+
+  // The position saved for `path`, or null.
+  const FilePosition* FileAt(const std::string& path) const;
+  // Saves `position` for `path`, replacing the one before.
+  void SetFile(const std::string& path, const FilePosition& position);
 };
 
 // A missing file is an empty checkpoint; a malformed one is an error naming the path and line.

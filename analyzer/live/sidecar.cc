@@ -214,13 +214,9 @@ int RunSidecar(const SidecarOptions& opt, std::unique_ptr<Matcher> matcher,
     StreamSource source(0, &loop, after_message);
     pipeline.Follow(&source, "-", &errors);
   } else {
-    const FilePosition* resume = saved.file && saved.file_path == opt.path ? &*saved.file : nullptr;
     FollowSource source(opt.path, opt.from_end ? FollowStart::kEnd : FollowStart::kBeginning,
-                        resume, &loop);
-    position = [&](Checkpoint* c) {
-      c->file_path = opt.path;
-      c->file = source.position();
-    };
+                        saved.FileAt(opt.path), &loop);
+    position = [&](Checkpoint* c) { c->SetFile(opt.path, source.position()); };
     pipeline.Follow(&source, opt.path, &errors);
     if (!opt.state_file.empty()) save_state();  // while `source` still exists
     position = [](Checkpoint*) {};

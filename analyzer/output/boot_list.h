@@ -8,6 +8,16 @@
 // wall times of its first and last placed records ("-" when none could be placed,
 // input/wall_clock.h), its records (lines passed over included), its findings (before
 // --min-severity, --rule and --skip-rule), and the input and the boot's number within it.
+//
+// With --output ndjson, one object per boot with the same columns (schema/kdiag-event.schema.json,
+// "boot"), and nothing else:
+//
+//   {"type":"boot","index":-1,"index_from_start":1,"boot_id":"8e1f...","first_timestamp":
+//    "2025-11-03T18:54:01.000000Z","last_timestamp":"...","records":2,"findings":1,
+//    "input":{"name":"kern.log"},"boot":0}
+//
+// boot_id, first_timestamp and last_timestamp are null when unknown; "boot" is the events' and
+// findings' "boot" (the number within the input), so a consumer can join them.
 #ifndef KDIAG_OUTPUT_BOOT_LIST_H_
 #define KDIAG_OUTPUT_BOOT_LIST_H_
 
@@ -21,6 +31,8 @@ namespace kdiag {
 
 std::string FormatBootList(const std::vector<BootSpan>& boots,
                            const std::vector<Finding*>& findings);
+std::string FormatBootListNdjson(const std::vector<BootSpan>& boots,
+                                 const std::vector<Finding*>& findings);
 
 }  // namespace kdiag
 

@@ -130,7 +130,10 @@ void ConsoleFramer::Finish(const RecordSink& sink) {
 }
 
 const std::vector<std::string>* ConsoleFramer::PassOverLiterals() const {
-  static const std::vector<std::string> literals{"\x1b", "Linux version "};
+  // Lines WallClock needs even when no rule matches them (input/wall_clock.h): the RTC anchor and
+  // the suspend and resume lines. Passed over, a console log lost its anchor without --records.
+  static const std::vector<std::string> literals{"\x1b", "Linux version ",
+                                                 "setting system clock to ", "PM: "};
   return &literals;
 }
 
