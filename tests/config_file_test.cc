@@ -262,6 +262,26 @@ TEST(ConfigCli, DefaultConfigIsReadFromXdgConfigHome) {
   EXPECT_EQ(r.out.find("\"type\":\"summary\""), std::string::npos) << r.out;
 }
 
+// Suppression and selection count the same whatever their order: a suppressed finding below
+// --min-severity is still suppressed (it counted as neither before), and the findings the selection
+// leaves out are counted as not shown.
+TEST(ConfigCli, SuppressionAndSelectionCountTheSameInEitherOrder) {
+  ConfigCase s("[[suppress]]\nrule = \"net.link.*\"\nreason = \"lab\"\n");
+  auto r =
+      RunKdiag({"--config", s.config, "--min-severity", "critical", "--output", "ndjson", s.log});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("\"findings\":0,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"suppressed\":2,"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\"not_selected\""), std::string::npos) << r.out;
+  r = RunKdiag({"--no-config", "--min-severity", "critical", "--output", "ndjson", s.log});
+  EXPECT_NE(r.out.find("\"findings\":2,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"not_selected\":2,"), std::string::npos) << r.out;
+  r = RunKdiag({"--no-config", "--min-severity", "critical", s.log}, "", "", {"COLUMNS=200"});
+  EXPECT_NE(r.out.find("2 findings not shown (--min-severity, --rule or --skip-rule)"),
+            std::string::npos)
+      << r.out;
+}
+
 TEST(ConfigCli, SuppressedFindingsAndEventsAreCountedNotLost) {
   ConfigCase s(R"([[suppress]]
 rule = "net.link.*"

@@ -329,10 +329,15 @@ int Analyze(const Options& opt, const Selection& selection) {
   for (const Finding* f : all_findings) {
     if (suppressor.Suppresses(f->rule->id, f->message, f->fields)) silenced.insert(f);
   }
+  // Counted over every finding, selected or not, so that the counts do not depend on the order
+  // of suppression and selection: "findings" is what was found and not suppressed, of which
+  // "not_selected" were left out of the outputs by the selection flags.
   std::vector<Finding*> reported;
-  for (Finding* f : findings) {
+  for (Finding* f : all_findings) {
     if (silenced.count(f)) {
       ++summary.suppressed;
+    } else if (!selection.Reports(*f->rule)) {
+      ++summary.not_selected;
     } else {
       reported.push_back(f);
     }

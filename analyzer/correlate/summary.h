@@ -21,6 +21,8 @@ struct Summary {
   uint64_t kmsg_lost = 0;          // /dev/kmsg records overwritten before they could be read
   uint64_t suppressed = 0;         // findings left out by the config file's [[suppress]]
   uint64_t suppressed_events = 0;  // events left out by it
+  uint64_t not_selected =
+      0;  // findings (not suppressed) --min-severity/--rule/--skip-rule left out
   // The hosts and boot ids the records named (at most kMaxIdentities of each: a log's hostname
   // field is whatever its writer put there).
   static constexpr size_t kMaxIdentities = 64;

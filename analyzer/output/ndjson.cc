@@ -251,6 +251,7 @@ void AppendSummaryJson(const Summary& s, std::string* out) {
     num("suppressed", s.suppressed);
     num("suppressed_events", s.suppressed_events);
   }
+  if (s.not_selected > 0) num("not_selected", s.not_selected);
   // Last, so that readers matching the summary's first keys as text keep working.
   w.Key("schema");  // schema/kdiag-event.schema.json's version
   w.Int(kNdjsonSchemaVersion);

@@ -252,6 +252,10 @@ void WriteTextReport(const std::vector<Finding*>& findings, const Summary& summa
   if (summary.suppressed) {
     last += "; " + Plural(summary.suppressed, "finding") + " suppressed by the config file";
   }
+  if (summary.not_selected) {
+    last += "; " + Plural(summary.not_selected, "finding") +
+            " not shown (--min-severity, --rule or --skip-rule)";
+  }
   if (!options.unread.empty()) {
     last += "; " + Plural(options.unread.size(), "input") + " not read (see the top)";
   }
