@@ -10,8 +10,15 @@
 // set's entry; when it loads, a matcher is built from it and matches every rule's examples and a
 // few lines no rule matches, and every match must name one of its rules.
 //
+// The second bit of the first byte chooses the kind of entry: clear, the prefilter database as
+// above; set, the rule set's entry (rule_set_cache.h), sealed the same way with its own magic and
+// key when the first bit is set. A rule set that loads must pass the checks of a parsed one
+// (CheckRuleValues, CheckUniqueIds), encode back to the very bytes it was decoded from, and, when
+// it is small, compile into a matcher whose matches on its own examples name its rules.
+//
 // Seeds (fuzz/corpus/cache_entry): the entries of a larger rule set and of this one, in both
-// forms, so mutations start from real Vectorscan databases.
+// forms, so mutations start from real Vectorscan databases; and this target's rule set encoded
+// (rules-entry-*), raw and resealed.
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -23,6 +30,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <zlib.h>
@@ -30,6 +38,7 @@
 #include "analyzer/match/database_cache.h"
 #include "analyzer/match/matcher.h"
 #include "analyzer/match/rule_file.h"
+#include "analyzer/match/rule_set_cache.h"
 
 namespace {
 
@@ -119,22 +128,73 @@ const Setup& TheSetup() {
 
 }  // namespace
 
+void Seal(std::string_view magic, const std::string& key_bytes, std::string* file) {
+  const size_t head = magic.size() + key_bytes.size();
+  if (file->size() < head) file->resize(head);
+  file->replace(0, magic.size(), magic);
+  file->replace(magic.size(), key_bytes.size(), key_bytes);
+  uLong crc = crc32_z(0, reinterpret_cast<const Bytef*>(file->data()), file->size());
+  for (int i = 0; i < 4; ++i) file->push_back(static_cast<char>(crc >> (8 * i)));
+}
+
+void WriteEntry(const std::string& path, const std::string& file) {
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  Check(fd >= 0);
+  Check(write(fd, file.data(), file.size()) == static_cast<ssize_t>(file.size()));
+  close(fd);
+}
+
+// The rule set's entry: see the top of this file.
+void RuleSetEntry(const Setup& s, bool seal, std::string file) {
+  const kdiag::Sha256::Digest key = kdiag::EmbeddedRuleSetKey();
+  if (seal) {
+    Seal("kdiagrs1", std::string(reinterpret_cast<const char*>(key.data()), key.size()), &file);
+  }
+  kdiag::DatabaseCache cache(s.dir);
+  WriteEntry(cache.RuleSetPathFor(key), file);
+  std::string body;
+  if (cache.LoadRuleSet(key, &body)) return;
+  std::vector<kdiag::Rule> rules;
+  if (kdiag::DecodeRules(body, &rules)) {
+    Check(rules.empty());
+    return;
+  }
+  Check(kdiag::EncodeRules(rules) == body);
+  size_t patterns = 0;
+  for (const kdiag::Rule& r : rules) {
+    Check(!kdiag::CheckRuleValues(r));
+    patterns += r.patterns.size() + r.exclude.size();
+  }
+  kdiag::CheckUniqueIds(rules);  // compiles the merged rules' patterns: must not crash
+  if (rules.size() > 4 || patterns > 8) return;
+  std::unique_ptr<kdiag::Matcher> m;
+  if (kdiag::Matcher::Build(rules, nullptr, &m)) return;
+  const std::vector<kdiag::Rule>& built = m->rules();
+  for (const kdiag::Rule& r : built) {
+    for (const kdiag::RuleExample& e : r.examples) {
+      kdiag::Record record;
+      record.text = e.line;
+      std::vector<kdiag::RuleMatch> matches;
+      m->Match(record, &matches);
+      for (const kdiag::RuleMatch& match : matches) {
+        Check(match.rule >= built.data() && match.rule < built.data() + built.size());
+      }
+    }
+  }
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Setup& s = TheSetup();
   if (size == 0) return 0;
   std::string file(reinterpret_cast<const char*>(data) + 1, size - 1);
-  if (data[0] & 1) {
-    constexpr size_t kHead = 8 + 32;
-    if (file.size() < kHead) file.resize(kHead);
-    file.replace(0, 8, "kdiaghs4");
-    file.replace(8, 32, s.key_bytes);
-    uLong crc = crc32_z(0, reinterpret_cast<const Bytef*>(file.data()), file.size());
-    for (int i = 0; i < 4; ++i) file.push_back(static_cast<char>(crc >> (8 * i)));
+  if (data[0] & 2) {
+    RuleSetEntry(s, (data[0] & 1) != 0, std::move(file));
+    return 0;
   }
-  int fd = open(s.path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  Check(fd >= 0);
-  Check(write(fd, file.data(), file.size()) == static_cast<ssize_t>(file.size()));
-  close(fd);
+  if (data[0] & 1) {
+    Seal("kdiaghs4", s.key_bytes, &file);
+  }
+  WriteEntry(s.path, file);
 
   // A miss ends here: building a matcher would compile and store the database, a thousand times
   // slower than loading, and nothing of the entry would be exercised any further.

@@ -624,7 +624,14 @@ TEST(DatabaseCache, CommandLineUsesTheCacheTheEnvironmentNames) {
   EXPECT_EQ(off.status, 0) << off.err;
   EXPECT_TRUE(DirNames(dir).empty());
   auto cold = testing::RunKdiag({"--output", "ndjson"}, "", log, {env, "KDIAG_NO_CACHE=0"});
-  EXPECT_EQ(DirNames(dir).size(), 2u);  // the prefilter database and the candidate scanner
+  // The prefilter database, the candidate scanner and the rule set (rule_set_cache.h).
+  std::vector<std::string> names = DirNames(dir);
+  EXPECT_EQ(names.size(), 3u);
+  EXPECT_EQ(std::count_if(names.begin(), names.end(),
+                          [](const std::string& n) {
+                            return n.size() > 6 && n.substr(n.size() - 6) == ".rules";
+                          }),
+            1);
   auto warm = testing::RunKdiag({"--output", "ndjson"}, "", log, {env, "KDIAG_NO_CACHE=0"});
   EXPECT_NE(off.out.find("xen.pciback.ro_config_write"), std::string::npos);
   EXPECT_EQ(cold.out, off.out);

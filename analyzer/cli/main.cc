@@ -34,6 +34,7 @@
 #include "analyzer/live/batch_state.h"
 #include "analyzer/live/sidecar.h"
 #include "analyzer/match/rule_file.h"
+#include "analyzer/match/rule_set_cache.h"
 #include "analyzer/output/atomic_file.h"
 #include "analyzer/output/boot_list.h"
 #include "analyzer/output/device_report.h"
@@ -65,10 +66,16 @@ void PrintError(const std::string& message) {
 // Embedded rules (unless --no-embedded-rules) plus every --rules DIR, a later one replacing a rule
 // whose id it reuses (with a notice on stderr), then the config file's rule settings. The embedded
 // rules' patterns are compiled only by `rules check` (PatternChecks); --rules files always are.
+// Trusted embedded rules come from the compiled-rules cache when it holds them (no TOML parsed).
 std::optional<Error> LoadRules(const Options& opt, std::vector<Rule>* rules,
                                PatternChecks embedded = PatternChecks::kTrusted) {
   if (!opt.no_embedded) {
-    if (auto err = LoadEmbeddedRules(rules, embedded)) return err;
+    // Trusted, they come from the compiled-rules cache when it has them (rule_set_cache.h).
+    if (auto err = embedded == PatternChecks::kTrusted
+                       ? LoadEmbeddedRulesCached(DatabaseCache::FromEnvironment(), rules)
+                       : LoadEmbeddedRules(rules, embedded)) {
+      return err;
+    }
   }
   std::vector<std::string> notices;
   for (const std::string& dir : opt.rule_dirs) {

@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <mutex>
 
 #include "analyzer/correlate/generic_frames.h"
 #include "analyzer/correlate/stack_frames.h"
@@ -35,29 +36,58 @@ struct CrashAnalyzer::Compiled {
   std::vector<std::unique_ptr<RE2>> line_sources;  // by frames index; null unless "line:"
 };
 
+// A crash rule and its patterns, compiled on the first report of the rule (CompiledFor), once,
+// whichever thread asks first.
+struct CrashAnalyzer::Lazy {
+  const CrashSpec* spec = nullptr;
+  std::once_flag once;
+  std::unique_ptr<Compiled> compiled;
+};
+
 CrashAnalyzer::CrashAnalyzer(const std::vector<Rule>& rules) {
   for (const Rule& rule : rules) {
     if (!rule.crash) continue;
+    auto lazy = std::make_unique<Lazy>();
+    lazy->spec = &*rule.crash;
+    compiled_[&rule] = std::move(lazy);
+  }
+}
+
+const CrashAnalyzer::Compiled* CrashAnalyzer::CompiledFor(const Rule& rule) const {
+  auto it = compiled_.find(&rule);
+  if (it == compiled_.end()) return nullptr;
+  Lazy* lazy = it->second.get();
+  std::call_once(lazy->once, [lazy] {
+    const CrashSpec& spec = *lazy->spec;
     auto c = std::make_unique<Compiled>();
-    for (const std::string& p : rule.crash->capture) {
+    for (const std::string& p : spec.capture) {
       Compiled::Capture cap;
       cap.re = std::make_unique<RE2>(p, Quiet());
       cap.names.resize(cap.re->NumberOfCapturingGroups() + 1);
       for (const auto& [index, name] : cap.re->CapturingGroupNames()) cap.names[index] = name;
       c->capture.push_back(std::move(cap));
     }
-    if (!rule.crash->skip.empty()) c->skip = std::make_unique<RE2>(rule.crash->skip, Quiet());
-    if (!rule.crash->start.empty()) c->start = std::make_unique<RE2>(rule.crash->start, Quiet());
-    if (!rule.crash->end.empty()) c->end = std::make_unique<RE2>(rule.crash->end, Quiet());
-    for (const std::string& src : rule.crash->frames) {
+    if (!spec.skip.empty()) c->skip = std::make_unique<RE2>(spec.skip, Quiet());
+    if (!spec.start.empty()) c->start = std::make_unique<RE2>(spec.start, Quiet());
+    if (!spec.end.empty()) c->end = std::make_unique<RE2>(spec.end, Quiet());
+    for (const std::string& src : spec.frames) {
       std::unique_ptr<RE2> re;
       if (src.compare(0, 5, "line:") == 0) re = std::make_unique<RE2>(src.substr(5), Quiet());
       if (src.compare(0, 6, "after:") == 0) re = std::make_unique<RE2>(src.substr(6), Quiet());
       if (src.compare(0, 7, "anchor:") == 0) re = std::make_unique<RE2>(src.substr(7), Quiet());
       c->line_sources.push_back(std::move(re));
     }
-    compiled_[&rule] = std::move(c);
+    lazy->compiled = std::move(c);
+  });
+  return lazy->compiled.get();
+}
+
+size_t CrashAnalyzer::compiled_rules() const {
+  size_t n = 0;
+  for (const auto& entry : compiled_) {
+    if (entry.second->compiled) ++n;
   }
+  return n;
 }
 
 CrashAnalyzer::~CrashAnalyzer() = default;
@@ -65,17 +95,18 @@ CrashAnalyzer::CrashAnalyzer(CrashAnalyzer&&) noexcept = default;
 CrashAnalyzer& CrashAnalyzer::operator=(CrashAnalyzer&&) noexcept = default;
 
 bool CrashAnalyzer::Ends(const Rule& rule, std::string_view line) const {
-  auto it = compiled_.find(&rule);
-  if (it == compiled_.end() || !it->second->end) return false;
-  return RE2::PartialMatch(Piece(line), *it->second->end);
+  if (compiled_.find(&rule) == compiled_.end() || rule.crash->end.empty()) return false;
+  const Compiled* c = CompiledFor(rule);
+  return RE2::PartialMatch(Piece(line), *c->end);
 }
 
 void CrashAnalyzer::Analyze(const std::vector<std::string_view>& lines, Event* event,
                             size_t header) const {
   const Rule& rule = *event->rule;
-  auto it = compiled_.find(&rule);
-  if (it == compiled_.end() || !rule.crash) return;
-  const Compiled& c = *it->second;
+  if (!rule.crash) return;
+  const Compiled* compiled = CompiledFor(rule);
+  if (!compiled) return;
+  const Compiled& c = *compiled;
   const CrashSpec& spec = *rule.crash;
 
   // Capture patterns: the first line each matches gives its fields (header fields win).

@@ -38,6 +38,10 @@ namespace {
 // check of every id it is handed (Vectorscan cannot list the ids of a deserialized database).
 constexpr std::string_view kMagic = "kdiaghs4";
 constexpr std::string_view kSuffix = ".hsdb";
+// A rule set's entry (rule_set_cache.h) has the same envelope: its own magic, the key, the
+// encoded rules, the CRC-32.
+constexpr std::string_view kRuleSetMagic = "kdiagrs1";
+constexpr std::string_view kRuleSetSuffix = ".rules";
 constexpr std::string_view kTempSuffix = ".tmp";
 constexpr time_t kStaleTempSeconds = 3600;
 
@@ -246,41 +250,75 @@ DatabaseCache DatabaseCache::FromEnvironment() {
   return DatabaseCache("");
 }
 
-std::string DatabaseCache::EntryName(const Sha256::Digest& key) {
-  return Sha256::Hex(key) + std::string(kSuffix);
+std::string DatabaseCache::EntryName(const Sha256::Digest& key, std::string_view kind) {
+  return Sha256::Hex(key) + std::string(kind);
 }
 
 std::string DatabaseCache::PathFor(const Sha256::Digest& key) const {
-  return dir_ + "/" + EntryName(key);
+  return dir_ + "/" + EntryName(key, kSuffix);
 }
 
-std::optional<std::string> DatabaseCache::Load(const Sha256::Digest& key, size_t expressions,
-                                               PrefilterDatabase* out) const {
+std::string DatabaseCache::RuleSetPathFor(const Sha256::Digest& key) const {
+  return dir_ + "/" + EntryName(key, kRuleSetSuffix);
+}
+
+std::optional<std::string> DatabaseCache::ReadEntry(const Sha256::Digest& key,
+                                                    std::string_view kind, std::string_view magic,
+                                                    size_t min_body, std::string* body) const {
   if (dir_.empty()) return "cache off";
   std::string why;
   ScopedFd dir_fd(OpenOwnDirectory(dir_, &why));
   if (dir_fd.get() < 0) return why;
-  std::string path = PathFor(key);
+  std::string name = EntryName(key, kind), path = dir_ + "/" + name;
   std::string file;
   ScopedFd entry_fd;
-  if (auto err = ReadOwnEntry(dir_fd.get(), EntryName(key), kMaxFileBytes, &file, entry_fd.out())) {
+  if (auto err = ReadOwnEntry(dir_fd.get(), name, kMaxFileBytes, &file, entry_fd.out())) {
     return path + ": " + *err;
   }
-
   constexpr size_t kDigest = sizeof(Sha256::Digest);
-  if (file.size() < kMagic.size() + kDigest + 4 + 4 + 4 + 4 + 8 + 4) return path + ": truncated";
-  std::string_view body(file.data(), file.size() - 4);
+  if (file.size() < magic.size() + kDigest + min_body + 4) return path + ": truncated";
+  std::string_view sealed(file.data(), file.size() - 4);
   uint32_t stored_crc = 0;
-  Reader(std::string_view(file).substr(body.size())).U32(&stored_crc);
-  if (stored_crc != Crc32(body)) return path + ": checksum mismatch";
-  Reader in(body);
-  std::string_view magic, stored_key, bytes;
-  uint32_t n = 0;
-  uint64_t m = 0;
-  if (!in.Bytes(kMagic.size(), &magic) || magic != kMagic) return path + ": not a kdiag database";
+  Reader(std::string_view(file).substr(sealed.size())).U32(&stored_crc);
+  if (stored_crc != Crc32(sealed)) return path + ": checksum mismatch";
+  Reader in(sealed);
+  std::string_view stored_magic, stored_key;
+  if (!in.Bytes(magic.size(), &stored_magic) || stored_magic != magic) {
+    return path + ": not a kdiag " + std::string(kind == kSuffix ? "database" : "rule set");
+  }
   if (!in.Bytes(kDigest, &stored_key) || stored_key != KeyBytes(key)) {
     return path + ": key mismatch";
   }
+  // Touch the entry so that pruning removes the least recently used ones; a read-only cache
+  // still works. (A body the caller then refuses is touched too: it is rewritten at once.)
+  futimens(entry_fd.get(), nullptr);
+  body->assign(sealed.substr(magic.size() + kDigest));
+  return std::nullopt;
+}
+
+std::optional<std::string> DatabaseCache::LoadRuleSet(const Sha256::Digest& key,
+                                                      std::string* body) const {
+  return ReadEntry(key, kRuleSetSuffix, kRuleSetMagic, 0, body);
+}
+
+std::optional<std::string> DatabaseCache::StoreRuleSet(const Sha256::Digest& key,
+                                                       std::string_view body) const {
+  std::string file(kRuleSetMagic);
+  file += KeyBytes(key);
+  file += body;
+  return WriteEntry(key, kRuleSetSuffix, std::move(file));
+}
+
+std::optional<std::string> DatabaseCache::Load(const Sha256::Digest& key, size_t expressions,
+                                               PrefilterDatabase* out) const {
+  std::string body_bytes;
+  if (auto err = ReadEntry(key, kSuffix, kMagic, 4 + 4 + 4 + 4 + 8, &body_bytes)) return err;
+  std::string path = PathFor(key);
+  std::string_view body(body_bytes);
+  Reader in(body);
+  std::string_view bytes;
+  uint32_t n = 0;
+  uint64_t m = 0;
   PrefilterDatabase entry;
   // The entry must say it was compiled from as many expressions as the caller has; a database
   // of another rule set (copied here, or forged with this key and a valid CRC) usually does not.
@@ -329,9 +367,6 @@ std::optional<std::string> DatabaseCache::Load(const Sha256::Digest& key, size_t
       return path + ": Vectorscan refused the database";
     }
   }
-  // Touch the entry so that pruning removes the least recently used ones; a read-only cache
-  // still works.
-  futimens(entry_fd.get(), nullptr);
   *out = std::move(entry);
   return std::nullopt;
 }
@@ -339,11 +374,6 @@ std::optional<std::string> DatabaseCache::Load(const Sha256::Digest& key, size_t
 std::optional<std::string> DatabaseCache::Store(const Sha256::Digest& key,
                                                 const PrefilterDatabase& entry) const {
   if (dir_.empty()) return "cache off";
-  if (auto err = MakeDirectories(dir_)) return err;
-  std::string why;
-  ScopedFd dir_fd(OpenOwnDirectory(dir_, &why));
-  if (dir_fd.get() < 0) return why;
-
   std::string file(kMagic);
   file += KeyBytes(key);
   PutU32(entry.expressions, &file);
@@ -364,14 +394,25 @@ std::optional<std::string> DatabaseCache::Store(const Sha256::Digest& key,
   } else {
     PutU64(0, &file);
   }
+  return WriteEntry(key, kSuffix, std::move(file));
+}
+
+std::optional<std::string> DatabaseCache::WriteEntry(const Sha256::Digest& key,
+                                                     std::string_view kind,
+                                                     std::string file) const {
+  if (dir_.empty()) return "cache off";
+  if (auto err = MakeDirectories(dir_)) return err;
+  std::string why;
+  ScopedFd dir_fd(OpenOwnDirectory(dir_, &why));
+  if (dir_fd.get() < 0) return why;
   PutU32(Crc32(file), &file);
 
   // A name no other run uses: the pid, and a counter for several stores in one process.
   static std::atomic<unsigned> counter{0};
-  std::string name = EntryName(key);
+  std::string name = EntryName(key, kind);
   std::string temp_name = name + "." + std::to_string(getpid()) + "-" + std::to_string(counter++) +
                           std::string(kTempSuffix);
-  std::string path = PathFor(key), temp = dir_ + "/" + temp_name;
+  std::string path = dir_ + "/" + name, temp = dir_ + "/" + temp_name;
   int fd = openat(dir_fd.get(), temp_name.c_str(),
                   O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) return temp + ": " + std::strerror(errno);
@@ -410,8 +451,10 @@ void DatabaseCache::Prune(int dir_fd, const std::string& keep) const {
     // Only names this file writes: never anything else someone keeps in the directory.
     if (name.size() < 64 || !IsHex64(name.substr(0, 64))) continue;
     std::string_view rest = name.substr(64);
-    bool entry = rest == kSuffix;
-    bool temp = rest.substr(0, kSuffix.size()) == kSuffix && EndsWith(rest, kTempSuffix);
+    bool entry = rest == kSuffix || rest == kRuleSetSuffix;
+    bool temp = (rest.substr(0, kSuffix.size()) == kSuffix ||
+                 rest.substr(0, kRuleSetSuffix.size()) == kRuleSetSuffix) &&
+                EndsWith(rest, kTempSuffix);
     if (!entry && !temp) continue;
     struct stat st;
     if (fstatat(dir_fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {

@@ -27,6 +27,10 @@
 // matches are; the matcher and the candidate scanner check both against their own rules, and the
 // matcher also bounds every id it is handed, since Vectorscan cannot list a loaded database's ids.
 //
+// The same directory keeps a second kind of entry, with the same envelope (magic, key, body,
+// CRC-32) and the same checks of where it is read from: a rule set as rule_set_cache.h encodes it
+// (`KEY.rules`), so that a warm start parses no TOML. Its body is checked by its decoder.
+//
 // Location: $KDIAG_CACHE_DIR, else $XDG_CACHE_HOME/kdiag, else $HOME/.cache/kdiag (the XDG base
 // directory specification). KDIAG_NO_CACHE=1 turns the cache off.
 #ifndef KDIAG_MATCH_DATABASE_CACHE_H_
@@ -38,6 +42,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analyzer/match/sha256.h"
@@ -81,7 +86,9 @@ Sha256::Digest DatabaseKey(const std::vector<const char*>& expressions,
 
 class DatabaseCache {
  public:
-  static constexpr size_t kMaxEntries = 8;
+  // Entries of both kinds together: a rule set's own entry, its prefilter database and its
+  // candidate scanner's are three.
+  static constexpr size_t kMaxEntries = 12;
   static constexpr size_t kMaxFileBytes = size_t{256} << 20;
 
   // A cache in `dir` (created on the first store). An empty dir is no cache: every load misses.
@@ -93,6 +100,7 @@ class DatabaseCache {
 
   const std::string& dir() const { return dir_; }
   std::string PathFor(const Sha256::Digest& key) const;
+  std::string RuleSetPathFor(const Sha256::Digest& key) const;
 
   // On a hit fills *out and returns nullopt. On a miss returns why ("no entry", "checksum
   // mismatch", ...). The entry must have been compiled from `expressions` expressions; the caller
@@ -103,8 +111,22 @@ class DatabaseCache {
   // Saves `entry` under `key` and prunes the directory. Returns why it could not, or nullopt.
   std::optional<std::string> Store(const Sha256::Digest& key, const PrefilterDatabase& entry) const;
 
+  // A rule set's entry (rule_set_cache.h): on a hit fills *body with what StoreRuleSet was given,
+  // once the file has passed the checks every entry passes (ours, its size, the CRC-32, the magic,
+  // the key), and returns nullopt; else why not. The caller decodes and checks the body.
+  std::optional<std::string> LoadRuleSet(const Sha256::Digest& key, std::string* body) const;
+  std::optional<std::string> StoreRuleSet(const Sha256::Digest& key, std::string_view body) const;
+
  private:
-  static std::string EntryName(const Sha256::Digest& key);
+  static std::string EntryName(const Sha256::Digest& key, std::string_view kind);
+  // The envelope of both kinds: reads the entry of `kind` (its file name suffix) under `key`,
+  // checks it and returns what lies between the key and the CRC (at least min_body bytes).
+  std::optional<std::string> ReadEntry(const Sha256::Digest& key, std::string_view kind,
+                                       std::string_view magic, size_t min_body,
+                                       std::string* body) const;
+  // Seals `file` (magic, key, body) with its CRC-32, writes it atomically and prunes.
+  std::optional<std::string> WriteEntry(const Sha256::Digest& key, std::string_view kind,
+                                        std::string file) const;
   void Prune(int dir_fd, const std::string& keep) const;
 
   std::string dir_;

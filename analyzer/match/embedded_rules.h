@@ -14,6 +14,10 @@ struct EmbeddedRuleFile {
 
 const std::vector<EmbeddedRuleFile>& EmbeddedRuleFiles();
 
+// SHA-256 (64 hex digits) of the embedded files' names and texts and of the code that reads and
+// encodes rules, computed at build time (cmake/embed_rules.cmake): the rule set's cache key.
+std::string_view EmbeddedRulesDigest();
+
 }  // namespace kdiag
 
 #endif  // KDIAG_MATCH_EMBEDDED_RULES_H_
