@@ -743,6 +743,8 @@ summary = "bad {dev}"
       "t.toml:59:3: explain field 'x' is not a named capture of rule 't.first'");
   check("  [rule.part_of]\n  part = \"dev\"\n  whole = \"usb\"\n",
         "t.toml:59:3: part_of field 'usb' is not a named capture of the pattern");
+  check("severity_reason = \"\"\n",
+        "t.toml:59:19: 'severity_reason' must be one line of 1..400 characters");
   check("finding_alone = false\n",
         "t.toml:59:17: 'finding_alone = false' needs a [[rule.explain]] (what makes it a finding)");
 }

@@ -469,6 +469,13 @@ class RuleReader {
       return Fail(*t->get("severity"), "severity must be info, notice, warning, error or critical");
     }
     if (!String(*t, "severity_reason", false, &r.severity_reason)) return;
+    if (const toml::node* why = t->get("severity_reason")) {
+      // Why the rule has its severity (what an operator loses): one line, read with the rule.
+      if (r.severity_reason.empty() || r.severity_reason.size() > 400 ||
+          r.severity_reason.find('\n') != std::string::npos) {
+        return Fail(*why, "'severity_reason' must be one line of 1..400 characters");
+      }
+    }
     if (!String(*t, "source", true, &source)) return;
     if (source != "any") {
       Source s;
