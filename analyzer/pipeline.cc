@@ -120,8 +120,7 @@ void Pipeline::OnRecord(Record&& record) {
   }
   if ((boot_ > 0 && run_boot != boot_ - 1) ||
       (window_ && !window_->InWindow(record.timestamp_us))) {
-    ++summary_.records;      // read, but outside --boot, --since, --until
-    links_.Skipped(record);  // how that boot ended is not known to the analysis
+    ++summary_.records;  // read, but outside --boot, --since, --until
     return;
   }
   summary_.NoteIdentity(record.host, record.boot_id);

@@ -776,42 +776,5 @@ TEST(FindingLinks, ExplainedEventsInNdjsonAndTheTextReport) {
   EXPECT_EQ(text.find("Replace a disk"), std::string::npos) << text;
 }
 
-// Issue 18: a boot that ended without its shutdown sequence (a crash, a hang, a power loss) is one
-// finding on the next boot, in a log written as the machine ran; never in a dmesg capture (which
-// may stop before the boot's end), never for the input's first boot.
-TEST(FindingLinks, BootWithoutShutdownIsAFindingOnTheNextBoot) {
-  const std::string banner =
-      "kernel: [    0.000000] Linux version 5.10.0-21-amd64 (debian-kernel@lists.debian.org) "
-      "(gcc-10 (Debian 10.2.1-6) 10.2.1 20210110) #1 SMP Debian 5.10.162-1 (2023-01-21)\n";
-  const std::string log =
-      "Mar  3 09:00:01 host " + banner +
-      "Mar  3 09:00:09 host systemd[1]: Started Journal Service.\n"
-      "Mar  3 09:58:12 host rsyslogd: [origin software=\"rsyslogd\" swVersion=\"8.2102.0\" "
-      "x-pid=\"712\" x-info=\"https://www.rsyslog.com\"] exiting on signal 15.\n"
-      "Mar  3 10:00:01 host " +
-      banner +
-      "Mar  3 10:00:09 host systemd[1]: Started Journal Service.\n"
-      "Mar  3 11:13:40 host CRON[2211]: (root) CMD (debian-sa1 1 1)\n"
-      "Mar  3 11:20:02 host " +
-      banner +
-      "Mar  3 11:20:09 host systemd-journald[392]: File "
-      "/var/log/journal/a1b2c3d4e5f6/system.journal corrupted or uncleanly shut down, renaming "
-      "and replacing.\n";
-  Analysis a = Analyze(Shipped(), log);
-  ASSERT_EQ(FindingIds(a),
-            (std::vector<std::string>{"platform.boot_without_shutdown+platform.unclean_shutdown"}));
-  EXPECT_EQ(a.findings[0].boot, 2);
-  EXPECT_EQ(a.findings[0].line, 7u);
-  // The same boots as console lines: nothing says how they ended.
-  std::string console;
-  for (int i = 0; i < 3; ++i) {
-    console += "[    0.000000] Linux version 5.10.0-21-amd64 (gcc-10) #1 SMP\n";
-    console += "[   12.000000] e1000e: eth0 NIC Link is Up 1000 Mbps Full Duplex\n";
-  }
-  EXPECT_TRUE(Analyze(Shipped(), console).findings.empty());
-  // One boot: its predecessor is not in the log.
-  EXPECT_TRUE(Analyze(Shipped(), "Mar  3 11:20:02 host " + banner).findings.empty());
-}
-
 }  // namespace
 }  // namespace kdiag

@@ -50,13 +50,7 @@ FindingLinks::FindingLinks(const std::vector<Rule>& rules) {
       std::vector<const Rule*>& causes = explained_by_[e.effect];
       if (std::find(causes.begin(), causes.end(), &r) == causes.end()) causes.push_back(&r);
     }
-    if (r.previous_boot) {
-      for (const std::string& id : r.previous_boot->ended_by) ends_boot_.insert(id);
-    }
-    if (r.threshold || !r.settles.empty() || !r.explains.empty() || r.part_of || r.previous_boot ||
-        !ends_boot_.empty()) {
-      gated_ = true;
-    }
+    if (r.threshold || !r.settles.empty() || !r.explains.empty() || r.part_of) gated_ = true;
   }
 }
 
@@ -143,30 +137,6 @@ void FindingLinks::NotePart(const Event& event) {
   if (part.second.empty() || whole.second.empty()) return;
   if (whole_of_.size() >= kMaxParts && !whole_of_.count(part)) whole_of_.clear();
   whole_of_[std::move(part)] = std::move(whole);
-}
-
-void FindingLinks::Skipped(const Record& record) {
-  if (ends_boot_.empty()) return;
-  if (skipped_boot_ != record.boot || skipped_input_ != record.input) {
-    skipped_input_ = record.input;
-    skipped_boot_ = record.boot;
-  }
-}
-
-bool FindingLinks::PreviousBootUnclean(const Event& event) {
-  const Record& r = event.record;
-  if (ends_boot_.count(event.rule->id)) {
-    last_end_ = r;
-    last_end_->text.clear();
-  }
-  if (!event.rule->previous_boot) return true;
-  if (r.boot == 0) return false;                          // the input does not hold the boot before
-  if (r.host.empty() && r.boot_id.empty()) return false;  // not written as the machine ran
-  if (skipped_boot_ == r.boot - 1 && skipped_input_ == r.input) return false;  // its end not read
-  const Record* end = last_end_ ? &*last_end_ : nullptr;
-  bool clean = end && end->input == r.input && end->boot == r.boot - 1 && r.line >= end->line &&
-               r.line - end->line <= event.rule->previous_boot->lines;
-  return !clean;
 }
 
 bool FindingLinks::Explain(const Event& event, uint64_t arrival, FindingTable* table) {
@@ -376,10 +346,6 @@ void FindingLinks::Add(const Event& event, FindingTable* table) {
   uint64_t arrival = arrivals_++;
   if (held_.empty() && by_first_.empty() && !gated_) return table->Add(event, nullptr, arrival);
   Expire(event.record, table);
-  if (!PreviousBootUnclean(event)) {
-    ++settled_;  // the boot before ended with its shutdown sequence: no finding
-    return;
-  }
   NotePart(event);
   Settle(event, table);
   if (Explain(event, arrival, table)) return;

@@ -85,28 +85,12 @@
 // part winning (names are reused after a removal); an effect is on the cause's device when a walk
 // of at most kMaxPartHops from the effect's node reaches the cause's. The graph is bounded
 // (kMaxParts nodes: past it, it starts again).
-//
-// Previous boot. A boot that ended without its shutdown sequence crashed, hung or lost power,
-// whether or not an oops was logged. A rule printed as every boot starts says so:
-//
-//   [rule.previous_boot]
-//   ended_by = ["platform.shutdown"]   # the shutdown sequence's lines (facts)
-//   lines    = 300                     # at most this many lines before this rule's event
-//
-// Its event is a finding only when it starts a boot that is not its input's first, the input is a
-// log written as the machine ran (its records carry a syslog host or a journal boot id: a dmesg
-// capture or a concatenation of them says nothing about how a boot ended), and no event of an
-// `ended_by` rule of the boot before came within `lines` lines before it, and no record of that
-// boot was left out of the analysis (--since, --until, --boot). Otherwise it is no finding (but
-// still an event).
 #ifndef KDIAG_CORRELATE_FINDING_LINKS_H_
 #define KDIAG_CORRELATE_FINDING_LINKS_H_
 
 #include <cstdint>
 #include <deque>
 #include <map>
-#include <optional>
-#include <set>
 #include <string_view>
 #include <vector>
 
@@ -132,9 +116,6 @@ class FindingLinks {
   // Lets every held event go to `table` unpaired: at the end of an input, before the rules
   // change, before the findings are read.
   void Flush(FindingTable* table);
-  // A record of the input that the analysis leaves out (--since, --until, --boot): the end of its
-  // boot is not seen, so the next boot says nothing about it ([rule.previous_boot]).
-  void Skipped(const Record& record);
   size_t held() const { return held_.size(); }
   // Events resolved by a settle table or still waiting for a threshold / let go below it.
   uint64_t settled() const { return settled_; }
@@ -196,9 +177,6 @@ class FindingLinks {
   bool PartOf(const Event& effect, const std::string& effect_field, const Event& cause,
               const std::string& cause_field) const;
   void NotePart(const Event& event);
-  // previous_boot: false when the event's rule has the table and the boot before ended cleanly
-  // (or the input cannot say); notes the shutdown sequence's events.
-  bool PreviousBootUnclean(const Event& event);
 
   std::map<std::string_view, std::vector<const Rule*>> settled_by_;    // by the `by` rule's id
   std::map<std::pair<std::string_view, std::string>, Tally> tallies_;  // by rule id and key
@@ -214,10 +192,6 @@ class FindingLinks {
   std::string parts_input_;
   int parts_boot_ = 0;
   uint64_t explained_ = 0;
-  std::set<std::string_view> ends_boot_;  // the ended_by rules' ids
-  std::optional<Record> last_end_;        // the latest of their events (text dropped)
-  std::string skipped_input_;             // of the latest record left out of the analysis
-  int skipped_boot_ = -1;
   std::deque<Held> held_;
   size_t held_bytes_ = 0;  // of the held events' texts
   uint64_t arrivals_ = 0;

@@ -119,16 +119,6 @@ struct PartOfSpec {
   Location where;
 };
 
-// [rule.previous_boot] (finding_links.h): this rule's event, printed as a boot starts, is a finding
-// only when the boot before it in the same input, a log written as the machine ran (syslog or
-// journal records), logged no event of the `ended_by` rules in its last `lines` lines: that boot
-// ended without a shutdown (a crash, a hang, a power loss).
-struct PreviousBootSpec {
-  std::vector<std::string> ended_by;  // rule ids of the shutdown sequence's lines (facts)
-  uint64_t lines = 0;
-  Location where;
-};
-
 struct Rule {
   std::string id;
   Severity severity = Severity::kInfo;
@@ -150,7 +140,6 @@ struct Rule {
   std::optional<ThresholdSpec> threshold;
   std::vector<ExplainSpec> explains;
   std::optional<PartOfSpec> part_of;
-  std::optional<PreviousBootSpec> previous_boot;
   // false: an event of this rule is a finding only once it explains a later event (a USB device
   // unplugged is no problem; unplugged while its disk was in use is).
   bool finding_alone = true;

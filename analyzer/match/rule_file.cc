@@ -410,22 +410,6 @@ class RuleReader {
     rule->part_of = std::move(p);
   }
 
-  // [rule.previous_boot]: ended_by, lines (rule.h PreviousBootSpec).
-  void ReadPreviousBoot(const toml::node& n, Rule* rule) {
-    const toml::table* t = n.as_table();
-    if (!t) return Fail(n, "'previous_boot' must be a table ([rule.previous_boot])");
-    if (!TableKeys(*t, {"ended_by", "lines"}, "[rule.previous_boot]")) return;  // no seconds
-    PreviousBootSpec p;
-    p.where = At(file_, n.source());
-    const toml::node* e = t->get("ended_by");
-    if (!e) return Fail(n, "[rule.previous_boot] is missing required key 'ended_by'");
-    if (!StringList(*e, "ended_by", &p.ended_by)) return;
-    if (p.ended_by.empty()) return Fail(*e, "'ended_by' must name at least one rule");
-    int64_t max_us = -1;  // no 'seconds': the two boots' kernel clocks are not comparable
-    if (!Window(n, *t, "[rule.previous_boot]", "previous_boot", &p.lines, &max_us)) return;
-    rule->previous_boot = std::move(p);
-  }
-
   void ReadRule(const toml::node& n, std::vector<Rule>* rules) {
     const toml::table* t = n.as_table();
     if (!t) return Fail(n, "[[rule]] must be a table");
@@ -450,7 +434,6 @@ class RuleReader {
                                                              "explain",
                                                              "part_of",
                                                              "finding_alone",
-                                                             "previous_boot",
                                                              "severity_reason",
                                                              "example"};
     for (const auto& [k, v] : *t) {
@@ -553,10 +536,6 @@ class RuleReader {
     }
     if (const toml::node* p = t->get("part_of")) {
       ReadPartOf(*p, groups, &r);
-      if (failed()) return;
-    }
-    if (const toml::node* p = t->get("previous_boot")) {
-      ReadPreviousBoot(*p, &r);
       if (failed()) return;
     }
     if (const toml::node* a = t->get("finding_alone")) {
@@ -747,14 +726,6 @@ std::optional<Error> CheckUniqueIds(const std::vector<Rule>& rules) {
           return Error{e.where, "explain field '" + name + "' is not a named capture of rule '" +
                                     e.effect + "'"};
         }
-      }
-    }
-  }
-  for (const Rule& r : rules) {
-    if (!r.previous_boot) continue;
-    for (const std::string& id : r.previous_boot->ended_by) {
-      if (!ids.count(id)) {
-        return Error{r.previous_boot->where, "previous_boot names unknown rule '" + id + "'"};
       }
     }
   }
