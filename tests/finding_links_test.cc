@@ -13,6 +13,8 @@
 
 #include "analyzer/match/matcher.h"
 #include "analyzer/match/rule_file.h"
+#include "analyzer/output/ndjson.h"
+#include "analyzer/output/text_report.h"
 #include "analyzer/pipeline.h"
 #include "analyzer/remedy/advice.h"
 
@@ -397,6 +399,7 @@ TEST(FindingLinks, RealLogsHaveNoDuplicateFindings) {
       {"05-xiaomi77-watchdog-warning-3.10.log", "net.netdev_watchdog+kernel.warning"},
       {"06-ustclug86-link-flaps.log", "net.link.down"},
       {"07-nixos-journal-unclean.log", "platform.unclean_shutdown"},
+      {"08-linuxsurface1494-nfs-timeouts.log", "fs.nfs.not_responding"},
   };
   for (const auto& [file, expected] : kCases) {
     std::ifstream in(std::string(KDIAG_CORPUS_DIR) + "/real/" + file, std::ios::binary);
@@ -590,6 +593,187 @@ summary = "wide {dev}"
   ASSERT_TRUE(err);
   EXPECT_EQ(err->ToString(),
             "t.toml:59:3: merge field 'extra' is not a named capture of rule 't.tail'");
+}
+
+// Issue 18, explain: a USB stick pulled out while in use. The errors on its disk (tied to the USB
+// device by the enumeration lines) are consequences of the disconnect: one finding, which lists
+// them, with no "replace the disk" advice; every line is still an event.
+constexpr char kUsbEnumeration[] =
+    "[  512.101010] usb 2-1: new high-speed USB device number 3 using ehci-pci\n"
+    "[  512.330020] usb-storage 2-1:1.0: USB Mass Storage device detected\n"
+    "[  512.330031] scsi host6: usb-storage 2-1:1.0\n"
+    "[  513.345678] scsi 6:0:0:0: Direct-Access     SanDisk  Cruzer Blade     1.00 PQ: 0 ANSI: 6\n"
+    "[  513.360002] sd 6:0:0:0: [sdb] Attached SCSI removable disk\n";
+constexpr char kUsbPulled[] =
+    "[  700.000001] usb 2-1: USB disconnect, device number 3\n"
+    "[  700.010001] sd 6:0:0:0: [sdb] tag#0 FAILED Result: hostbyte=DID_NO_CONNECT "
+    "driverbyte=DRIVER_OK cmd_age=0s\n"
+    "[  700.010002] I/O error, dev sdb, sector 2048 op 0x1:(WRITE) flags 0x800 phys_seg 1 prio "
+    "class 2\n"
+    "[  700.010003] Buffer I/O error on dev sdb1, logical block 0, lost async page write\n"
+    "[  700.010004] I/O error, dev sdb, sector 4096 op 0x1:(WRITE) flags 0x800 phys_seg 1 prio "
+    "class 2\n";
+
+TEST(FindingLinks, UsbDisconnectExplainsTheErrorsOnItsDisk) {
+  Analysis a = Analyze(Shipped(), std::string(kUsbEnumeration) + kUsbPulled);
+  EXPECT_EQ(RuleIds(a.events), (std::vector<std::string>{
+                                   "usb.storage.scsi_host", "storage.scsi.disk_attached",
+                                   "usb.disconnect", "storage.scsi.failed", "storage.blk.io_error",
+                                   "storage.buffer_io_error", "storage.blk.io_error"}));
+  ASSERT_EQ(FindingIds(a), (std::vector<std::string>{"usb.disconnect"}));
+  const Finding& f = a.findings[0];
+  EXPECT_EQ(f.line, 6u);
+  ASSERT_EQ(f.explained.size(), 3u);
+  EXPECT_EQ(f.explained[0].rule, "storage.scsi.failed");
+  EXPECT_EQ(f.explained[1].rule, "storage.blk.io_error");
+  EXPECT_EQ(f.explained[1].count, 2u);
+  EXPECT_EQ(f.explained[1].line, 8u);
+  EXPECT_EQ(f.explained[1].last_line, 10u);
+  EXPECT_EQ(f.explained[2].rule, "storage.buffer_io_error");
+  EXPECT_NE(f.summary.find("removed while in use"), std::string::npos);
+  EXPECT_EQ(f.advice.find("Replace a disk"), std::string::npos) << f.advice;
+}
+
+TEST(FindingLinks, UsbDisconnectExplainsOnlyItsOwnDisk) {
+  // Unplugged with nothing in use: no finding. Errors on another disk, or on this disk with no
+  // enumeration that ties it to the USB device: findings of their own.
+  Analysis idle =
+      Analyze(Shipped(), std::string(kUsbEnumeration) +
+                             "[  700.000001] usb 2-1: USB disconnect, device number 3\n");
+  EXPECT_TRUE(idle.findings.empty());
+  Analysis other =
+      Analyze(Shipped(), std::string(kUsbEnumeration) +
+                             "[  700.000001] usb 2-1: USB disconnect, device number 3\n"
+                             "[  700.010002] I/O error, dev sda, sector 2048 op "
+                             "0x1:(WRITE) flags 0x800 phys_seg 1 prio class 2\n");
+  EXPECT_EQ(FindingIds(other), (std::vector<std::string>{"storage.blk.io_error"}));
+  Analysis untied = Analyze(Shipped(), kUsbPulled);
+  EXPECT_EQ(FindingIds(untied),
+            (std::vector<std::string>{"storage.scsi.failed", "storage.blk.io_error",
+                                      "storage.buffer_io_error"}));
+  // Another USB device disconnected: not sdb's.
+  Analysis elsewhere =
+      Analyze(Shipped(), std::string(kUsbEnumeration) +
+                             "[  700.000001] usb 1-4: USB disconnect, device number 7\n"
+                             "[  700.010002] I/O error, dev sdb, sector 2048 op 0x1:(WRITE) flags "
+                             "0x800 phys_seg 1 prio class 2\n");
+  EXPECT_EQ(FindingIds(elsewhere), (std::vector<std::string>{"storage.blk.io_error"}));
+}
+
+// Link down, then the NFS server stops responding: one finding, the NFS line under it. A drop
+// that comes back before the NFS line explains nothing.
+TEST(FindingLinks, LinkDownExplainsTheNfsServerNotResponding) {
+  Analysis a = Analyze(Shipped(),
+                       "[  300.000000] e1000e: eth0 NIC Link is Down\n"
+                       "[  480.000000] nfs: server filer01 not responding, still trying\n");
+  ASSERT_EQ(FindingIds(a), (std::vector<std::string>{"net.link.down"}));
+  ASSERT_EQ(a.findings[0].explained.size(), 1u);
+  EXPECT_EQ(a.findings[0].explained[0].rule, "fs.nfs.not_responding");
+  // The NFS line while the drop may still be resolved stays with it, and is its own finding once
+  // the link comes back.
+  Analysis back = Analyze(Shipped(),
+                          "[  300.000000] e1000e: eth0 NIC Link is Down\n"
+                          "[  310.000000] nfs: server filer01 not responding, still trying\n"
+                          "[  320.000000] e1000e: eth0 NIC Link is Up 1000 Mbps Full Duplex, Flow "
+                          "Control: Rx/Tx\n");
+  EXPECT_EQ(FindingIds(back), (std::vector<std::string>{"fs.nfs.not_responding"}));
+  Analysis held = Analyze(Shipped(),
+                          "[  300.000000] e1000e: eth0 NIC Link is Down\n"
+                          "[  310.000000] nfs: server filer01 not responding, still trying\n");
+  ASSERT_EQ(FindingIds(held), (std::vector<std::string>{"net.link.down"}));
+  EXPECT_EQ(held.findings[0].explained.size(), 1u);
+  // Past the window (10 minutes): unrelated.
+  Analysis late = Analyze(Shipped(),
+                          "[  300.000000] e1000e: eth0 NIC Link is Down\n"
+                          "[ 1000.000000] nfs: server filer01 not responding, still trying\n");
+  EXPECT_EQ(FindingIds(late), (std::vector<std::string>{"net.link.down", "fs.nfs.not_responding"}));
+}
+
+// An OOM kill, then tasks hung while memory ran out: the hung tasks are under the kill.
+TEST(FindingLinks, OomKillExplainsTheHungTasksThatFollow) {
+  const std::string kill =
+      "[ 5321.790411] Out of memory: Killed process 2214 (postgres) total-vm:8473312kB, "
+      "anon-rss:6203124kB, file-rss:0kB, shmem-rss:1024kB, UID:108 pgtables:12848kB "
+      "oom_score_adj:0\n";
+  const std::string hung =
+      "[ 5464.319520] INFO: task kworker/u8:2:5612 blocked for more than 120 seconds.\n"
+      "[ 5464.319601] Call Trace:\n"
+      "[ 5464.319602]  __schedule+0x7b0/0x1830\n"
+      "[ 5464.319603]  io_schedule+0x40/0x70\n"
+      "[ 5464.319604]  folio_wait_bit_common+0x3d0/0x850\n";
+  Analysis a = Analyze(Shipped(), kill + hung);
+  ASSERT_EQ(FindingIds(a), (std::vector<std::string>{"kernel.oom.kill"}));
+  ASSERT_EQ(a.findings[0].explained.size(), 1u);
+  EXPECT_EQ(a.findings[0].explained[0].rule, "kernel.hung_task");
+  // A hung task first: its own finding.
+  Analysis before = Analyze(Shipped(), hung + kill);
+  EXPECT_EQ(FindingIds(before).size(), 2u);
+}
+
+TEST(FindingLinks, ExplainErrorsNameTheirTable) {
+  auto check = [](const std::string& table, const std::string& expected) {
+    std::string toml = std::string(kLinkedRules) + R"(
+[[rule]]
+id = "t.bad"
+severity = "info"
+source = "any"
+pattern = '''^bad (?P<dev>\w+)'''
+summary = "bad {dev}"
+)" + table + R"(
+  [[rule.example]]
+  line = "bad eth0"
+  fields = { dev = "eth0" }
+)";
+    std::vector<Rule> rules;
+    auto err = ParseRuleFile(toml, "t.toml", &rules);
+    if (!err) err = CheckUniqueIds(rules);
+    ASSERT_TRUE(err) << table;
+    EXPECT_EQ(err->ToString(), expected) << table;
+  };
+  check("  [[rule.explain]]\n  effect = \"t.nope\"\n  fields = []\n  lines = 2\n",
+        "t.toml:59:3: explain names unknown rule 't.nope'");
+  check("  [[rule.explain]]\n  effect = \"t.first\"\n  fields = []\n  window = 10\n",
+        "t.toml:62:12: 'window' in [[rule.explain]] has no unit: give the window as 'lines = N' "
+        "and/or 'seconds = S'");
+  check("  [[rule.explain]]\n  effect = \"t.first\"\n  lines = 10\n",
+        "t.toml:59:3: [[rule.explain]] needs 'fields' or 'device' (what ties cause and effect)");
+  check(
+      "  [[rule.explain]]\n  effect = \"t.first\"\n  device = { cause = \"dev\", effect = \"x\" }"
+      "\n  lines = 10\n",
+      "t.toml:59:3: explain field 'x' is not a named capture of rule 't.first'");
+  check("  [rule.part_of]\n  part = \"dev\"\n  whole = \"usb\"\n",
+        "t.toml:59:3: part_of field 'usb' is not a named capture of the pattern");
+  check("severity_reason = \"\"\n",
+        "t.toml:59:19: 'severity_reason' must be one line of 1..400 characters");
+  check("finding_alone = false\n",
+        "t.toml:59:17: 'finding_alone = false' needs a [[rule.explain]] (what makes it a finding)");
+}
+
+// The cause's finding lists its consequences: NDJSON "explained", and "then: ..." under it in the
+// text report (every line still an event).
+TEST(FindingLinks, ExplainedEventsInNdjsonAndTheTextReport) {
+  Analysis a = Analyze(Shipped(), std::string(kUsbEnumeration) + kUsbPulled);
+  ASSERT_EQ(a.findings.size(), 1u);
+  std::string json;
+  AppendFindingJson(a.findings[0], &json);
+  EXPECT_NE(json.find("\"explained\":[{\"rule\":\"storage.scsi.failed\",\"count\":1,\"line\":7,"
+                      "\"last_line\":7,"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(
+      json.find("{\"rule\":\"storage.blk.io_error\",\"count\":2,\"line\":8,\"last_line\":10,"),
+      std::string::npos)
+      << json;
+  std::vector<Finding*> findings = {&a.findings[0]};
+  std::string text;
+  TextReportOptions options;
+  options.width = 200;
+  WriteTextReport(findings, Summary{}, options, [&](std::string_view s) { text += s; });
+  EXPECT_NE(text.find("\n  then: I/O error on /dev/sdb, sector 2048 WRITE  (storage.blk.io_error "
+                      "x2)\n    xl-dmesg.log:8: I/O error, dev sdb, sector 2048"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("Replace a disk"), std::string::npos) << text;
 }
 
 }  // namespace

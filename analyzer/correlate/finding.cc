@@ -55,6 +55,35 @@ std::string FindingKey(const Rule& rule, const Fields& fields) {
   return key;
 }
 
+FindingTable::Key FindingTable::KeyOf(const Event& event) {
+  const Record& r = event.record;
+  return Key{r.input, r.boot, event.rule->id,
+             BoundedKey(event.crash ? event.crash->title : FindingKey(*event.rule, event.fields))};
+}
+
+bool FindingTable::Explain(const Event& cause, const Event& effect) {
+  if (cause.rule->fact) return false;
+  auto it = findings_.find(KeyOf(cause));
+  if (it == findings_.end()) return false;
+  Finding& f = it->second;
+  auto part = std::find_if(f.explained.begin(), f.explained.end(),
+                           [&](const ExplainedEvents& e) { return e.rule == effect.rule->id; });
+  if (part == f.explained.end()) {
+    ExplainedEvents e;
+    e.rule = effect.rule->id;
+    e.line = effect.record.line;
+    e.message = Bounded(effect.record.text, kStoredMessage);
+    e.summary = Bounded(ExpandTemplate(effect.rule->summary, effect.fields), kStoredMessage);
+    bytes_ += e.rule.size() + e.message.size() + e.summary.size() + sizeof(e);
+    f.explained.push_back(std::move(e));
+    part = f.explained.end() - 1;
+  }
+  if (ProvenanceOf(effect.record) == Provenance::kGuest) f.provenance = Provenance::kGuest;
+  ++part->count;
+  part->last_line = effect.record.line;
+  return true;
+}
+
 void FindingTable::Add(const Event& event) {
   Add(event, nullptr, arrivals_++);
 }
@@ -64,8 +93,7 @@ void FindingTable::Add(const Event& event, const Event* merged, uint64_t arrival
   const Record& r = event.record;
   // Crash reports are the same finding when they have the same title (syzkaller's notion of the
   // same bug); addresses and tasks in their fields differ from one report to the next.
-  Key key{r.input, r.boot, event.rule->id,
-          BoundedKey(event.crash ? event.crash->title : FindingKey(*event.rule, event.fields))};
+  Key key = KeyOf(event);
   auto it = findings_.find(key);
   if (it == findings_.end()) {
     if (findings_.size() >= max_ || bytes_ >= max_bytes_) {

@@ -37,6 +37,18 @@ struct MergedEvents {
   std::string message;
 };
 
+// Events of another rule that this finding's event explains ([[rule.explain]], finding_links.h):
+// consequences that make no finding of their own. The first one's place, text and summary, the
+// last one's line, and how many there were.
+struct ExplainedEvents {
+  std::string rule;  // the effect's rule id
+  uint64_t count = 0;
+  uint64_t line = 0;  // of the first one, in the finding's input
+  uint64_t last_line = 0;
+  std::string message;
+  std::string summary;  // the effect rule's summary with the first one's fields
+};
+
 struct Finding {
   const Rule* rule = nullptr;
   int boot = 0;
@@ -60,9 +72,10 @@ struct Finding {
   // Who wrote the text (input/provenance.h): the first event's, or kGuest when any event is a
   // guest's. A guest's finding is reported, but never becomes a fix for the host.
   Provenance provenance = Provenance::kKernel;
-  std::optional<CrashReport> crash;  // of the first event
-  size_t order = 0;                  // arrival order of the first event (or merged event)
-  std::vector<MergedEvents> merged;  // by rule, in the order they were first merged
+  std::optional<CrashReport> crash;        // of the first event
+  size_t order = 0;                        // arrival order of the first event (or merged event)
+  std::vector<MergedEvents> merged;        // by rule, in the order they were first merged
+  std::vector<ExplainedEvents> explained;  // by rule, in the order they were first explained
   // Set after the table (correlate/card_functions.h): the functions of one card that had this
   // same problem, when more than one (their findings were folded into this one), and the bridge
   // the card sits behind when the log shows one that hides it from the IOMMU.
@@ -88,6 +101,9 @@ class FindingTable {
   // event's finding: its fields fill in those the finding lacks, and it is counted under
   // Finding::merged. A table is fed by one of the two forms only.
   void Add(const Event& event, const Event* merged, uint64_t arrival);
+  // `effect` is a consequence of `cause`, an event already added: the cause's finding lists it
+  // (Finding::explained). False when the cause made no finding (the table was full).
+  bool Explain(const Event& cause, const Event& effect);
 
   // After a rule reload: every finding points at the rule of its id in `rules` (which must
   // outlive the table or the next Rebind), or, when `rules` has none, at a copy of the rule it
@@ -103,6 +119,7 @@ class FindingTable {
 
  private:
   using Key = std::tuple<std::string, int, std::string, std::string>;  // input, boot, rule, key
+  static Key KeyOf(const Event& event);
   static void AddMerged(const Event& merged, Finding* f);
   size_t max_;
   size_t max_bytes_;

@@ -46,8 +46,128 @@ FindingLinks::FindingLinks(const std::vector<Rule>& rules) {
       std::vector<const Rule*>& settled = settled_by_[settle.by];
       if (std::find(settled.begin(), settled.end(), &r) == settled.end()) settled.push_back(&r);
     }
-    if (r.threshold || !r.settles.empty()) gated_ = true;
+    for (const ExplainSpec& e : r.explains) {
+      std::vector<const Rule*>& causes = explained_by_[e.effect];
+      if (std::find(causes.begin(), causes.end(), &r) == causes.end()) causes.push_back(&r);
+    }
+    if (r.threshold || !r.settles.empty() || !r.explains.empty() || r.part_of) gated_ = true;
   }
+}
+
+namespace {
+
+size_t HeldBytes(const Event& event, const std::vector<Event>& effects) {
+  size_t n = event.record.text.size();
+  for (const Event& e : effects) n += e.record.text.size();
+  return n;
+}
+
+}  // namespace
+
+void FindingLinks::ToTable(const Event& event, const Event* merged, uint64_t arrival,
+                           FindingTable* table) {
+  table->Add(event, merged, arrival);
+  if (event.rule->explains.empty() || event.rule->fact) return;
+  Cause c{event, 0, 0};
+  c.event.record.text.clear();  // the finding has it; only place, time and fields are needed
+  for (const ExplainSpec& spec : event.rule->explains) {
+    c.window = std::max(c.window, spec.lines);
+    c.window_us = spec.max_us < 0 || c.window_us < 0 ? -1 : std::max(c.window_us, spec.max_us);
+  }
+  causes_.push_back(std::move(c));
+  if (causes_.size() > kMaxHeldFirsts) causes_.pop_front();
+}
+
+void FindingLinks::Release(Held held, FindingTable* table) {
+  ToTable(held.event, nullptr, held.arrival, table);
+  for (const Event& effect : held.effects) {
+    if (table->Explain(held.event, effect)) {
+      ++explained_;
+    } else {
+      Admit(effect, arrivals_++, table);  // the cause made no finding (the table was full)
+    }
+  }
+}
+
+void FindingLinks::Orphan(std::vector<Event> effects, FindingTable* table) {
+  for (const Event& effect : effects) Admit(effect, arrivals_++, table);
+}
+
+bool FindingLinks::PartOf(const Event& effect, const std::string& effect_field, const Event& cause,
+                          const std::string& cause_field) const {
+  Node target{cause_field, std::string(FieldValue(cause.fields, cause_field))};
+  Node node{effect_field, std::string(FieldValue(effect.fields, effect_field))};
+  if (target.second.empty() || node.second.empty()) return false;
+  bool graph = effect.record.input == parts_input_ && effect.record.boot == parts_boot_;
+  for (int hop = 0; hop <= kMaxPartHops; ++hop) {
+    if (node == target) return true;
+    if (!graph) return false;
+    auto whole = whole_of_.find(node);
+    if (whole == whole_of_.end()) return false;
+    node = whole->second;
+  }
+  return false;
+}
+
+bool FindingLinks::Explains(const Event& cause, const Event& effect) const {
+  for (const ExplainSpec& spec : cause.rule->explains) {
+    if (spec.effect != effect.rule->id) continue;
+    if (!Within(cause.record, effect.record, spec.lines, spec.max_us, false)) continue;
+    if (!SameFields(spec.fields, cause.fields, effect.fields)) continue;
+    if (!spec.device_cause.empty() &&
+        !PartOf(effect, spec.device_effect, cause, spec.device_cause)) {
+      continue;
+    }
+    return true;
+  }
+  return false;
+}
+
+void FindingLinks::NotePart(const Event& event) {
+  if (!event.rule->part_of) return;
+  const Record& r = event.record;
+  if (r.input != parts_input_ || r.boot != parts_boot_) {
+    whole_of_.clear();
+    parts_input_ = r.input;
+    parts_boot_ = r.boot;
+  }
+  const PartOfSpec& spec = *event.rule->part_of;
+  Node part{spec.part, std::string(FieldValue(event.fields, spec.part))};
+  Node whole{spec.whole, std::string(FieldValue(event.fields, spec.whole))};
+  if (part.second.empty() || whole.second.empty()) return;
+  if (whole_of_.size() >= kMaxParts && !whole_of_.count(part)) whole_of_.clear();
+  whole_of_[std::move(part)] = std::move(whole);
+}
+
+bool FindingLinks::Explain(const Event& event, uint64_t arrival, FindingTable* table) {
+  if (!explained_by_.count(event.rule->id)) return false;
+  // A held cause, the latest first: one waiting for an effect becomes a finding now; one waiting
+  // to be resolved keeps the effect until it is known whether it is a finding.
+  for (size_t i = held_.size(); i-- > 0;) {
+    Held& h = held_[i];
+    if (!(h.settle || h.needs_effect) || !Explains(h.event, event)) continue;
+    if (h.needs_effect) {
+      Held cause = std::move(h);
+      held_.erase(held_.begin() + static_cast<std::ptrdiff_t>(i));
+      held_bytes_ -= HeldBytes(cause.event, cause.effects);
+      ToTable(cause.event, nullptr, cause.arrival, table);
+      if (!table->Explain(cause.event, event)) return false;
+      ++explained_;
+      return true;
+    }
+    if (h.effects.size() >= kMaxHeldEffects || held_bytes_ > kMaxHeldBytes) return false;
+    held_bytes_ += event.record.text.size();
+    h.effects.push_back(event);
+    return true;
+  }
+  for (auto it = causes_.rbegin(); it != causes_.rend(); ++it) {
+    if (!Explains(it->event, event)) continue;
+    if (!table->Explain(it->event, event)) return false;
+    ++explained_;
+    return true;
+  }
+  (void)arrival;
+  return false;
 }
 
 bool FindingLinks::Pairs(const Link& link, const Event& first, const Event& second) {
@@ -79,17 +199,25 @@ void FindingLinks::Expire(const Record& now, FindingTable* table) {
     if (open && h.window_us >= 0 && r.time_us && now.time_us) {
       open = *now.time_us - *r.time_us <= h.window_us;
     }
-    if (open && held_.size() < kMaxHeldFirsts && held_bytes_ <= kMaxHeldBytes) return;
+    if (open && held_.size() < kMaxHeldFirsts && held_bytes_ <= kMaxHeldBytes) break;
     Held gone = std::move(held_.front());
-    held_bytes_ -= gone.event.record.text.size();
+    held_bytes_ -= HeldBytes(gone.event, gone.effects);
     held_.pop_front();
     // An unresolved event is a finding; the first of a pair that never came is an event like any
-    // other of its rule (its threshold and settle tables apply).
-    if (gone.settle) {
-      table->Add(gone.event, nullptr, gone.arrival);
+    // other of its rule (its threshold and settle tables apply); a cause that explained nothing
+    // and is no finding alone is none.
+    if (gone.needs_effect) {
+      ++settled_;
+    } else if (gone.settle) {
+      Release(std::move(gone), table);
     } else {
       Admit(gone.event, gone.arrival, table);
     }
+  }
+  while (!causes_.empty()) {
+    const Cause& c = causes_.front();
+    if (Within(c.event.record, now, c.window, c.window_us, false)) break;
+    causes_.pop_front();
   }
 }
 
@@ -113,10 +241,14 @@ void FindingLinks::Settle(const Event& event, FindingTable* table) {
       continue;
     }
     Held h = std::move(*it);
-    held_bytes_ -= h.event.record.text.size();
+    held_bytes_ -= HeldBytes(h.event, h.effects);
     it = held_.erase(it);
     ++settled_;
+    std::vector<Event> effects = std::move(h.effects);
+    h.effects.clear();
     if (h.event.rule->threshold) Count(std::move(h), table, true);
+    // Resolved, it explains nothing: what it held are events like any other.
+    Orphan(std::move(effects), table);
   }
 }
 
@@ -131,7 +263,7 @@ void FindingLinks::Count(Held held, FindingTable* table, bool settled) {
       // Past the bound a tally's waiting events are findings: better a repeat than a loss.
       for (Held& w : tallies_.begin()->second.waiting) {
         tally_bytes_ -= w.event.record.text.size();
-        table->Add(w.event, nullptr, w.arrival);
+        ToTable(w.event, nullptr, w.arrival, table);
       }
       tallies_.erase(tallies_.begin());
     }
@@ -160,10 +292,10 @@ void FindingLinks::Count(Held held, FindingTable* table, bool settled) {
   if (t.recent.size() >= th.count && !settled) {
     for (Held& w : t.waiting) {
       tally_bytes_ -= w.event.record.text.size();
-      table->Add(w.event, nullptr, w.arrival);
+      ToTable(w.event, nullptr, w.arrival, table);
     }
     t.waiting.clear();
-    table->Add(held.event, nullptr, held.arrival);
+    ToTable(held.event, nullptr, held.arrival, table);
     return;
   }
   if (settled || rule.settles.empty()) {
@@ -173,7 +305,7 @@ void FindingLinks::Count(Held held, FindingTable* table, bool settled) {
       Held w = std::move(t.waiting.front());
       t.waiting.pop_front();
       tally_bytes_ -= w.event.record.text.size();
-      table->Add(w.event, nullptr, w.arrival);
+      ToTable(w.event, nullptr, w.arrival, table);
     }
     return;
   }
@@ -196,14 +328,27 @@ void FindingLinks::Hold(Held held) {
 void FindingLinks::Admit(const Event& event, uint64_t arrival, FindingTable* table) {
   if (event.rule->threshold) return Count(Held{event, arrival, 0}, table, false);
   if (!event.rule->settles.empty()) return Hold(Held{event, arrival, 0});
-  table->Add(event, nullptr, arrival);
+  if (!event.rule->finding_alone) {
+    Held h{event, arrival, 0};
+    h.needs_effect = true;
+    for (const ExplainSpec& spec : event.rule->explains) {
+      h.window = std::max(h.window, spec.lines);
+      h.window_us = spec.max_us < 0 || h.window_us < 0 ? -1 : std::max(h.window_us, spec.max_us);
+    }
+    held_bytes_ += h.event.record.text.size();
+    held_.push_back(std::move(h));
+    return;
+  }
+  ToTable(event, nullptr, arrival, table);
 }
 
 void FindingLinks::Add(const Event& event, FindingTable* table) {
   uint64_t arrival = arrivals_++;
   if (held_.empty() && by_first_.empty() && !gated_) return table->Add(event, nullptr, arrival);
   Expire(event.record, table);
+  NotePart(event);
   Settle(event, table);
+  if (Explain(event, arrival, table)) return;
 
   auto second = by_second_.find(event.rule->id);
   if (second != by_second_.end()) {
@@ -212,11 +357,11 @@ void FindingLinks::Add(const Event& event, FindingTable* table) {
         if (!Pairs(link, it->event, event)) continue;
         // The finding is the owner's; it is ordered where the pair starts.
         if (link.owner == event.rule) {
-          table->Add(event, &it->event, it->arrival);
+          ToTable(event, &it->event, it->arrival, table);
         } else {
-          table->Add(it->event, &event, it->arrival);
+          ToTable(it->event, &event, it->arrival, table);
         }
-        held_bytes_ -= it->event.record.text.size();
+        held_bytes_ -= HeldBytes(it->event, it->effects);
         held_.erase(it);
         return;
       }
@@ -237,14 +382,17 @@ void FindingLinks::Flush(FindingTable* table) {
   while (!held_.empty()) {
     Held h = std::move(held_.front());
     held_.pop_front();
-    held_bytes_ -= h.event.record.text.size();
-    if (h.settle) {
-      table->Add(h.event, nullptr, h.arrival);
+    held_bytes_ -= HeldBytes(h.event, h.effects);
+    if (h.needs_effect) {
+      ++settled_;
+    } else if (h.settle) {
+      Release(std::move(h), table);
     } else {
       Admit(h.event, h.arrival, table);
     }
   }
   held_bytes_ = 0;
+  causes_.clear();  // they point at rules that may change
   // Events still below their threshold are no findings.
   for (const auto& [key, t] : tallies_) settled_ += t.waiting.size();
   tallies_.clear();

@@ -58,6 +58,33 @@
 // the window holds count of them. Waiting events that fall out of the window are no finding. A
 // settled event still counts: a link that comes back every time but flaps `count` times is a
 // finding of all its drops. A waiting event is bounded like a held one.
+//
+// Explain. An earlier cause turns later effects into its consequences: a USB stick pulled out
+// and then I/O errors on its disk are one problem (the stick was removed while in use), not a
+// failing disk; a link that went down and the NFS server that then stopped responding; an OOM
+// kill and the tasks that hung after it:
+//
+//   [[rule.explain]]
+//   effect  = "storage.blk.io_error"             # a later event of this rule is a consequence
+//   device  = { cause = "usb", effect = "disk" }  # on the cause's device or a part of it, and/or
+//   fields  = []                                  # these captures equal in both
+//   lines   = 20000                               # at most this many lines later
+//   seconds = 600                                 # and this much kernel time
+//
+// An effect makes no finding of its own (it stays an event); the cause's finding lists it
+// (Finding::explained). The most recent cause that matches takes it. A cause that is still held
+// (a link down waiting for its link up) keeps its effects with it: if it becomes a finding they are
+// its consequences, if it is resolved they are findings of their own. A rule with
+// `finding_alone = false` is a finding only once it explains something (a USB device unplugged is
+// no problem); its event waits for an effect through its widest explain window.
+//
+// Devices. Which disk belongs to which USB device is said by enumeration lines the rules mark
+// with [rule.part_of] (`part = "disk", whole = "scsi_host"`: "sd 6:0:0:0: [sdb] Attached SCSI
+// removable disk"; `part = "scsi_host", whole = "usb"`: "scsi host6: usb-storage 2-1:1.0"). They
+// make a graph of (capture name, value) nodes for the input and boot, the latest statement for a
+// part winning (names are reused after a removal); an effect is on the cause's device when a walk
+// of at most kMaxPartHops from the effect's node reaches the cause's. The graph is bounded
+// (kMaxParts nodes: past it, it starts again).
 #ifndef KDIAG_CORRELATE_FINDING_LINKS_H_
 #define KDIAG_CORRELATE_FINDING_LINKS_H_
 
@@ -74,6 +101,9 @@ namespace kdiag {
 
 constexpr size_t kMaxHeldFirsts = 4096;
 constexpr size_t kMaxHeldBytes = 4 * 1024 * 1024;
+constexpr size_t kMaxParts = 4096;
+constexpr int kMaxPartHops = 8;
+constexpr size_t kMaxHeldEffects = 256;  // effects kept with one held cause
 
 class FindingLinks {
  public:
@@ -89,6 +119,8 @@ class FindingLinks {
   size_t held() const { return held_.size(); }
   // Events resolved by a settle table or still waiting for a threshold / let go below it.
   uint64_t settled() const { return settled_; }
+  // Events that were consequences of an earlier cause ([[rule.explain]]).
+  uint64_t explained() const { return explained_; }
 
  private:
   // One [[rule.merge]]: `owner` has the table; `first` and `second` are the owner and the other
@@ -102,10 +134,19 @@ class FindingLinks {
   struct Held {
     Event event;
     uint64_t arrival;
-    uint64_t window;         // the widest `lines` of the links it may start (or settles)
-    int64_t window_us = -1;  // settle only: the widest `seconds`, -1 when one has none
-    bool settle = false;     // waits for a resolving event, not for the second of a pair
+    uint64_t window;                  // the widest `lines` of the links it may start (or settles)
+    int64_t window_us = -1;           // settle only: the widest `seconds`, -1 when one has none
+    bool settle = false;              // waits for a resolving event, not for the second of a pair
+    bool needs_effect = false;        // finding_alone = false: waits for an effect to explain
+    std::vector<Event> effects = {};  // settle: effects it explains if it becomes a finding
   };
+  // A cause that reached the finding table, for the effects that follow (texts dropped).
+  struct Cause {
+    Event event;
+    uint64_t window;
+    int64_t window_us;
+  };
+  using Node = std::pair<std::string, std::string>;  // capture name, value
   // The events of one rule and finding key counted against its [rule.threshold].
   struct Tally {
     std::string input;
@@ -124,6 +165,18 @@ class FindingLinks {
   void Count(Held held, FindingTable* table, bool settled);
   // Holds an event until a settle table's rule resolves it or its window passes.
   void Hold(Held held);
+  // To the table, remembered when its rule explains others.
+  void ToTable(const Event& event, const Event* merged, uint64_t arrival, FindingTable* table);
+  // A held event that became a finding: its effects become its consequences.
+  void Release(Held held, FindingTable* table);
+  // The effects of a held event that was resolved are events like any other.
+  void Orphan(std::vector<Event> effects, FindingTable* table);
+  // Takes `event` as a consequence of an earlier cause; false when it is none.
+  bool Explain(const Event& event, uint64_t arrival, FindingTable* table);
+  bool Explains(const Event& cause, const Event& effect) const;
+  bool PartOf(const Event& effect, const std::string& effect_field, const Event& cause,
+              const std::string& cause_field) const;
+  void NotePart(const Event& event);
 
   std::map<std::string_view, std::vector<const Rule*>> settled_by_;    // by the `by` rule's id
   std::map<std::pair<std::string_view, std::string>, Tally> tallies_;  // by rule id and key
@@ -131,8 +184,14 @@ class FindingLinks {
   uint64_t settled_ = 0;
   bool gated_ = false;  // some rule has a settle or threshold table
 
-  std::map<std::string_view, std::vector<Link>> by_first_;   // by the first rule's id
-  std::map<std::string_view, std::vector<Link>> by_second_;  // by the second rule's id
+  std::map<std::string_view, std::vector<Link>> by_first_;             // by the first rule's id
+  std::map<std::string_view, std::vector<Link>> by_second_;            // by the second rule's id
+  std::map<std::string_view, std::vector<const Rule*>> explained_by_;  // by the effect's rule id
+  std::deque<Cause> causes_;
+  std::map<Node, Node> whole_of_;  // part -> whole, for parts_input_ and parts_boot_
+  std::string parts_input_;
+  int parts_boot_ = 0;
+  uint64_t explained_ = 0;
   std::deque<Held> held_;
   size_t held_bytes_ = 0;  // of the held events' texts
   uint64_t arrivals_ = 0;

@@ -93,9 +93,36 @@ struct ThresholdSpec {
   Location where;
 };
 
+// [[rule.explain]] (finding_links.h): a later event of rule `effect` within the window, with the
+// `fields` equal and, with a device named, on this event's device or a part of it, is a consequence
+// of this rule's event: it makes no finding of its own, and this event's finding lists it (a USB
+// stick pulled out, then I/O errors on its disk; a link down, then "server not responding").
+struct ExplainSpec {
+  std::string effect;               // the consequence's rule id
+  std::vector<std::string> fields;  // captures both rules have, which must be equal (may be none)
+  // `device = { cause = A, effect = B }`: the effect's capture B names the device this rule's
+  // capture A names, or a part of it, through the [rule.part_of] facts seen so far in the boot
+  // (disk sdb -> SCSI host 6 -> USB device 2-1). Empty: no device condition.
+  std::string device_cause;
+  std::string device_effect;
+  uint64_t lines = 0;
+  int64_t max_us = -1;
+  Location where;  // the [[rule.explain]] table
+};
+
+// [rule.part_of] (finding_links.h): an event of this rule says that the device its capture `part`
+// names is part of the device its capture `whole` names (the SCSI host a USB storage interface
+// registered, the disk that host attached). The latest such event for a part wins.
+struct PartOfSpec {
+  std::string part;
+  std::string whole;
+  Location where;
+};
+
 struct Rule {
   std::string id;
   Severity severity = Severity::kInfo;
+  std::string severity_reason;        // why this severity: what an operator loses (rules/README.md)
   std::optional<Source> source;       // nullopt: any source
   std::vector<std::string> patterns;  // variants, first match wins
   std::string summary;                // with {field} placeholders
@@ -111,6 +138,11 @@ struct Rule {
   std::vector<MergeSpec> merges;
   std::vector<SettleSpec> settles;
   std::optional<ThresholdSpec> threshold;
+  std::vector<ExplainSpec> explains;
+  std::optional<PartOfSpec> part_of;
+  // false: an event of this rule is a finding only once it explains a later event (a USB device
+  // unplugged is no problem; unplugged while its disk was in use is).
+  bool finding_alone = true;
   std::vector<RuleExample> examples;
   std::vector<std::string> counter_examples;
   Location where;  // the [[rule]] table in its file

@@ -351,14 +351,91 @@ class RuleReader {
     rule->threshold = th;
   }
 
+  // [[rule.explain]]: effect (the consequence's rule id), fields, device, lines, seconds (rule.h
+  // ExplainSpec). What needs the effect's rule is checked by CheckUniqueIds.
+  void ReadExplain(const toml::node& n, const std::set<std::string>& groups, Rule* rule) {
+    const toml::table* t = n.as_table();
+    if (!t) return Fail(n, "[[rule.explain]] must be a table");
+    if (!TableKeys(*t, {"effect", "fields", "device", "lines", "seconds"}, "[[rule.explain]]")) {
+      return;
+    }
+    ExplainSpec e;
+    e.where = At(file_, n.source());
+    if (!String(*t, "effect", true, &e.effect)) return;
+    if (e.effect == rule->id) return Fail(n, "a rule cannot explain its own events");
+    if (const toml::node* f = t->get("fields")) {
+      if (!StringList(*f, "fields", &e.fields)) return;
+      for (const std::string& name : e.fields) {
+        if (!Captures(groups, name)) {
+          return Fail(*f, "explain field '" + name + "' is not a named capture of the pattern");
+        }
+      }
+    }
+    if (const toml::node* d = t->get("device")) {
+      const toml::table* dt = d->as_table();
+      if (!dt) return Fail(*d, "explain 'device' must be a table { cause = NAME, effect = NAME }");
+      if (!TableKeys(*dt, {"cause", "effect"}, "explain 'device'")) return;
+      if (!String(*dt, "cause", true, &e.device_cause) ||
+          !String(*dt, "effect", true, &e.device_effect)) {
+        return;
+      }
+      if (!Captures(groups, e.device_cause)) {
+        return Fail(
+            *d, "explain device '" + e.device_cause + "' is not a named capture of the pattern");
+      }
+    }
+    // `fields = []`, written out, ties the two by the window alone (an OOM kill and the hung tasks
+    // that follow it share no value).
+    if (!t->get("fields") && e.device_cause.empty()) {
+      return Fail(n, "[[rule.explain]] needs 'fields' or 'device' (what ties cause and effect)");
+    }
+    if (!Window(n, *t, "[[rule.explain]]", "explain", &e.lines, &e.max_us)) return;
+    rule->explains.push_back(std::move(e));
+  }
+
+  // [rule.part_of]: part, whole (rule.h PartOfSpec).
+  void ReadPartOf(const toml::node& n, const std::set<std::string>& groups, Rule* rule) {
+    const toml::table* t = n.as_table();
+    if (!t) return Fail(n, "'part_of' must be a table ([rule.part_of])");
+    if (!TableKeys(*t, {"part", "whole"}, "[rule.part_of]")) return;
+    PartOfSpec p;
+    p.where = At(file_, n.source());
+    if (!String(*t, "part", true, &p.part) || !String(*t, "whole", true, &p.whole)) return;
+    for (const std::string* name : {&p.part, &p.whole}) {
+      if (!Captures(groups, *name)) {
+        return Fail(n, "part_of field '" + *name + "' is not a named capture of the pattern");
+      }
+    }
+    if (p.part == p.whole) return Fail(n, "[rule.part_of] 'part' and 'whole' must differ");
+    rule->part_of = std::move(p);
+  }
+
   void ReadRule(const toml::node& n, std::vector<Rule>* rules) {
     const toml::table* t = n.as_table();
     if (!t) return Fail(n, "[[rule]] must be a table");
-    static const std::set<std::string, std::less<>> kKeys = {
-        "id",     "severity", "source",         "pattern", "summary",      "advice",
-        "remedy", "fact",     "guest_evidence", "key",     "continuation", "continuation_lines",
-        "not",    "exclude",  "crash",          "merge",   "settle",       "threshold",
-        "example"};
+    static const std::set<std::string, std::less<>> kKeys = {"id",
+                                                             "severity",
+                                                             "source",
+                                                             "pattern",
+                                                             "summary",
+                                                             "advice",
+                                                             "remedy",
+                                                             "fact",
+                                                             "guest_evidence",
+                                                             "key",
+                                                             "continuation",
+                                                             "continuation_lines",
+                                                             "not",
+                                                             "exclude",
+                                                             "crash",
+                                                             "merge",
+                                                             "settle",
+                                                             "threshold",
+                                                             "explain",
+                                                             "part_of",
+                                                             "finding_alone",
+                                                             "severity_reason",
+                                                             "example"};
     for (const auto& [k, v] : *t) {
       if (!kKeys.count(k.str())) return Fail(v, "unknown key '" + std::string(k.str()) + "'");
     }
@@ -373,6 +450,14 @@ class RuleReader {
     if (!String(*t, "severity", true, &severity)) return;
     if (!ParseSeverity(severity, &r.severity)) {
       return Fail(*t->get("severity"), "severity must be info, notice, warning, error or critical");
+    }
+    if (!String(*t, "severity_reason", false, &r.severity_reason)) return;
+    if (const toml::node* why = t->get("severity_reason")) {
+      // Why the rule has its severity (what an operator loses): one line, read with the rule.
+      if (r.severity_reason.empty() || r.severity_reason.size() > 400 ||
+          r.severity_reason.find('\n') != std::string::npos) {
+        return Fail(*why, "'severity_reason' must be one line of 1..400 characters");
+      }
     }
     if (!String(*t, "source", true, &source)) return;
     if (source != "any") {
@@ -440,6 +525,29 @@ class RuleReader {
     if (const toml::node* th = t->get("threshold")) {
       ReadThreshold(*th, &r);
       if (failed()) return;
+    }
+    if (const toml::node* m = t->get("explain")) {
+      if (!m->is_array_of_tables())
+        return Fail(*m, "'explain' must be an array of tables ([[rule.explain]])");
+      for (const toml::node& e : *m->as_array()) {
+        ReadExplain(e, groups, &r);
+        if (failed()) return;
+      }
+    }
+    if (const toml::node* p = t->get("part_of")) {
+      ReadPartOf(*p, groups, &r);
+      if (failed()) return;
+    }
+    if (const toml::node* a = t->get("finding_alone")) {
+      if (!a->is_boolean()) return Fail(*a, "'finding_alone' must be true or false");
+      r.finding_alone = a->as_boolean()->get();
+      if (!r.finding_alone && r.explains.empty()) {
+        return Fail(*a,
+                    "'finding_alone = false' needs a [[rule.explain]] (what makes it a finding)");
+      }
+      if (!r.finding_alone && r.fact) {
+        return Fail(*a, "a fact makes no finding: 'finding_alone' does not apply");
+      }
     }
     CheckPlaceholders(*t->get("summary"), "summary", r.summary, groups);
     if (const toml::node* a = t->get("advice")) CheckPlaceholders(*a, "advice", r.advice, groups);
@@ -597,6 +705,26 @@ std::optional<Error> CheckUniqueIds(const std::vector<Rule>& rules) {
         if (!groups.count(name)) {
           return Error{s.where,
                        "settle field '" + name + "' is not a named capture of rule '" + s.by + "'"};
+        }
+      }
+    }
+  }
+  for (const Rule& r : rules) {
+    for (const ExplainSpec& e : r.explains) {
+      auto other = ids.find(e.effect);
+      if (other == ids.end())
+        return Error{e.where, "explain names unknown rule '" + e.effect + "'"};
+      if (r.fact || other->second->fact) {
+        return Error{e.where, "explain between '" + r.id + "' and '" + e.effect +
+                                  "': fact rules make no findings to explain"};
+      }
+      std::set<std::string> groups = CaptureNames(*other->second);
+      std::vector<std::string> names = e.fields;
+      if (!e.device_effect.empty()) names.push_back(e.device_effect);
+      for (const std::string& name : names) {
+        if (!groups.count(name)) {
+          return Error{e.where, "explain field '" + name + "' is not a named capture of rule '" +
+                                    e.effect + "'"};
         }
       }
     }

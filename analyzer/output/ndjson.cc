@@ -218,6 +218,30 @@ void AppendFindingJson(const Finding& f, std::string* out) {
     }
     w.EndArray();
   }
+  if (!f.explained.empty()) {
+    // Events of other rules that are consequences of this finding ([[rule.explain]]): no finding
+    // of their own; they were also emitted as events of their own rules.
+    w.Key("explained");
+    w.BeginArray();
+    for (const ExplainedEvents& e : f.explained) {
+      w.BeginObject();
+      w.Key("rule");
+      w.String(e.rule);
+      w.Key("count");
+      w.Int(static_cast<int64_t>(e.count));
+      w.Key("line");
+      w.Int(static_cast<int64_t>(e.line));
+      w.Key("last_line");
+      w.Int(static_cast<int64_t>(e.last_line));
+      w.Key("summary");
+      w.String(e.summary);
+      w.Key("message");
+      w.String(e.message);
+      Input(&w, f.input, e.line);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
   WhenAndWhich(&w, f.first_timestamp_us, f.timestamp_source, f.boot_id);
   Timestamp(&w, "first_timestamp", f.first_timestamp_us);
   Timestamp(&w, "last_timestamp", f.last_timestamp_us);

@@ -212,6 +212,15 @@ void WriteFinding(const Finding& finding, const TextReportOptions& options,
     std::string where = TerminalSafeLine(f->input) + ":" + std::to_string(line) + ": ";
     WrapLine(where + TerminalSafe(msg.substr(0, msg.find('\n'))), width, "  ", out);
   }
+  // Consequences ([[rule.explain]]) under their cause: what followed, and its first line.
+  for (const ExplainedEvents& e : f->explained) {
+    std::string then = "then: " + TerminalSafeLine(e.summary) + "  (" + e.rule + " x" +
+                       std::to_string(e.count) + ")";
+    WrapLine(then, width, "  ", out);
+    std::string where = TerminalSafeLine(f->input) + ":" + std::to_string(e.line) + ": ";
+    WrapLine(where + TerminalSafe(std::string_view(e.message).substr(0, e.message.find('\n'))),
+             width, "    ", out);
+  }
   if (!f->advice.empty() && !advised->emplace(f->rule->id, f->advice).second) {
     WrapLine("Advice: as for the first " + f->rule->id + " finding above.", width, "    | ", out);
     return;
