@@ -150,5 +150,51 @@ TEST(SyzkallerRules, ALockOrderReportIsNamedFromTheStackWhereTheLockBecameSafe) 
             "possible deadlock in my_input_event");
 }
 
+TEST(SyzkallerRules, AListCorruptionLineInsideAReportIsOneOfItsLines) {
+  // "list_add corruption." is no report header to syzkaller: the KASAN report goes on past it,
+  // its call trace to the first frame that is not skipped.
+  EXPECT_EQ(Title("BUG: KASAN: stack-out-of-bounds in debug_lockdep_rcu_enabled+0x50/0x60\n"
+                  "Read of size 4 at addr ffff8880a9eb8cbc by task a/1\n"
+                  "Call Trace:\n"
+                  " dump_stack+0x1/0x2\n"
+                  " kasan_report+0x1/0x2\n"
+                  " debug_lockdep_rcu_enabled+0x1/0x2\n"
+                  "list_add corruption. next->prev should be prev (ffff8880ae72d8d8), but was "
+                  "ffff8880a9eb8600. (next=ffff8880a9eb84f0).\n"
+                  " my_udp_err+0x1/0x2\n"),
+            "KASAN: stack-out-of-bounds Read in my_udp_err");
+}
+
+TEST(SyzkallerRules, ReportStartIgnoresDoNotEndTheReport) {
+  // reportStartIgnores: "unregister_netdevice: waiting for" and "PANIC: double fault" inside a
+  // report start no second one.
+  EXPECT_EQ(Title("INFO: task syz:6102 blocked for more than 120 seconds.\n"
+                  "Call Trace:\n"
+                  " schedule+0x1/0x2\n"
+                  "unregister_netdevice: waiting for lo to become free. Usage count = 6\n"
+                  " schedule_preempt_disabled+0x1/0x2\n"
+                  " mutex_lock_nested+0x1/0x2\n"
+                  " my_copy_ns+0x1/0x2\n"),
+            "INFO: task hung in my_copy_ns");
+  EXPECT_EQ(Title("BUG: unable to handle kernel paging request at ffffc90001fd7ff8\n"
+                  "PANIC: double fault, error_code: 0x0\n"
+                  "RIP: 0010:my_lookup+0x1/0x2\n"),
+            "BUG: unable to handle kernel paging request in my_lookup");
+}
+
+TEST(SyzkallerRules, AnotherTasksHeaderDoesNotEndTheReport) {
+  // findReport keeps only the report's context: a second oops of another task in between.
+  EXPECT_EQ(Title("[   34.404245][ T3083] Unable to handle kernel paging request at virtual "
+                  "address 00616161616161a1\n"
+                  "[   34.415404][ T3080] Unable to handle kernel paging request at virtual "
+                  "address 00616161616161a1\n"
+                  "[   34.423545][ T3083] Internal error: Oops: 0000000096000004 [#1] PREEMPT SMP\n"
+                  "[   34.434950][ T3083] pc : __kmem_cache_alloc_node+0x17c/0x350\n"
+                  "[   34.470248][ T3083] Call trace:\n"
+                  "[   34.471114][ T3083]  __kmem_cache_alloc_node+0x17c/0x350\n"
+                  "[   34.472525][ T3083]  my_xattr_alloc+0xbc/0x14c\n"),
+            "BUG: unable to handle kernel paging request in my_xattr_alloc");
+}
+
 }  // namespace
 }  // namespace kdiag

@@ -52,6 +52,8 @@ struct CrashSpec {
   std::vector<std::string> yields;   // rule ids whose header takes this open report over
   std::string end;                   // RE2: a report line it matches ends the report (kept)
   bool secondary = false;            // inside an open report, this line belongs to it
+  bool interleaves = false;          // inside an open report, this line neither joins nor ends
+                                     // it: it is a one-line report of its own
 };
 
 // A declarative correlation between two rules (`[[rule.merge]]`, see rules/README.md; applied by

@@ -155,7 +155,8 @@ class RuleReader {
     if (!t) return Fail(n, "[rule.crash] must be a table");
     for (const auto& [k, v] : *t) {
       if (k != "type" && k != "title" && k != "frames" && k != "skip" && k != "capture" &&
-          k != "absorbs" && k != "yields" && k != "end" && k != "secondary" && k != "start") {
+          k != "absorbs" && k != "yields" && k != "end" && k != "secondary" && k != "start" &&
+          k != "interleaves") {
         return Fail(v, "unknown key '" + std::string(k.str()) + "' in [rule.crash]");
       }
     }
@@ -212,6 +213,10 @@ class RuleReader {
     if (const toml::node* s = t->get("secondary")) {
       if (!s->is_boolean()) return Fail(*s, "'secondary' must be true or false");
       c.secondary = s->as_boolean()->get();
+    }
+    if (const toml::node* s = t->get("interleaves")) {
+      if (!s->is_boolean()) return Fail(*s, "'interleaves' must be true or false");
+      c.interleaves = s->as_boolean()->get();
     }
     for (const std::string& src : c.frames) {
       if (src.compare(0, 6, "field:") == 0 && !Captures(*groups, src.substr(6))) {
