@@ -196,5 +196,39 @@ TEST(SyzkallerRules, AnotherTasksHeaderDoesNotEndTheReport) {
             "BUG: unable to handle kernel paging request in my_xattr_alloc");
 }
 
+TEST(SyzkallerRules, ArmBacktracesNameTheLastLinesCaller) {
+  // The arm frameRes takes "(callee) from ... (caller+0x..)" as two frames: the outermost frame is
+  // only the last line's caller.
+  EXPECT_EQ(Title("Unhandled fault: page domain fault (0x01b) at 0x00000e30\n"
+                  "Internal error: : 1b [#1] PREEMPT SMP ARM\n"
+                  "PC is at __sanitizer_cov_trace_pc+0x4c/0x78\n"
+                  "Backtrace: \n"
+                  "[<802b3ffc>] (__sanitizer_cov_trace_pc) from [<802e1324>] "
+                  "(trace_hardirqs_off+0x6c/0x120)\n"
+                  "[<802e12b8>] (trace_hardirqs_off) from [<80100a74>] (my_arm_entry+0x54/0xa0)\n"),
+            "Unhandled fault in my_arm_entry");
+}
+
+TEST(SyzkallerRules, RiscvOopses) {
+  // arch/riscv/mm/fault.c die_kernel_fault, then die(regs, "Oops") and show_regs "epc : %pS";
+  // syzkaller's "Unable to handle kernel (paging request|...|access to user memory)" format.
+  EXPECT_EQ(Title("Unable to handle kernel access to user memory without uaccess routines at "
+                  "virtual address 000000000cc6b0d0\n"
+                  "Oops [#1]\n"
+                  "epc : my_tail+0x72/0xb2\n"
+                  " ra : my_tail+0x70/0xb2\n"
+                  "Call Trace:\n"
+                  "[<ffffffe00008c762>] my_tail+0x72/0xb2\n"),
+            "BUG: unable to handle kernel access to user memory in my_tail");
+  EXPECT_EQ(Title("Unable to handle kernel paging request at virtual address ffffffd800000000\n"
+                  "Oops [#1]\n"
+                  "epc : my_walk+0x1/0x2\n"),
+            "BUG: unable to handle kernel paging request in my_walk");
+  // A trap's die() without a fault line is an oops of its own.
+  EXPECT_EQ(Title("Oops - illegal instruction [#1]\n"
+                  "epc : my_decode+0x1/0x2\n"),
+            "Internal error in my_decode");
+}
+
 }  // namespace
 }  // namespace kdiag

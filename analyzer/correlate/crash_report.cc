@@ -114,10 +114,11 @@ void CrashAnalyzer::Analyze(const std::vector<std::string_view>& lines, Event* e
   }
   std::string location;
   std::vector<std::string> frames;
-  std::string name;
+  std::string name, caller;
+  std::string below;  // the caller an arm backtrace line named, until the next frame line
   bool fault_injection = false;
   for (size_t i = first; i < lines.size(); ++i) {
-    FrameKind kind = ParseFrameLine(lines[i], &name);
+    FrameKind kind = ParseFrameLine(lines[i], &name, &caller);
     if (kind == FrameKind::kFrame && IsFaultInjectionFrame(name)) {
       fault_injection = true;
       break;
@@ -126,13 +127,19 @@ void CrashAnalyzer::Analyze(const std::vector<std::string_view>& lines, Event* e
       case FrameKind::kLocation:
         if (location.empty()) location = NormalizeFunction(name);
         break;
-      case FrameKind::kFrame:
-        frames.push_back(NormalizeFunction(name));
+      case FrameKind::kFrame: {
+        std::string f = NormalizeFunction(name);
+        // The caller the line before named is this frame, unless the chain is broken.
+        if (!below.empty() && below != f) frames.push_back(below);
+        frames.push_back(std::move(f));
+        below = caller.empty() ? std::string() : NormalizeFunction(caller);
         break;
+      }
       default:
         break;
     }
   }
+  if (!below.empty()) frames.push_back(std::move(below));
   auto skipped = [&](const std::string& f) {
     return f.empty() || IsGenericFrame(f) || (c.skip && RE2::PartialMatch(f, *c.skip));
   };
