@@ -230,5 +230,39 @@ TEST(SyzkallerRules, RiscvOopses) {
             "Internal error in my_decode");
 }
 
+TEST(SyzkallerRules, AKasanReportWithoutItsAccessLineIsTitledByItsHeader) {
+  // The KASAN format's report regexp needs the "Read/Write of size" line; without it syzkaller
+  // falls back to "KASAN: %s" of the header (offsets and addresses replaced), corrupted.
+  bool corrupted = false;
+  EXPECT_EQ(Title("BUG: KASAN: slab-out-of-bounds in my_gup.part.3+0x739/0x770 at addr "
+                  "ffff8800b46111c0\n",
+                  &corrupted),
+            "KASAN: slab-out-of-bounds in my_gup.part.NUM at addr ADDR");
+  EXPECT_TRUE(corrupted);
+  // With it (the 4.0-4.10 access line has no address), the usual title.
+  EXPECT_EQ(Title("BUG: KASAN: slab-out-of-bounds in my_gup+0x739/0x770 at addr ffff8800b46111c0\n"
+                  "Read of size 8 by task syz-executor0/1234\n"
+                  "Call Trace:\n"
+                  " kasan_report+0x1/0x2\n"
+                  " my_gup+0x1/0x2\n",
+                  &corrupted),
+            "KASAN: slab-out-of-bounds Read in my_gup");
+  EXPECT_FALSE(corrupted);
+}
+
+TEST(SyzkallerRules, EveryBadFreeIsAnInvalidFree) {
+  // One format for "double-free or invalid-free", "double-free" and "invalid-free", skipping
+  // slab_, kfree, vunmap and vfree frames.
+  for (const char* kind : {"double-free or invalid-free", "double-free", "invalid-free"}) {
+    EXPECT_EQ(Title(std::string("BUG: KASAN: ") + kind +
+                    " in kfree+0xd9/0x260\n"
+                    "Call Trace:\n"
+                    " dump_stack+0x1/0x2\n"
+                    " kfree+0x1/0x2\n"
+                    " my_table_free+0x1/0x2\n"),
+              "KASAN: invalid-free in my_table_free");
+  }
+}
+
 }  // namespace
 }  // namespace kdiag

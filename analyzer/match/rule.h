@@ -40,6 +40,9 @@ struct RuleExample {
 struct CrashSpec {
   std::string type;                  // crash_type: "KASAN", "WARNING", "BUG", "HANG", ...
   std::string title;                 // template: {field} placeholders and {frame}
+  std::string incomplete;            // the title when a {field} of `title` has no value (the
+                                     // report lacks the line that gives it): the report is
+                                     // corrupted; empty: `title` as it expands
   std::vector<std::string> frames;   // where the guilty frame comes from, tried in order:
                                      // "field:NAME", "rip", "stack", "stall",
                                      // "line:REGEX" (with a (?P<frame>...) group),

@@ -156,7 +156,7 @@ class RuleReader {
     for (const auto& [k, v] : *t) {
       if (k != "type" && k != "title" && k != "frames" && k != "skip" && k != "capture" &&
           k != "absorbs" && k != "yields" && k != "end" && k != "secondary" && k != "start" &&
-          k != "interleaves") {
+          k != "interleaves" && k != "incomplete") {
         return Fail(v, "unknown key '" + std::string(k.str()) + "' in [rule.crash]");
       }
     }
@@ -208,6 +208,7 @@ class RuleReader {
     if (const toml::node* y = t->get("yields")) {
       if (!StringList(*y, "yields", &c.yields)) return;
     }
+    if (!String(*t, "incomplete", false, &c.incomplete)) return;
     if (!String(*t, "end", false, &c.end)) return;
     if (!c.end.empty()) CompileCheck(*t->get("end"), c.end, "end", nullptr);
     if (const toml::node* s = t->get("secondary")) {
@@ -448,8 +449,11 @@ class RuleReader {
     }
     CheckPlaceholders(*t->get("summary"), "summary", r.summary, groups);
     if (const toml::node* a = t->get("advice")) CheckPlaceholders(*a, "advice", r.advice, groups);
-    if (r.crash)
+    if (r.crash) {
       CheckPlaceholders(*t->get("crash"), "crash title", r.crash->title, groups, "frame");
+      CheckPlaceholders(*t->get("crash"), "crash incomplete title", r.crash->incomplete, groups,
+                        "frame");
+    }
     if (failed()) return;
     if (!String(*t, "continuation", false, &r.continuation)) return;
     if (!r.continuation.empty()) {
