@@ -264,5 +264,19 @@ TEST(SyzkallerRules, EveryBadFreeIsAnInvalidFree) {
   }
 }
 
+TEST(SyzkallerRules, TheOldSoftLockupLineIsASoftLockup) {
+  // 2.6.18 kernel/softlockup.c: "BUG: soft lockup detected on CPU#%d!" and dump_stack() from the
+  // timer interrupt; the stall is named above the first anchor of the interrupted code.
+  EXPECT_EQ(Title("BUG: soft lockup detected on CPU#0!\n"
+                  "Call Trace:\n"
+                  " [<ffffffff802b0b8a>] softlockup_tick+0xdb/0xed\n"
+                  " [<ffffffff80293b6f>] update_process_times+0x42/0x68\n"
+                  " [<ffffffff8025cbfa>] apic_timer_interrupt+0x66/0x6c\n"
+                  " [<ffffffff8800a1b2>] my_spin+0x22/0x40\n"
+                  " [<ffffffff8800a3c0>] my_write+0x80/0x100\n"
+                  " [<ffffffff8028bb01>] vfs_write+0xce/0x174\n"),
+            "BUG: soft lockup in my_write");
+}
+
 }  // namespace
 }  // namespace kdiag
