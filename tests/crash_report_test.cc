@@ -343,5 +343,16 @@ TEST_F(CrashTest, ReportsOfConcurrentTasksAreBounded) {
   EXPECT_EQ(ev[0].continuation, 0);
 }
 
+TEST_F(CrashTest, OtherCpusBacktracesJoinAReportThatAskedForThem) {
+  // syzkaller's findReport: after "Sending NMI from CPU", CPU contexts' lines are the report's.
+  auto ev = Run({"C0|WARNING: at __warn", "C1| early_fn+0x1/0x2",
+                 "C0|Sending NMI from CPU 0 to CPUs 1:", "C1|NMI backtrace for cpu 1",
+                 "C1| stalled_fn+0x1/0x2", "T5| task_fn+0x1/0x2"});
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0].crash->title, "WARNING in stalled_fn");
+  EXPECT_EQ(ev[0].record.text.find("early_fn"), std::string::npos);
+  EXPECT_EQ(ev[0].record.text.find("task_fn"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace kdiag

@@ -56,14 +56,18 @@ bool EventAssembler::Continue(const Record& record, const EventSink& sink) {
 int EventAssembler::ReportOf(const Record& record) const {
   // The report of the record's task; a record without a caller id (or a report opened by one)
   // goes with the newest report of its source.
-  int compatible = -1;
+  // After "Sending NMI from CPU", the other CPUs' backtraces (interrupt context, "[ C1]") are the
+  // report's too (syzkaller's findReport cpuTraceback).
+  int compatible = -1, traceback = -1;
+  bool cpu = !record.caller.empty() && record.caller[0] == 'C';
   for (int i = static_cast<int>(reports_.size()) - 1; i >= 0; --i) {
     const Record& h = reports_[i].event.record;
     if (record.source != h.source) continue;
     if (record.caller == h.caller) return i;
     if (compatible < 0 && (record.caller.empty() || h.caller.empty())) compatible = i;
+    if (traceback < 0 && cpu && reports_[i].cpu_traceback) traceback = i;
   }
-  return compatible;
+  return compatible >= 0 ? compatible : traceback;
 }
 
 bool EventAssembler::Add(const Record& record, const EventSink& sink, bool may_match) {
@@ -176,6 +180,8 @@ void EventAssembler::OpenReport(Event&& e, const EventSink& sink) {
 
 void EventAssembler::AppendToReport(Report* report, const Record& record) {
   if (report->oops.empty()) report->oops.assign(DieCounter(record.text));
+  // lib/nmi_backtrace.c nmi_trigger_cpumask_backtrace: "Sending NMI from CPU %d to CPUs %*pbl:\n".
+  if (record.text.find("Sending NMI from CPU") != std::string::npos) report->cpu_traceback = true;
   report->lines.push_back(record.text);
   report->bytes += record.text.size() + 1;
   report->event.record.line_count += record.line_count;

@@ -24,7 +24,9 @@
 // syzkaller's report parser (pkg/report/linux.go findReport: a line of another context is left
 // out of the report, it does not end it), a line of another task neither joins nor ends a report,
 // and a header of another task opens a report of its own beside it (at most kMaxOpenReports at
-// once; past that the oldest leaves). A line without a caller id belongs to the newest report.
+// once; past that the oldest leaves). A line without a caller id belongs to the newest report;
+// after "Sending NMI from CPU" a line of a CPU context ("[ C1]", an NMI backtrace) belongs to the
+// report that asked for it (syzkaller's cpuTraceback), when that CPU has no report of its own.
 // Records of other tasks are matched as usual; events wait (in order, bounded) until the reports
 // opened before them leave, so events always leave in the order of their first line.
 #ifndef KDIAG_CORRELATE_EVENT_ASSEMBLER_H_
@@ -74,7 +76,8 @@ class EventAssembler {
     std::vector<std::string> lines;
     size_t header = 0;  // index of the line whose rule the report is (yields), 0: the first
     size_t bytes = 0;
-    std::string oops;  // die()'s "[#N]" counter of the oops the report holds, or empty
+    std::string oops;            // die()'s "[#N]" counter of the oops the report holds, or empty
+    bool cpu_traceback = false;  // "Sending NMI from CPU": other CPUs' backtraces follow
   };
   // What waits to leave: an event, or the place of an open report (event empty, report set).
   struct Pending {
