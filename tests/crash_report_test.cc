@@ -91,6 +91,18 @@ summary = "s"
   line = "XTRAP PF"
   fields = { trap = "PF" }
 [[rule]]
+id = "t.periodic"
+severity = "error"
+source = "kernel"
+pattern = "^PERIODIC"
+summary = "s"
+  [rule.crash]
+  type = "HANG"
+  title = "periodic"
+  interleaves = true
+  [[rule.example]]
+  line = "PERIODIC"
+[[rule]]
 id = "t.other"
 severity = "info"
 source = "kernel"
@@ -266,6 +278,80 @@ TEST_F(CrashTest, AHeaderNotYieldedToStillClosesTheReport) {
   EXPECT_EQ(ev[1].rule->id, "t.warn");
   EXPECT_EQ(ev[2].rule->id, "t.xtrap");
   EXPECT_TRUE(ev[2].crash->corrupted);
+}
+
+TEST_F(CrashTest, AHeaderOfAnotherTaskOpensItsOwnReportBesideTheOpenOne) {
+  // syzkaller's findReport leaves lines of another caller id out of a report without ending it:
+  // two tasks' reports interleave line by line, and each keeps its own frames.
+  auto ev = Run({"T1|WARNING: at __warn", "T2|BUG: KASAN: use-after-free in x",
+                 "T1|Call Trace:", "T2|Read of size 4 at addr ffff88 by task a/1",
+                 "T1| foo_probe+0x1/0x2", "T2|Call Trace:", "T2| kasan_report+0x1/0x2",
+                 "T2| bar_read+0x1/0x2", "T3|other", "T1|---[ end trace ]---"});
+  ASSERT_EQ(ev.size(), 3u);
+  EXPECT_EQ(ev[0].crash->title, "WARNING in foo_probe");  // in the order of their first lines
+  EXPECT_EQ(ev[0].continuation, 3);
+  EXPECT_EQ(ev[1].crash->title, "KASAN: use-after-free Read in bar_read at ADDR after NUM s");
+  EXPECT_EQ(ev[1].record.text.find("foo_probe"), std::string::npos);
+  EXPECT_EQ(ev[2].rule->id, "t.other");
+}
+
+TEST_F(CrashTest, ALineWithoutCallerIdGoesToTheNewestReport) {
+  auto ev = Run(
+      {"T1|WARNING: at __warn", "T2|WARNING: at __warn", "| bar_fn+0x1/0x2", "T1| foo_fn+0x1/0x2"});
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(ev[0].crash->title, "WARNING in foo_fn");
+  EXPECT_EQ(ev[1].crash->title, "WARNING in bar_fn");
+}
+
+TEST_F(CrashTest, TheSameTasksNextHeaderStillEndsItsReport) {
+  auto ev = Run({"T1|WARNING: at foo", "T2|WARNING: at bar", "T1|WARNING: at baz"});
+  ASSERT_EQ(ev.size(), 3u);
+  EXPECT_EQ(ev[0].crash->title, "WARNING in foo");
+  EXPECT_EQ(ev[0].continuation, 0);
+  EXPECT_EQ(ev[1].crash->title, "WARNING in bar");
+  EXPECT_EQ(ev[2].crash->title, "WARNING in baz");
+}
+
+TEST_F(CrashTest, AnInterleavingHeaderIsAReportOfItsOwnAndEndsNothing) {
+  // syzkaller's reportStartIgnores ("unregister_netdevice: waiting for" inside a hang report).
+  auto ev = Run({"|WARNING: at __warn", "|PERIODIC", "| foo_fn+0x1/0x2", "|PERIODIC"});
+  ASSERT_EQ(ev.size(), 3u);
+  EXPECT_EQ(ev[0].crash->title, "WARNING in foo_fn");
+  EXPECT_EQ(ev[0].record.text.find("PERIODIC"), std::string::npos);
+  EXPECT_EQ(ev[1].rule->id, "t.periodic");
+  EXPECT_EQ(ev[1].crash->title, "periodic");
+  EXPECT_EQ(ev[2].rule->id, "t.periodic");
+  // With no report open it opens one, and the next one, inside it, is a report of its own.
+  auto alone = Run({"|PERIODIC", "|PERIODIC"});
+  ASSERT_EQ(alone.size(), 2u);
+  EXPECT_TRUE(alone[1].crash);
+}
+
+TEST_F(CrashTest, ReportsOfConcurrentTasksAreBounded) {
+  std::vector<std::string> lines;
+  const size_t tasks = kMaxOpenReports + 4;
+  for (size_t t = 0; t < tasks; ++t) {
+    lines.push_back("T" + std::to_string(t) + "|WARNING: at f" + std::to_string(t));
+  }
+  lines.push_back("T0| late_fn+0x1/0x2");  // T0's report has left: this line is no one's
+  for (size_t i = 0; i < kMaxHeldEvents + 10; ++i) lines.push_back("T99|other");
+  auto ev = Run(lines);
+  ASSERT_EQ(ev.size(), tasks + kMaxHeldEvents + 10);
+  for (size_t t = 0; t < tasks; ++t) {
+    EXPECT_EQ(ev[t].crash->title, "WARNING in f" + std::to_string(t));
+  }
+  EXPECT_EQ(ev[0].continuation, 0);
+}
+
+TEST_F(CrashTest, OtherCpusBacktracesJoinAReportThatAskedForThem) {
+  // syzkaller's findReport: after "Sending NMI from CPU", CPU contexts' lines are the report's.
+  auto ev = Run({"C0|WARNING: at __warn", "C1| early_fn+0x1/0x2",
+                 "C0|Sending NMI from CPU 0 to CPUs 1:", "C1|NMI backtrace for cpu 1",
+                 "C1| stalled_fn+0x1/0x2", "T5| task_fn+0x1/0x2"});
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0].crash->title, "WARNING in stalled_fn");
+  EXPECT_EQ(ev[0].record.text.find("early_fn"), std::string::npos);
+  EXPECT_EQ(ev[0].record.text.find("task_fn"), std::string::npos);
 }
 
 }  // namespace

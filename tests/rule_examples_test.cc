@@ -3,6 +3,7 @@
 
 #include "analyzer/match/rule_file.h"
 #include "analyzer/rule_check.h"
+#include "pipeline_run.h"
 
 namespace kdiag {
 namespace {
@@ -71,6 +72,26 @@ not = ["x 1"]
   EXPECT_NE(result.failures[0].message.find("expected {n = \"2\"}"), std::string::npos);
   EXPECT_NE(result.failures[1].message.find("does not match"), std::string::npos);
   EXPECT_NE(result.failures[2].message.find("counter-example"), std::string::npos);
+}
+
+TEST(ShippedRules, ASegfaultWithoutItsObjectEndsItsSummaryAtTheAddress) {
+  // 2.6.18 show_signal_msg prints no " in <object>[...]" part: the summary has no dangling "in".
+  testing::PipelineRun run = testing::RunShippedRules(
+      "httpd[4410]: segfault at 0000000000000010 rip 00002b1c3d4e5f60 rsp 00007fff5a6b7c80 "
+      "error 4\n"
+      "a.out[25311]: segfault at 0 ip 0000000000400546 sp 00007fff2fb08610 error 4 in "
+      "a.out[400000+1000]\n",
+      "t.log");
+  std::vector<std::string> summaries;
+  for (const Event& e : run.events) {
+    if (e.rule->id == "process.segfault") {
+      summaries.push_back(ExpandTemplate(e.rule->summary, e.fields));
+    }
+  }
+  EXPECT_EQ(summaries, (std::vector<std::string>{
+                           "httpd (pid 4410) segfaulted at address 0000000000000010",
+                           "a.out (pid 25311) segfaulted at address 0 in a.out",
+                       }));
 }
 
 }  // namespace

@@ -72,5 +72,19 @@ TEST(StackFrames, NormalizesCompilerSuffixesAndSyscalls) {
   EXPECT_EQ(NormalizeFunction("ksys_read"), "ksys_read");
 }
 
+TEST(StackFrames, AnArmBacktraceLineNamesItsCallerToo) {
+  // dump_backtrace_entry "[<%08lx>] (%ps) from [<%08lx>] (%pS)": both functions, as syzkaller's
+  // arm frameRes captures them.
+  std::string f, caller;
+  EXPECT_EQ(ParseFrameLine("[<802e12b8>] (trace_hardirqs_off) from [<80100a74>] "
+                           "(__dabt_svc+0x54/0xa0)",
+                           &f, &caller),
+            FrameKind::kFrame);
+  EXPECT_EQ(f, "trace_hardirqs_off");
+  EXPECT_EQ(caller, "__dabt_svc");
+  EXPECT_EQ(ParseFrameLine(" ixgbe_open+0x30c/0x5c0 [ixgbe]", &f, &caller), FrameKind::kFrame);
+  EXPECT_EQ(caller, "");
+}
+
 }  // namespace
 }  // namespace kdiag

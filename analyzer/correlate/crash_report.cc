@@ -22,6 +22,18 @@ re2::StringPiece Piece(std::string_view s) {
   return re2::StringPiece(s.data(), s.size());
 }
 
+// Does `title` name a {field} (other than {frame}) that has no value in `fields`?
+bool MissesAField(std::string_view title, const Fields& fields) {
+  for (size_t open = title.find('{'); open != std::string_view::npos;
+       open = title.find('{', open + 1)) {
+    size_t close = title.find('}', open);
+    if (close == std::string_view::npos) break;
+    std::string name(title.substr(open + 1, close - open - 1));
+    if (name != "frame" && FieldValue(fields, name).empty()) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 struct CrashAnalyzer::Compiled {
@@ -145,10 +157,11 @@ void CrashAnalyzer::Analyze(const std::vector<std::string_view>& lines, Event* e
   }
   std::string location;
   std::vector<std::string> frames;
-  std::string name;
+  std::string name, caller;
+  std::string below;  // the caller an arm backtrace line named, until the next frame line
   bool fault_injection = false;
   for (size_t i = first; i < lines.size(); ++i) {
-    FrameKind kind = ParseFrameLine(lines[i], &name);
+    FrameKind kind = ParseFrameLine(lines[i], &name, &caller);
     if (kind == FrameKind::kFrame && IsFaultInjectionFrame(name)) {
       fault_injection = true;
       break;
@@ -157,13 +170,19 @@ void CrashAnalyzer::Analyze(const std::vector<std::string_view>& lines, Event* e
       case FrameKind::kLocation:
         if (location.empty()) location = NormalizeFunction(name);
         break;
-      case FrameKind::kFrame:
-        frames.push_back(NormalizeFunction(name));
+      case FrameKind::kFrame: {
+        std::string f = NormalizeFunction(name);
+        // The caller the line before named is this frame, unless the chain is broken.
+        if (!below.empty() && below != f) frames.push_back(below);
+        frames.push_back(std::move(f));
+        below = caller.empty() ? std::string() : NormalizeFunction(caller);
         break;
+      }
       default:
         break;
     }
   }
+  if (!below.empty()) frames.push_back(std::move(below));
   auto skipped = [&](const std::string& f) {
     return f.empty() || IsGenericFrame(f) || (c.skip && RE2::PartialMatch(f, *c.skip));
   };
@@ -241,7 +260,14 @@ void CrashAnalyzer::Analyze(const std::vector<std::string_view>& lines, Event* e
   report.frame = frame;
   Fields with_frame = event->fields;
   with_frame.emplace_back("frame", frame.empty() ? "corrupted" : frame);
-  report.title = NormalizeTitle(ExpandTemplate(spec.title, with_frame));
+  // A field the title names that the report never gave: the rule's incomplete title (syzkaller's
+  // format that matched the header but not the report, pkg/report/report.go extractDescription).
+  const std::string* title = &spec.title;
+  if (!spec.incomplete.empty() && MissesAField(spec.title, event->fields)) {
+    title = &spec.incomplete;
+    report.corrupted = true;
+  }
+  report.title = NormalizeTitle(ExpandTemplate(*title, with_frame));
   // The faulting location is the top of the stack (the trace starts at its caller).
   if (!location.empty() && (frames.empty() || frames.front() != location)) {
     frames.insert(frames.begin(), location);

@@ -40,6 +40,12 @@ const RE2& SuffixRe() {
 }  // namespace
 
 FrameKind ParseFrameLine(std::string_view line, std::string* function) {
+  std::string caller;
+  return ParseFrameLine(line, function, &caller);
+}
+
+FrameKind ParseFrameLine(std::string_view line, std::string* function, std::string* caller) {
+  caller->clear();
   // Every form below holds one of these literals; most lines of a report (and the unrelated lines
   // a report without an end marker takes in) hold none, and three RE2 matches cost far more.
   if (line.find("+0x") == std::string_view::npos &&
@@ -48,11 +54,14 @@ FrameKind ParseFrameLine(std::string_view line, std::string* function) {
     return ParseXenFrameLine(line, function);
   }
   // arch/arm/kernel/traps.c dump_backtrace_entry: "[<%08lx>] (%ps) from [<%08lx>] (%pS)\n".
-  static const RE2 arm("^\\s*\\[<[0-9a-f]+>\\] \\(([A-Za-z_$][A-Za-z0-9_.$]*)\\) from \\[<");
+  static const RE2 arm(
+      "^\\s*\\[<[0-9a-f]+>\\] \\(([A-Za-z_$][A-Za-z0-9_.$]*)\\) from \\[<[0-9a-f]+>\\]"
+      "(?: \\(([A-Za-z_$][A-Za-z0-9_.$]*)\\+0x)?");
   re2::StringPiece text(line.data(), line.size());
-  re2::StringPiece unreliable, name;
-  if (RE2::PartialMatch(text, arm, &name)) {
+  re2::StringPiece unreliable, name, below;
+  if (RE2::PartialMatch(text, arm, &name, &below)) {
     function->assign(name.data(), name.size());
+    caller->assign(below.data(), below.size());
     return FrameKind::kFrame;
   }
   if (RE2::PartialMatch(text, LocationRe(), &name)) {

@@ -27,6 +27,11 @@ enum class FrameKind {
 // Classifies one report line (its message text, prefixes removed) and sets `function` to the raw
 // function name it names. Xen's own frame and RIP shapes are read too (xen_frames.h).
 FrameKind ParseFrameLine(std::string_view line, std::string* function);
+// The same; an arm backtrace line names two functions, "[<%08lx>] (callee) from [<%08lx>]
+// (caller+0x1/0x2)" (arch/arm/kernel/traps.c dump_backtrace_entry): `caller` gets the second, the
+// frame below, which is the last line's only mention of the outermost frame (syzkaller's arm
+// frameRes captures both). Empty for every other line.
+FrameKind ParseFrameLine(std::string_view line, std::string* function, std::string* caller);
 
 // A frame's function without compiler suffixes (".isra.0", ".constprop.3", ".part.1", ".cold"),
 // as syzkaller's {{FUNC}} reads it. Syscall entry prefixes stay: generic frames and anchors match

@@ -40,6 +40,9 @@ struct RuleExample {
 struct CrashSpec {
   std::string type;                  // crash_type: "KASAN", "WARNING", "BUG", "HANG", ...
   std::string title;                 // template: {field} placeholders and {frame}
+  std::string incomplete;            // the title when a {field} of `title` has no value (the
+                                     // report lacks the line that gives it): the report is
+                                     // corrupted; empty: `title` as it expands
   std::vector<std::string> frames;   // where the guilty frame comes from, tried in order:
                                      // "field:NAME", "rip", "stack", "stall",
                                      // "line:REGEX" (with a (?P<frame>...) group),
@@ -52,6 +55,8 @@ struct CrashSpec {
   std::vector<std::string> yields;   // rule ids whose header takes this open report over
   std::string end;                   // RE2: a report line it matches ends the report (kept)
   bool secondary = false;            // inside an open report, this line belongs to it
+  bool interleaves = false;          // inside an open report, this line neither joins nor ends
+                                     // it: it is a one-line report of its own
 };
 
 // A declarative correlation between two rules (`[[rule.merge]]`, see rules/README.md; applied by

@@ -155,7 +155,8 @@ class RuleReader {
     if (!t) return Fail(n, "[rule.crash] must be a table");
     for (const auto& [k, v] : *t) {
       if (k != "type" && k != "title" && k != "frames" && k != "skip" && k != "capture" &&
-          k != "absorbs" && k != "yields" && k != "end" && k != "secondary" && k != "start") {
+          k != "absorbs" && k != "yields" && k != "end" && k != "secondary" && k != "start" &&
+          k != "interleaves" && k != "incomplete") {
         return Fail(v, "unknown key '" + std::string(k.str()) + "' in [rule.crash]");
       }
     }
@@ -207,11 +208,16 @@ class RuleReader {
     if (const toml::node* y = t->get("yields")) {
       if (!StringList(*y, "yields", &c.yields)) return;
     }
+    if (!String(*t, "incomplete", false, &c.incomplete)) return;
     if (!String(*t, "end", false, &c.end)) return;
     if (!c.end.empty()) CompileCheck(*t->get("end"), c.end, "end", nullptr);
     if (const toml::node* s = t->get("secondary")) {
       if (!s->is_boolean()) return Fail(*s, "'secondary' must be true or false");
       c.secondary = s->as_boolean()->get();
+    }
+    if (const toml::node* s = t->get("interleaves")) {
+      if (!s->is_boolean()) return Fail(*s, "'interleaves' must be true or false");
+      c.interleaves = s->as_boolean()->get();
     }
     for (const std::string& src : c.frames) {
       if (src.compare(0, 6, "field:") == 0 && !Captures(*groups, src.substr(6))) {
@@ -551,8 +557,11 @@ class RuleReader {
     }
     CheckPlaceholders(*t->get("summary"), "summary", r.summary, groups);
     if (const toml::node* a = t->get("advice")) CheckPlaceholders(*a, "advice", r.advice, groups);
-    if (r.crash)
+    if (r.crash) {
       CheckPlaceholders(*t->get("crash"), "crash title", r.crash->title, groups, "frame");
+      CheckPlaceholders(*t->get("crash"), "crash incomplete title", r.crash->incomplete, groups,
+                        "frame");
+    }
     if (failed()) return;
     if (!String(*t, "continuation", false, &r.continuation)) return;
     if (!r.continuation.empty()) {
