@@ -45,6 +45,28 @@ void ExpectSameRule(const Rule& a, const Rule& b) {
   EXPECT_EQ(a.remedy, b.remedy);
   EXPECT_EQ(a.fact, b.fact);
   EXPECT_EQ(a.guest_evidence, b.guest_evidence);
+  // The keys added by [[rule.explain]], [rule.part_of] and the crash keys merged after the cache.
+  EXPECT_EQ(a.severity_reason, b.severity_reason);
+  EXPECT_EQ(a.finding_alone, b.finding_alone);
+  ASSERT_EQ(a.explains.size(), b.explains.size());
+  for (size_t i = 0; i < a.explains.size(); ++i) {
+    EXPECT_EQ(a.explains[i].effect, b.explains[i].effect);
+    EXPECT_EQ(a.explains[i].fields, b.explains[i].fields);
+    EXPECT_EQ(a.explains[i].device_cause, b.explains[i].device_cause);
+    EXPECT_EQ(a.explains[i].device_effect, b.explains[i].device_effect);
+    EXPECT_EQ(a.explains[i].lines, b.explains[i].lines);
+    EXPECT_EQ(a.explains[i].max_us, b.explains[i].max_us);
+  }
+  ASSERT_EQ(a.part_of.has_value(), b.part_of.has_value());
+  if (a.part_of) {
+    EXPECT_EQ(a.part_of->part, b.part_of->part);
+    EXPECT_EQ(a.part_of->whole, b.part_of->whole);
+  }
+  ASSERT_EQ(a.crash.has_value(), b.crash.has_value());
+  if (a.crash) {
+    EXPECT_EQ(a.crash->incomplete, b.crash->incomplete);
+    EXPECT_EQ(a.crash->interleaves, b.crash->interleaves);
+  }
   EXPECT_EQ(a.key, b.key);
   EXPECT_EQ(a.continuation, b.continuation);
   EXPECT_EQ(a.continuation_lines, b.continuation_lines);

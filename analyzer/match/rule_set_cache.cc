@@ -62,9 +62,11 @@ class Writer {
     Strs(r.patterns);
     Str(r.summary);
     Str(r.advice);
+    Str(r.severity_reason);
     Str(r.remedy);
     Bool(r.fact);
     Bool(r.guest_evidence);
+    Bool(r.finding_alone);
     Strs(r.key);
     Str(r.continuation);
     U32(static_cast<uint32_t>(r.continuation_lines));
@@ -82,6 +84,8 @@ class Writer {
       Strs(c.yields);
       Str(c.end);
       Bool(c.secondary);
+      Str(c.incomplete);
+      Bool(c.interleaves);
     }
     U32(static_cast<uint32_t>(r.merges.size()));
     for (const MergeSpec& m : r.merges) {
@@ -104,6 +108,21 @@ class Writer {
       U64(r.threshold->count);
       Window(r.threshold->lines, r.threshold->max_us);
       Where(r.threshold->where);
+    }
+    U32(static_cast<uint32_t>(r.explains.size()));
+    for (const ExplainSpec& e : r.explains) {
+      Str(e.effect);
+      Strs(e.fields);
+      Str(e.device_cause);
+      Str(e.device_effect);
+      Window(e.lines, e.max_us);
+      Where(e.where);
+    }
+    Bool(r.part_of.has_value());
+    if (r.part_of) {
+      Str(r.part_of->part);
+      Str(r.part_of->whole);
+      Where(r.part_of->where);
     }
     U32(static_cast<uint32_t>(r.examples.size()));
     for (const RuleExample& e : r.examples) {
@@ -205,8 +224,9 @@ class Reader {
     }
     uint32_t continuation_lines = 0;
     bool has_crash = false;
-    if (!Strs(&r->patterns) || !Str(&r->summary) || !Str(&r->advice) || !Str(&r->remedy) ||
-        !Bool(&r->fact) || !Bool(&r->guest_evidence) || !Strs(&r->key) || !Str(&r->continuation) ||
+    if (!Strs(&r->patterns) || !Str(&r->summary) || !Str(&r->advice) || !Str(&r->severity_reason) ||
+        !Str(&r->remedy) || !Bool(&r->fact) || !Bool(&r->guest_evidence) ||
+        !Bool(&r->finding_alone) || !Strs(&r->key) || !Str(&r->continuation) ||
         !U32(&continuation_lines) || !Strs(&r->exclude) || !Bool(&has_crash)) {
       return false;
     }
@@ -216,7 +236,7 @@ class Reader {
       CrashSpec c;
       if (!Str(&c.type) || !Str(&c.title) || !Strs(&c.frames) || !Str(&c.start) || !Str(&c.skip) ||
           !Strs(&c.capture) || !Strs(&c.absorbs) || !Strs(&c.yields) || !Str(&c.end) ||
-          !Bool(&c.secondary)) {
+          !Bool(&c.secondary) || !Str(&c.incomplete) || !Bool(&c.interleaves)) {
         return false;
       }
       r->crash = std::move(c);
@@ -243,6 +263,21 @@ class Reader {
       ThresholdSpec t;
       if (!U64(&t.count) || !Window(&t.lines, &t.max_us) || !Where(&t.where)) return false;
       r->threshold = t;
+    }
+    if (!Count(kMaxList, 4, &n)) return false;
+    r->explains.resize(n);
+    for (ExplainSpec& e : r->explains) {
+      if (!Str(&e.effect) || !Strs(&e.fields) || !Str(&e.device_cause) || !Str(&e.device_effect) ||
+          !Window(&e.lines, &e.max_us) || !Where(&e.where)) {
+        return false;
+      }
+    }
+    bool has_part_of = false;
+    if (!Bool(&has_part_of)) return false;
+    if (has_part_of) {
+      PartOfSpec p;
+      if (!Str(&p.part) || !Str(&p.whole) || !Where(&p.where)) return false;
+      r->part_of = std::move(p);
     }
     if (!Count(kMaxList, 4, &n)) return false;
     r->examples.resize(n);
