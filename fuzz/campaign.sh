@@ -18,8 +18,11 @@
 # corpus, the ledger says "crash", and that target leaves the campaign while the others go on.
 #
 # The corpus of each target is build-fuzz/fuzz-corpus/NAME, the same one `scripts/setup fuzz`
-# grows, seeded as there. The ledger, build-fuzz/fuzz-campaign/ledger.tsv, has one line per run:
+# grows, seeded as there. The ledger, fuzz/ledger.tsv, is tracked in git (a fresh checkout has no
+# build-fuzz/, and an earlier session's ledger there was lost with it); one line per run:
 #   date  commit  target  cpu_seconds  executions  cov  ft  corpus_units  result
+# Result "carried" marks the per-target totals of the slices run before the ledger moved into git,
+# taken from fuzz/RESULTS.md of that day.
 # `fuzz/campaign.sh --summary` prints the totals per target for fuzz/RESULTS.md.
 # FUZZ_PARALLEL (default 1) runs that many targets at once. A target runs in slices of at most
 # FUZZ_SLICE_SECONDS (default 300) CPU seconds, each recorded when it ends, so a campaign killed
@@ -29,7 +32,7 @@ cd "$(dirname "$0")/.."
 
 build=build-fuzz
 campaign=$build/fuzz-campaign
-ledger=$campaign/ledger.tsv
+ledger=fuzz/ledger.tsv
 budget=${FUZZ_CPU_SECONDS:-900}
 parallel=${FUZZ_PARALLEL:-1}
 slice=${FUZZ_SLICE_SECONDS:-300}
