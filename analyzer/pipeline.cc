@@ -476,6 +476,8 @@ std::vector<Finding*> Pipeline::Findings() {
 
 const Summary& Pipeline::summary() {
   summary_.findings = findings_.size();
+  summary_.facts = findings_.CountAt(Severity::kInfo);
+  summary_.problems = summary_.findings - summary_.facts;
   summary_.findings_dropped = findings_.dropped();
   return summary_;
 }

@@ -175,6 +175,17 @@ TEST(ReportCli, OverviewCountsBySeverityAndRuleThenTheMostSevereFirstAcrossInput
   EXPECT_LT(bad, odd);
   EXPECT_LT(odd, fyi);
   EXPECT_EQ(r.out.find("No problems"), std::string::npos);
+  // The summary line never counts an info fact as a finding (issue 18); NDJSON keeps "findings"
+  // (all, its meaning in schema 1) and says how many are problems and how many facts.
+  EXPECT_EQ(lines.back(),
+            "3 findings from 4 events in 4 records (2 boots, 2 inputs, 128 bytes); 1 info fact "
+            "(not counted as findings).")
+      << r.out;
+  r = RunKdiag({"--no-embedded-rules", "--rules", rules, "--output", "ndjson", dir + "/first.log",
+                dir + "/second.log"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("\"findings\":4,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"problems\":3,\"facts\":1,"), std::string::npos) << r.out;
 }
 
 TEST(ReportCli, InfoFindingsAloneAreNoProblems) {

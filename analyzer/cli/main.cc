@@ -354,6 +354,15 @@ int Analyze(const Options& opt, const Selection& selection) {
   // The report shows the functions of one card with one problem once (the remedies above need
   // each function's own finding), and each device's story.
   summary.findings -= FoldCardFunctions(&reported, pipeline.topology());
+  // Facts (info findings) are counted apart from problems, over what was found and not
+  // suppressed, selected or not, like "findings".
+  summary.facts = 0;
+  for (const Finding* f : all_findings) {
+    bool unselected = !silenced.count(f) && !selection.Reports(*f->rule);
+    summary.facts += unselected && f->rule->severity == Severity::kInfo;
+  }
+  for (const Finding* f : reported) summary.facts += f->rule->severity == Severity::kInfo;
+  summary.problems = summary.findings - summary.facts;
   const DeviceStories stories = pipeline.device_stories();
   const std::vector<const DeviceStory*> told = stories.Told();
 

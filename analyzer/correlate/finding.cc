@@ -182,6 +182,12 @@ void FindingTable::Rebind(const std::vector<Rule>& rules) {
   retired_.swap(retired);
 }
 
+size_t FindingTable::CountAt(Severity s) const {
+  size_t n = 0;
+  for (const auto& [key, f] : findings_) n += f.rule->severity == s;
+  return n;
+}
+
 std::vector<Finding*> FindingTable::Sorted() {
   std::vector<Finding*> out;
   out.reserve(findings_.size());

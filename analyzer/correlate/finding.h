@@ -113,6 +113,8 @@ class FindingTable {
   // Findings by boot, then severity (highest first), then first appearance.
   std::vector<Finding*> Sorted();
   size_t size() const { return findings_.size(); }
+  // The findings whose rule has severity `s` (the summary counts info-level ones apart).
+  size_t CountAt(Severity s) const;
   uint64_t dropped() const { return dropped_; }
   // The bytes the findings are counted at (their strings and a fixed cost each).
   size_t bytes() const { return bytes_; }

@@ -9,12 +9,17 @@
 namespace kdiag {
 
 struct Summary {
-  uint64_t inputs = 0;             // inputs read (files, stdin)
-  uint64_t records = 0;            // records framed, continuation records included
-  uint64_t bytes = 0;              // bytes read
-  uint64_t boots = 0;              // boots, summed over inputs
-  uint64_t events = 0;             // rule matches (facts included)
-  uint64_t findings = 0;           // distinct findings
+  uint64_t inputs = 0;    // inputs read (files, stdin)
+  uint64_t records = 0;   // records framed, continuation records included
+  uint64_t bytes = 0;     // bytes read
+  uint64_t boots = 0;     // boots, summed over inputs
+  uint64_t events = 0;    // rule matches (facts included)
+  uint64_t findings = 0;  // distinct findings, info-level facts included
+  // Of `findings`, those above info (what the summary line counts as findings) and the info-level
+  // findings (a device seized by pciback, a path reinstated): those are never counted as findings
+  // in the report's summary line. Set by the CLI once suppression and selection are known.
+  uint64_t problems = 0;
+  uint64_t facts = 0;
   uint64_t findings_dropped = 0;   // new findings past the table's bound
   uint64_t truncated_lines = 0;    // lines cut at the line length limit
   uint64_t errors = 0;             // inputs that could not be read

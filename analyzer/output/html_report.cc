@@ -173,6 +173,8 @@ void WriteHtmlReport(const std::vector<Finding*>& findings, const Summary& summa
   w.BeginObject();
   Number(&w, "findings", summary.findings);
   Number(&w, "findings_dropped", summary.findings_dropped);
+  Number(&w, "problems", summary.problems);
+  Number(&w, "facts", summary.facts);
   Number(&w, "events", summary.events);
   Number(&w, "records", summary.records);
   Number(&w, "boots", summary.boots);

@@ -40,10 +40,13 @@ kdiagData().then((data) => {
   const bySeverity = {};
   for (const f of findings) bySeverity[severityOf(f)] = (bySeverity[severityOf(f)] || 0) + 1;
   const s = data.summary;
-  const counts = data.severities.filter((v) => bySeverity[v]).map((v) => bySeverity[v] + ' ' + v);
-  let overview = plural(s.findings, 'finding') + (counts.length ? ' (' + counts.join(', ') + ')' : '') +
+  // Info-level facts are not counted as findings (they are listed, and counted apart).
+  const counts = data.severities.filter((v) => v !== 'info' && bySeverity[v])
+    .map((v) => bySeverity[v] + ' ' + v);
+  let overview = plural(s.problems, 'finding') + (counts.length ? ' (' + counts.join(', ') + ')' : '') +
     ' from ' + plural(s.events, 'event') + ' in ' + plural(s.records, 'record') + ', ' +
     plural(s.boots, 'boot') + ', ' + plural(s.inputs, 'input') + ' (' + s.bytes + ' bytes)';
+  if (s.facts) overview += '; ' + plural(s.facts, 'info fact') + ' (not counted as findings)';
   if (s.findings_dropped) overview += '; ' + s.findings_dropped + ' further findings not kept';
   if (s.errors) overview += '; ' + plural(s.errors, 'input') + ' could not be read';
   header.appendChild(el('p', null, overview + '. kdiag ' + data.version));

@@ -268,6 +268,8 @@ void AppendSummaryJson(const Summary& s, std::string* out) {
   num("errors", s.errors);
   num("truncated_lines", s.truncated_lines);
   num("findings_dropped", s.findings_dropped);
+  num("problems", s.problems);
+  num("facts", s.facts);
   if (s.kmsg_lost > 0) num("kmsg_lost", s.kmsg_lost);
   StringArray(&w, "hosts", s.hosts);
   StringArray(&w, "boot_ids", s.boot_ids);

@@ -248,10 +248,14 @@ void WriteTextReport(const std::vector<Finding*>& findings, const Summary& summa
     WrapText(devices, options.width, "", &out);
   }
   out.push_back('\n');
-  std::string last = "\n" + Plural(summary.findings, "finding") + " from " +
+  // Info-level facts are not findings here: an operator reads this number as "things to act on".
+  std::string last = "\n" + Plural(summary.problems, "finding") + " from " +
                      Plural(summary.events, "event") + " in " + Plural(summary.records, "record") +
                      " (" + Plural(summary.boots, "boot") + ", " + Plural(summary.inputs, "input") +
                      ", " + std::to_string(summary.bytes) + " bytes)";
+  if (summary.facts) {
+    last += "; " + Plural(summary.facts, "info fact") + " (not counted as findings)";
+  }
   if (summary.findings_dropped) {
     last += "; " + std::to_string(summary.findings_dropped) + " further findings not kept";
   }
