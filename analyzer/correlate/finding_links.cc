@@ -6,15 +6,29 @@
 namespace kdiag {
 namespace {
 
+}  // namespace
+
+// Windows in seconds use the kernel clock when both records have one, and the wall clock when
+// that is all they have (a syslog file, or a journal, whose lines carry no kernel stamp: issue
+// 18's "windows use the kernel clock, or the wall clock when that is all a log has").
+std::optional<int64_t> Elapsed(const Record& a, const Record& b) {
+  if (a.time_us && b.time_us) return *b.time_us - *a.time_us;
+  if (a.timestamp_us && b.timestamp_us) return *b.timestamp_us - *a.timestamp_us;
+  return std::nullopt;
+}
+
+namespace {
+
 // b within the window after (or, `either_way`, before) a: same input and boot, at most `lines`
-// lines apart and, when both have a kernel time, at most `max_us` (-1: no limit).
+// lines apart and, when their time apart is known (Elapsed), at most `max_us` (-1: no limit).
 bool Within(const Record& a, const Record& b, uint64_t lines, int64_t max_us, bool either_way) {
   if (a.input != b.input || a.boot != b.boot) return false;
   if (b.line < a.line && !either_way) return false;
   uint64_t apart = b.line > a.line ? b.line - a.line : a.line - b.line;
   if (apart > lines) return false;
-  if (max_us >= 0 && a.time_us && b.time_us) {
-    int64_t dt = *b.time_us - *a.time_us;
+  std::optional<int64_t> elapsed = Elapsed(a, b);
+  if (max_us >= 0 && elapsed) {
+    int64_t dt = *elapsed;
     if (dt < 0 && !either_way) return false;
     if ((dt < 0 ? -dt : dt) > max_us) return false;
   }
@@ -176,8 +190,9 @@ bool FindingLinks::Pairs(const Link& link, const Event& first, const Event& seco
   const Record& b = second.record;
   if (a.input != b.input || a.boot != b.boot) return false;
   if (b.line > a.line && b.line - a.line > link.spec->lines) return false;
-  if (link.spec->max_us >= 0 && a.time_us && b.time_us) {
-    int64_t apart = *b.time_us > *a.time_us ? *b.time_us - *a.time_us : *a.time_us - *b.time_us;
+  std::optional<int64_t> elapsed = Elapsed(a, b);
+  if (link.spec->max_us >= 0 && elapsed) {
+    int64_t apart = *elapsed < 0 ? -*elapsed : *elapsed;
     if (apart > link.spec->max_us) return false;
   }
   for (const std::string& name : link.spec->fields) {
@@ -196,9 +211,8 @@ void FindingLinks::Expire(const Record& now, FindingTable* table) {
     const Record& r = h.event.record;
     bool open = r.input == now.input && r.boot == now.boot &&
                 (now.line <= r.line || now.line - r.line <= h.window);
-    if (open && h.window_us >= 0 && r.time_us && now.time_us) {
-      open = *now.time_us - *r.time_us <= h.window_us;
-    }
+    std::optional<int64_t> elapsed = Elapsed(r, now);
+    if (open && h.window_us >= 0 && elapsed) open = *elapsed <= h.window_us;
     if (open && held_.size() < kMaxHeldFirsts && held_bytes_ <= kMaxHeldBytes) break;
     Held gone = std::move(held_.front());
     held_bytes_ -= HeldBytes(gone.event, gone.effects);

@@ -20,7 +20,7 @@
 //   fields = ["domain", "pte"]  # equal in both events
 //   other_fields = { func = "dev_watchdog" }  # optional: values the other event must have
 //   lines  = 8                  # the second event at most 8 input lines after the first
-//   seconds = 1.0               # optional: and at most 1 s apart when both have a kernel time
+//   seconds = 1.0               # optional: and at most 1 s apart (Elapsed below)
 //
 // Both events still leave as events of their own rules (the observer sees them at once). Only the
 // finding table is fed differently: an event that may be the first of a pair is held here until
@@ -39,7 +39,7 @@
 //   by      = "net.link.up"   # a later event of this rule (a fact is fine) resolves this one
 //   fields  = ["iface"]       # equal in both (none: any event of `by` in the window)
 //   lines   = 2000            # at most this many lines later
-//   seconds = 10              # and, when both have a kernel time, at most this much later
+//   seconds = 10              # and, when their time apart is known, at most this much later
 //
 // An event of a rule with settle tables is held until an event of a `by` rule that matches one of
 // them arrives (then it is resolved: no finding, though it stays an event), or until none can
@@ -51,7 +51,7 @@
 //   [rule.threshold]
 //   count   = 3       # this many events of the rule with the same finding key ...
 //   lines   = 100000  # ... within this many lines
-//   seconds = 600     # and this much kernel time (when the events have one)
+//   seconds = 600     # and this much time (when the events' time apart is known)
 //
 // Such events wait (at most count - 1 per key) until the count-th arrives within the window of
 // the oldest waiting one: then all of them go to the finding table, as does every later one while
@@ -69,7 +69,7 @@
 //   device  = { cause = "usb", effect = "disk" }  # on the cause's device or a part of it, and/or
 //   fields  = []                                  # these captures equal in both
 //   lines   = 20000                               # at most this many lines later
-//   seconds = 600                                 # and this much kernel time
+//   seconds = 600                                 # and this much time
 //
 // An effect makes no finding of its own (it stays an event); the cause's finding lists it
 // (Finding::explained). The most recent cause that matches takes it. A cause that is still held
@@ -85,12 +85,17 @@
 // part winning (names are reused after a removal); an effect is on the cause's device when a walk
 // of at most kMaxPartHops from the effect's node reaches the cause's. The graph is bounded
 // (kMaxParts nodes: past it, it starts again).
+//
+// Time. A window's `seconds` are measured between the two records' kernel (or hypervisor) times
+// when both have one, else between their wall-clock times when both have one (a syslog file or a
+// journal without kernel stamps); when neither pair is known, only the window's `lines` apply.
 #ifndef KDIAG_CORRELATE_FINDING_LINKS_H_
 #define KDIAG_CORRELATE_FINDING_LINKS_H_
 
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -104,6 +109,10 @@ constexpr size_t kMaxHeldBytes = 4 * 1024 * 1024;
 constexpr size_t kMaxParts = 4096;
 constexpr int kMaxPartHops = 8;
 constexpr size_t kMaxHeldEffects = 256;  // effects kept with one held cause
+
+// How long after `a` `b` came, in microseconds (negative when before): by kernel time when both
+// records have one, else by wall-clock time when both have one, else unknown.
+std::optional<int64_t> Elapsed(const Record& a, const Record& b);
 
 class FindingLinks {
  public:
