@@ -4,9 +4,6 @@
 #include <utility>
 
 namespace kdiag {
-namespace {
-
-}  // namespace
 
 // Windows in seconds use the kernel clock when both records have one, and the wall clock when
 // that is all they have (a syslog file, or a journal, whose lines carry no kernel stamp: issue
