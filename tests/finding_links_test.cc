@@ -369,10 +369,11 @@ TEST(FindingLinks, LinkDownSettledByItsLinkUpOrASuspend) {
 // A syslog file without kernel stamps: the settle window's seconds are wall-clock seconds. Before,
 // only its lines applied there, and a link back 20 minutes later settled the drop.
 TEST(FindingLinks, WindowsUseTheWallClockWhenThatIsAllALogHas) {
-  Analysis quick = Analyze(Shipped(),
-                           "Mar  3 10:00:01 host kernel: e1000e: eth0 NIC Link is Down\n"
-                           "Mar  3 10:00:04 host kernel: e1000e: eth0 NIC Link is Up 1000 Mbps Full "
-                           "Duplex, Flow Control: Rx/Tx\n");
+  Analysis quick =
+      Analyze(Shipped(),
+              "Mar  3 10:00:01 host kernel: e1000e: eth0 NIC Link is Down\n"
+              "Mar  3 10:00:04 host kernel: e1000e: eth0 NIC Link is Up 1000 Mbps Full "
+              "Duplex, Flow Control: Rx/Tx\n");
   EXPECT_EQ(quick.events.size(), 2u);
   EXPECT_TRUE(quick.findings.empty());
   Analysis slow = Analyze(Shipped(),
