@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 
+#include "analyzer/correlate/boot_ends.h"
 #include "analyzer/correlate/enumeration.h"
 #include "analyzer/input/boot_segmenter.h"
 #include "analyzer/input/early_records.h"
@@ -67,6 +68,7 @@ class Pipeline::InputState {
   std::unique_ptr<Framer> framer;
   std::string name;
   BootSegmenter boots;
+  BootEnds boot_ends;
   size_t boot_base = 0;  // the run's boots before this input's (Pipeline::boot_spans_)
   WallClock clock;
   EarlyRecords early;  // records before their boot's first anchor (not for live inputs)
@@ -131,6 +133,7 @@ void Pipeline::Process(Record&& record) {
   if ((boot_ > 0 && run_boot != boot_ - 1) ||
       (window_ && !window_->InWindow(record.timestamp_us))) {
     ++summary_.records;  // read, but outside --boot, --since, --until
+    input_->boot_ends.OnRecord(record, false);
     return;
   }
   summary_.NoteIdentity(record.host, record.boot_id);
@@ -138,6 +141,11 @@ void Pipeline::Process(Record&& record) {
   ++summary_.records;
   if (observer_) observer_->OnRecord(record);
   assembler_.Add(record, event_sink_, input_->MayMatch(record));
+  // After the record: the assembler has let the previous boot's events go (a boot ends every
+  // open event and report), so BootEnds has seen whether that boot logged its end.
+  if (std::optional<Record> end = input_->boot_ends.OnRecord(record, true)) {
+    assembler_.Add(*end, event_sink_, true);
+  }
 }
 
 int Pipeline::RunBoot(int boot) {
@@ -169,6 +177,7 @@ void Pipeline::OnEvent(Event&& event) {
     topology_.Add(event);
     stories_.Add(event);
   }
+  if (input_ && event.record.input == input_->name) input_->boot_ends.OnEvent(event);
   links_.Add(event, &findings_);
   if (observer_) observer_->OnEvent(event);
 }
@@ -312,7 +321,21 @@ void Pipeline::ReadSource(std::unique_ptr<ByteSource> raw, const std::string& na
       ++passed_over_;
       return;
     }
-    state.framer->Line(line.text, line.number, sink);
+    // NUL bytes never come from a log's writer (syslog daemons escape control characters; printk
+    // stops at one): a run of them is a hole where writes were lost (correlate/boot_ends.h). The
+    // text on either side of a run is framed as lines of their own, with this line's number.
+    std::string_view text = line.text;
+    for (size_t nul;
+         state.framer->LinesOfText() && (nul = text.find('\0')) != std::string_view::npos;) {
+      if (nul > 0) state.framer->Line(text.substr(0, nul), line.number, sink);
+      size_t end = text.find_first_not_of('\0', nul);
+      if (end == std::string_view::npos) end = text.size();
+      state.boot_ends.OnNulRun(end - nul, line.number);
+      text.remove_prefix(end);
+    }
+    if (!text.empty() || text.size() == line.text.size()) {
+      state.framer->Line(text, line.number, sink);
+    }
   });
   if (!live) summary_.bytes += reader.bytes();
   if (err) fail(*err);

@@ -48,6 +48,8 @@ void ExpectSameRule(const Rule& a, const Rule& b) {
   // The keys added by [[rule.explain]], [rule.part_of] and the crash keys merged after the cache.
   EXPECT_EQ(a.severity_reason, b.severity_reason);
   EXPECT_EQ(a.finding_alone, b.finding_alone);
+  EXPECT_EQ(a.ends_boot, b.ends_boot);
+  EXPECT_EQ(a.synthetic, b.synthetic);
   ASSERT_EQ(a.explains.size(), b.explains.size());
   for (size_t i = 0; i < a.explains.size(); ++i) {
     EXPECT_EQ(a.explains[i].effect, b.explains[i].effect);

@@ -54,6 +54,9 @@ struct Record {
   bool boot_marker = false;  // set by the framer on "Linux version ..." records
   bool boot_start = false;   // the rendering says a boot begins here (journalctl "-- Boot --")
   bool guest_input = false;  // the input is a guest's own log (provenance.h): never a host fix
+  // Written by kdiag, not read from the log: what it found about a boot's end
+  // (correlate/boot_ends.h). Only rules with `synthetic = true` match these, and only these.
+  bool synthetic = false;
 };
 
 // Seconds with six decimals ("12.345678"), as every kernel timestamp is written.

@@ -187,6 +187,7 @@ void Matcher::Match(const Record& record, std::vector<RuleMatch>* out) {
     if (r == last_rule) continue;  // an earlier variant of this rule already matched
     const Rule& rule = rules_[r];
     if (rule.source && *rule.source != record.source) continue;
+    if (rule.synthetic != record.synthetic) continue;
     const Impl::Variant& v = impl.Compiled(id);
     groups.assign(v.group_names.size(), re2::StringPiece());
     if (!v.re->Match(text, 0, text.size(), RE2::UNANCHORED, groups.data(),

@@ -148,6 +148,12 @@ struct Rule {
   // false: an event of this rule is a finding only once it explains a later event (a USB device
   // unplugged is no problem; unplugged while its disk was in use is).
   bool finding_alone = true;
+  // An event of this rule says how its boot ended (an orderly shutdown or reboot, a panic): the
+  // boot needs no "ended without a clean shutdown" (correlate/boot_ends.h).
+  bool ends_boot = false;
+  // The rule matches only the records kdiag writes about a boot's end (Record::synthetic), never a
+  // log's text: a log cannot forge them.
+  bool synthetic = false;
   std::vector<RuleExample> examples;
   std::vector<std::string> counter_examples;
   Location where;  // the [[rule]] table in its file

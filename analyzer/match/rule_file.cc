@@ -419,29 +419,12 @@ class RuleReader {
   void ReadRule(const toml::node& n, std::vector<Rule>* rules) {
     const toml::table* t = n.as_table();
     if (!t) return Fail(n, "[[rule]] must be a table");
-    static const std::set<std::string, std::less<>> kKeys = {"id",
-                                                             "severity",
-                                                             "source",
-                                                             "pattern",
-                                                             "summary",
-                                                             "advice",
-                                                             "remedy",
-                                                             "fact",
-                                                             "guest_evidence",
-                                                             "key",
-                                                             "continuation",
-                                                             "continuation_lines",
-                                                             "not",
-                                                             "exclude",
-                                                             "crash",
-                                                             "merge",
-                                                             "settle",
-                                                             "threshold",
-                                                             "explain",
-                                                             "part_of",
-                                                             "finding_alone",
-                                                             "severity_reason",
-                                                             "example"};
+    static const std::set<std::string, std::less<>> kKeys = {
+        "id",      "severity", "source",         "pattern",   "summary",      "advice",
+        "remedy",  "fact",     "guest_evidence", "key",       "continuation", "continuation_lines",
+        "not",     "exclude",  "crash",          "merge",     "settle",       "threshold",
+        "explain", "part_of",  "finding_alone",  "ends_boot", "synthetic",    "severity_reason",
+        "example"};
     for (const auto& [k, v] : *t) {
       if (!kKeys.count(k.str())) return Fail(v, "unknown key '" + std::string(k.str()) + "'");
     }
@@ -495,6 +478,14 @@ class RuleReader {
     if (const toml::node* f = t->get("fact")) {
       if (!f->is_boolean()) return Fail(*f, "'fact' must be true or false");
       r.fact = f->as_boolean()->get();
+    }
+    if (const toml::node* e = t->get("ends_boot")) {
+      if (!e->is_boolean()) return Fail(*e, "'ends_boot' must be true or false");
+      r.ends_boot = e->as_boolean()->get();
+    }
+    if (const toml::node* s = t->get("synthetic")) {
+      if (!s->is_boolean()) return Fail(*s, "'synthetic' must be true or false");
+      r.synthetic = s->as_boolean()->get();
     }
     if (const toml::node* g = t->get("guest_evidence")) {
       if (!g->is_boolean()) return Fail(*g, "'guest_evidence' must be true or false");

@@ -67,6 +67,8 @@ class Writer {
     Bool(r.fact);
     Bool(r.guest_evidence);
     Bool(r.finding_alone);
+    Bool(r.ends_boot);
+    Bool(r.synthetic);
     Strs(r.key);
     Str(r.continuation);
     U32(static_cast<uint32_t>(r.continuation_lines));
@@ -226,7 +228,8 @@ class Reader {
     bool has_crash = false;
     if (!Strs(&r->patterns) || !Str(&r->summary) || !Str(&r->advice) || !Str(&r->severity_reason) ||
         !Str(&r->remedy) || !Bool(&r->fact) || !Bool(&r->guest_evidence) ||
-        !Bool(&r->finding_alone) || !Strs(&r->key) || !Str(&r->continuation) ||
+        !Bool(&r->finding_alone) || !Bool(&r->ends_boot) || !Bool(&r->synthetic) ||
+        !Strs(&r->key) || !Str(&r->continuation) ||
         !U32(&continuation_lines) || !Strs(&r->exclude) || !Bool(&has_crash)) {
       return false;
     }

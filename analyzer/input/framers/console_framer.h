@@ -46,6 +46,7 @@ class ConsoleFramer : public Framer {
   void Line(std::string_view line, uint64_t number, const RecordSink& sink) override;
   void Finish(const RecordSink& sink) override;
   void SetReferenceTime(int64_t unix_seconds) override { year_ = SyslogYear(unix_seconds); }
+  bool LinesOfText() const override { return true; }
   // Passes over kernel console lines "[%5lu.%06lu] text" (console_prefix.h TakeConsoleStamp)
   // while no journalctl boot separator or short-monotonic header was seen. Its own literals: ESC
   // (a line with escape sequences is cleaned first) and "Linux version " (a boot marker).

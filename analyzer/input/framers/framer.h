@@ -29,6 +29,11 @@ class Framer {
   // When the input was last written (seconds since the epoch, 0: now), for renderings whose
   // stamps leave the year out (syslog_year.h). Called before the first line.
   virtual void SetReferenceTime(int64_t /*unix_seconds*/) {}
+  // True for text a logger appends line by line through the page cache (syslog files, console
+  // captures, journalctl's text): there a run of NUL bytes is a hole where writes were lost
+  // (correlate/boot_ends.h), and the pipeline frames the text on either side of it. False for
+  // formats in which a NUL is data (the journal export format's binary fields).
+  virtual bool LinesOfText() const { return false; }
 
   // Passing over lines no rule can match (line_reader.h's Line::candidate false). A framer that
   // can returns the literals that make a line a candidate for its own reasons, in addition to the
