@@ -321,21 +321,19 @@ void Pipeline::ReadSource(std::unique_ptr<ByteSource> raw, const std::string& na
       ++passed_over_;
       return;
     }
-    // NUL bytes never come from a log's writer (syslog daemons escape control characters; printk
-    // stops at one): a run of them is a hole where writes were lost (correlate/boot_ends.h). The
-    // text on either side of a run is framed as lines of their own, with this line's number.
+    // A line that starts with NUL bytes, in a text log: the file was extended but the data never
+    // reached the disk (correlate/boot_ends.h), and the writer went on after the hole, at a line's
+    // start. The run is counted and the text after it framed. NULs inside a line are left alone
+    // (syslog-ng wrote some in place of a host name: syslog-ng issue 360).
     std::string_view text = line.text;
-    for (size_t nul;
-         state.framer->LinesOfText() && (nul = text.find('\0')) != std::string_view::npos;) {
-      if (nul > 0) state.framer->Line(text.substr(0, nul), line.number, sink);
-      size_t end = text.find_first_not_of('\0', nul);
+    if (!text.empty() && text[0] == '\0' && state.framer->LinesOfText()) {
+      size_t end = text.find_first_not_of('\0');
       if (end == std::string_view::npos) end = text.size();
-      state.boot_ends.OnNulRun(end - nul, line.number);
+      state.boot_ends.OnNulRun(end, line.number);
       text.remove_prefix(end);
+      if (text.empty()) return;  // the hole goes on in the next line
     }
-    if (!text.empty() || text.size() == line.text.size()) {
-      state.framer->Line(text, line.number, sink);
-    }
+    state.framer->Line(text, line.number, sink);
   });
   if (!live) summary_.bytes += reader.bytes();
   if (err) fail(*err);

@@ -72,6 +72,20 @@ TEST(BootEnds, AnOrderlyEndIsNone) {
   }
 }
 
+// The orderly-end messages count near a boot's end only: a user's systemd reaches its own
+// "Shutdown" target at logout, rsyslogd exits on signal 15 when restarted.
+TEST(BootEnds, AnEndMessageLongBeforeTheBootsEndIsNotItsEnd) {
+  std::string busy;
+  for (int i = 0; i < 1200; ++i) {
+    busy += "Mar  3 09:30:00 web1 CRON[" + std::to_string(4000 + i) + "]: (root) CMD (true)\n";
+  }
+  std::string logout = "Mar  3 09:20:00 web1 systemd[1480]: Reached target Shutdown.\n";
+  std::string out = Ndjson(std::string(kFirstBoot) + logout + busy + kNextBoot);
+  EXPECT_EQ(UncleanFindings(out), 1u) << out.substr(out.size() - 3000);
+  out = Ndjson(std::string(kFirstBoot) + busy + logout + kNextBoot);
+  EXPECT_EQ(UncleanFindings(out), 0u) << out.substr(out.size() - 3000);
+}
+
 // A panic says how its boot ended: its own finding, not a second one.
 TEST(BootEnds, APanicExplainsTheEnd) {
   std::string out = Ndjson(
@@ -119,6 +133,13 @@ TEST(BootEnds, ANulRunWhereWritesWereLostIsAFinding) {
   EXPECT_EQ(Count(out, "\"boot\":1,\"message\":\"Linux version"), 1u) << out;
   // Before the first line: logrotate's copytruncate while the writer kept its offset. No finding.
   out = Ndjson(std::string(512, '\0') + kFirstBoot);
+  EXPECT_EQ(UncleanFindings(out), 0u) << out;
+  // Inside a line (syslog-ng wrote NULs in place of a host name at start-up, syslog-ng issue
+  // 360): no hole where writes were lost.
+  out = Ndjson(std::string(kFirstBoot) +
+               "Mar  3 09:59:00 web1 syslog-ng[2030]: syslog-ng starting up; version='3.4.8'\n" +
+               "Mar  3 09:59:01 " + std::string(40, '\0') +
+               " kernel: [    0.000000] Initializing cgroup subsys cpuset\n");
   EXPECT_EQ(UncleanFindings(out), 0u) << out;
 }
 

@@ -418,6 +418,7 @@ TEST(FindingLinks, RealLogsHaveNoDuplicateFindings) {
       {"06-ustclug86-link-flaps.log", "net.link.down"},
       {"07-nixos-journal-unclean.log", "platform.unclean_shutdown"},
       {"08-linuxsurface1494-nfs-timeouts.log", "fs.nfs.not_responding"},
+      {"09-rsyslog4595-nul-after-power-glitch.log", "platform.boot.unclean_end"},
   };
   for (const auto& [file, expected] : kCases) {
     std::ifstream in(std::string(KDIAG_CORPUS_DIR) + "/real/" + file, std::ios::binary);

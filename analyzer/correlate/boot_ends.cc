@@ -49,11 +49,14 @@ std::optional<Record> BootEnds::OnRecord(const Record& record, bool in_window) {
   // reported only when that boot was read whole, from one machine, and the record it is placed at
   // is selected.
   const bool judged = seen_record_ && !boot_.partial && !boot_.hosts_differ && in_window;
-  if (after_run && judged && !(record.host.empty() && boot_.host.empty())) {
+  // Lines a logger stamped with the wall clock (syslog, journal text) on either side of the run:
+  // not a serial console's line noise.
+  if (after_run && judged && !(record.wall_time.empty() && boot_.last_wall.empty())) {
     out = Synthetic(record, Describe(std::to_string(nul_bytes_) + " NUL bytes before line " +
                                          std::to_string(nul_line_) + " (its last writes were lost)",
                                      boot_.last_line, boot_.last_wall));
-  } else if (new_boot && judged && boot_.userspace && !boot_.ended) {
+  } else if (new_boot && judged && boot_.userspace &&
+             !(boot_.ended && boot_.records_after_end <= kMaxRecordsAfterEnd)) {
     out = Synthetic(record,
                     Describe("no shutdown or reboot was logged", boot_.last_line, boot_.last_wall));
   }
@@ -66,6 +69,7 @@ std::optional<Record> BootEnds::OnRecord(const Record& record, bool in_window) {
   }
   if (after_run) nul_bytes_ = 0;
   seen_record_ = true;
+  boot_.records_after_end += boot_.ended;
   boot_.userspace |= record.source == Source::kUserspace;
   boot_.partial |= !in_window;
   if (!record.host.empty()) {
@@ -79,7 +83,10 @@ std::optional<Record> BootEnds::OnRecord(const Record& record, bool in_window) {
 
 void BootEnds::OnEvent(const Event& event) {
   if (!event.rule->ends_boot || event.record.synthetic) return;
-  if (event.record.boot == boot_.index) boot_.ended = true;
+  if (event.record.boot == boot_.index) {
+    boot_.ended = true;
+    boot_.records_after_end = 0;
+  }
   // An event of a boot whose first record BootEnds has not seen yet (the assembler let it go
   // first): remembered for that boot.
   if (event.record.boot > boot_.index) ends_boot_seen_ = event.record.boot;

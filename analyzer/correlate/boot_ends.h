@@ -8,8 +8,11 @@
 //     system" (kernel/reboot.c), systemd's "Reached target ... Shutdown" and journald's "Journal
 //     stopped", rsyslogd's "exiting on signal 15", sysvinit's "shutting down for system reboot".
 //     Rules mark those messages (and panics, which say how a boot ended too) with
-//     `ends_boot = true`. When a boot is followed by another in the same input and none of its
-//     events was of such a rule, it ended without a clean shutdown -- provided its logger would
+//     `ends_boot = true`. When a boot is followed by another in the same input and no event of
+//     such a rule came among its last kMaxRecordsAfterEnd records, it ended without a clean
+//     shutdown (the tail, because some of those messages also come mid-boot: a user's systemd
+//     reaches its own "Shutdown" target at logout, rsyslogd exits on signal 15 when restarted;
+//     a shutdown logs little after them) -- provided its logger would
 //     have written the userspace part of a shutdown: the boot has userspace records (a syslog
 //     file such as /var/log/messages or syslog, a journal with every transport). A kernel-only log
 //     (kern.log, `journalctl -k`, dmesg) proves nothing: its writer stops before the kernel's last
@@ -20,9 +23,11 @@
 //     were: the file's size was committed, its data was not. Every syslog daemon escapes control
 //     characters in messages (rsyslog writes "#000"), so raw NULs in such a file are that hole.
 //     A run at the very start of an input is a different, harmless artefact (logrotate's
-//     copytruncate while the writer keeps its offset) and is not counted. Only runs beside records
-//     that name their host (syslog, journal text) count: a serial console shows NULs as line
-//     noise at power-on.
+//     copytruncate while the writer keeps its offset) and is not counted, nor is one inside a line
+//     (syslog-ng wrote NULs in place of a host name at start-up: syslog-ng issue 360; the hole
+//     starts where the last complete line ended). Only runs beside records a logger stamped with
+//     the wall clock (syslog, journal text) count: a serial console shows NULs as line noise at
+//     power-on.
 //
 // What BootEnds finds it states as a record kdiag writes itself (Record::synthetic), placed at
 // the next boot's first record (or the record after the NUL run), which rules with
@@ -45,6 +50,10 @@
 
 namespace kdiag {
 
+// Records a boot may log after its last ends_boot event and still count as ended by it (a panic's
+// report and the other CPUs' backtraces; journald's last lines after PID 1's shutdown target).
+constexpr uint64_t kMaxRecordsAfterEnd = 1000;
+
 // One per input.
 class BootEnds {
  public:
@@ -60,9 +69,10 @@ class BootEnds {
  private:
   struct Boot {
     int index = -1;
-    bool userspace = false;  // a record from a program other than the kernel
-    bool ended = false;      // an event of an ends_boot rule
-    bool partial = false;    // some records were outside the selection
+    bool userspace = false;          // a record from a program other than the kernel
+    bool ended = false;              // an event of an ends_boot rule
+    uint64_t records_after_end = 0;  // records since the last one
+    bool partial = false;            // some records were outside the selection
     bool hosts_differ = false;
     std::string host;
     uint64_t last_line = 0;
