@@ -24,10 +24,10 @@
 
 #include "analyzer/config/config_file.h"
 #include "analyzer/config/options.h"
+#include "analyzer/config/reported.h"
 #include "analyzer/config/rule_overrides.h"
 #include "analyzer/config/selection.h"
 #include "analyzer/config/suppression.h"
-#include "analyzer/correlate/card_functions.h"
 #include "analyzer/correlate/pci_ids.h"
 #include "analyzer/input/framers/format.h"
 #include "analyzer/input/sources/file_text.h"
@@ -330,39 +330,13 @@ int Analyze(const Options& opt, const Selection& selection) {
   const QuirkDiscovery discovery = DiscoverQuirks(pipeline.config_writes(), inventory);
   Advise(inventory, era, findings, &discovery);
   Summary summary = pipeline.summary();
-  // The config file's [[suppress]]: suppressed findings leave the report and --fail-on, and are
-  // counted (remedies were derived from all of them: a suppressed warning is still evidence).
-  std::set<const Finding*> silenced;
-  for (const Finding* f : all_findings) {
-    if (suppressor.Suppresses(f->rule->id, f->message, f->fields)) silenced.insert(f);
-  }
-  // Counted over every finding, selected or not, so that the counts do not depend on the order
-  // of suppression and selection: "findings" is what was found and not suppressed, of which
-  // "not_selected" were left out of the outputs by the selection flags.
-  std::vector<Finding*> reported;
-  for (Finding* f : all_findings) {
-    if (silenced.count(f)) {
-      ++summary.suppressed;
-    } else if (!selection.Reports(*f->rule)) {
-      ++summary.not_selected;
-    } else {
-      reported.push_back(f);
-    }
-  }
-  summary.findings -= summary.suppressed;
+  // What is shown and how it is counted (config/reported.h); remedies above were derived from
+  // every finding (a suppressed warning is still evidence).
+  const Reported shown =
+      SelectReported(all_findings, suppressor, selection, pipeline.topology(), &summary);
+  const std::vector<Finding*>& reported = shown.findings;
+  const std::set<const Finding*>& silenced = shown.silenced;
   summary.suppressed_events = observer.suppressed();
-  // The report shows the functions of one card with one problem once (the remedies above need
-  // each function's own finding), and each device's story.
-  summary.findings -= FoldCardFunctions(&reported, pipeline.topology());
-  // Facts (info findings) are counted apart from problems, over what was found and not
-  // suppressed, selected or not, like "findings".
-  summary.facts = 0;
-  for (const Finding* f : all_findings) {
-    bool unselected = !silenced.count(f) && !selection.Reports(*f->rule);
-    summary.facts += unselected && f->rule->severity == Severity::kInfo;
-  }
-  for (const Finding* f : reported) summary.facts += f->rule->severity == Severity::kInfo;
-  summary.problems = summary.findings - summary.facts;
   const DeviceStories stories = pipeline.device_stories();
   const std::vector<const DeviceStory*> told = stories.Told();
 
