@@ -229,8 +229,8 @@ class Reader {
     if (!Strs(&r->patterns) || !Str(&r->summary) || !Str(&r->advice) || !Str(&r->severity_reason) ||
         !Str(&r->remedy) || !Bool(&r->fact) || !Bool(&r->guest_evidence) ||
         !Bool(&r->finding_alone) || !Bool(&r->ends_boot) || !Bool(&r->synthetic) ||
-        !Strs(&r->key) || !Str(&r->continuation) ||
-        !U32(&continuation_lines) || !Strs(&r->exclude) || !Bool(&has_crash)) {
+        !Strs(&r->key) || !Str(&r->continuation) || !U32(&continuation_lines) ||
+        !Strs(&r->exclude) || !Bool(&has_crash)) {
       return false;
     }
     if (continuation_lines > 64) return Fail("continuation_lines out of range");
