@@ -83,4 +83,16 @@ RuleCheckResult CheckRuleExamples(Matcher* matcher) {
   return result;
 }
 
+std::vector<Error> CheckSeverityReasons(const std::vector<Rule>& rules) {
+  std::vector<Error> errors;
+  for (const Rule& rule : rules) {
+    if (!rule.severity_reason.empty()) continue;
+    errors.push_back(Error{rule.where, "rule '" + rule.id +
+                                           "' has no 'severity_reason': say why it is " +
+                                           std::string(SeverityName(rule.severity)) +
+                                           " (what an operator loses, or why nothing is lost)"});
+  }
+  return errors;
+}
+
 }  // namespace kdiag

@@ -139,6 +139,26 @@ TEST(Cli, InvalidRuleDirectoryNamesFileLineColumn) {
   EXPECT_NE(r.err.find(dir + "/bad.toml:5:"), std::string::npos) << r.err;
 }
 
+// A user's rule without severity_reason still loads and runs; `rules check` refuses it at its
+// [[rule]] table (file:line:column, exit 2).
+TEST(Cli, RulesCheckRequiresASeverityReason) {
+  std::string dir = testing::TempDir();
+  testing::WriteFile(dir + "/mine.toml",
+                     "[[rule]]\nid = \"site.mine\"\nseverity = \"warning\"\n"
+                     "source = \"kernel\"\npattern = '''^site marker (?P<n>\\d+)'''\n"
+                     "summary = \"marker {n}\"\n  [[rule.example]]\n  line = \"site marker 7\"\n"
+                     "  fields = { n = \"7\" }\n");
+  auto run = RunKdiag({"--rules", dir, "--output", "ndjson"}, "", "site marker 7\n");
+  EXPECT_EQ(run.status, 0) << run.err;
+  EXPECT_NE(run.out.find("\"rule\":\"site.mine\""), std::string::npos) << run.out;
+  auto check = RunKdiag({"rules", "check", dir});
+  EXPECT_EQ(check.status, 2) << check.out;
+  EXPECT_NE(check.err.find(dir + "/mine.toml:1:1: rule 'site.mine' has no 'severity_reason'"),
+            std::string::npos)
+      << check.err;
+  EXPECT_NE(check.out.find("1 failed"), std::string::npos) << check.out;
+}
+
 TEST(Cli, RulesSubcommands) {
   auto check = RunKdiag({"rules", "check"});
   EXPECT_EQ(check.status, 0) << check.err << check.out;

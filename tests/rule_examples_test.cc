@@ -74,6 +74,47 @@ not = ["x 1"]
   EXPECT_NE(result.failures[2].message.find("counter-example"), std::string::npos);
 }
 
+// Issue 18: every shipped rule says why it has its severity (what `kdiag rules check` demands).
+TEST(ShippedRules, EveryRuleSaysWhyItHasItsSeverity) {
+  std::vector<Rule> rules;
+  ASSERT_FALSE(LoadEmbeddedRules(&rules));
+  ASSERT_GT(rules.size(), 200u);
+  for (const Error& e : CheckSeverityReasons(rules)) ADD_FAILURE() << e.ToString();
+}
+
+// A rule without severity_reason loads (a user's older --rules file keeps working), but the check
+// names it at its [[rule]] table; a rule with one passes.
+TEST(RuleCheck, RequiresASeverityReasonTheLoaderDoesNot) {
+  std::vector<Rule> rules;
+  auto err = ParseRuleFile(R"([[rule]]
+id = "t.with"
+severity = "warning"
+severity_reason = "Nothing is lost."
+source = "kernel"
+pattern = '''^with'''
+summary = "s"
+  [[rule.example]]
+  line = "with"
+
+  [[rule]]
+id = "t.without"
+severity = "error"
+source = "kernel"
+pattern = '''^without'''
+summary = "s"
+  [[rule.example]]
+  line = "without"
+)",
+                           "t.toml", &rules);
+  ASSERT_FALSE(err) << err->ToString();
+  ASSERT_EQ(rules.size(), 2u);
+  std::vector<Error> errors = CheckSeverityReasons(rules);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].ToString(),
+            "t.toml:11:3: rule 't.without' has no 'severity_reason': say why it is error (what an "
+            "operator loses, or why nothing is lost)");
+}
+
 TEST(ShippedRules, ASegfaultWithoutItsObjectEndsItsSummaryAtTheAddress) {
   // 2.6.18 show_signal_msg prints no " in <object>[...]" part: the summary has no dangling "in".
   testing::PipelineRun run = testing::RunShippedRules(

@@ -132,6 +132,7 @@ int RulesCheck(const Options& opt) {
   std::unique_ptr<Matcher> m = BuildMatcher(std::move(rules));
   if (!m) return kExitUsage;
   RuleCheckResult result = CheckRuleExamples(m.get());
+  for (Error& e : CheckSeverityReasons(m->rules())) result.failures.push_back(std::move(e));
   for (const Error& e : result.failures) PrintError(e.ToString());
   std::cout << result.rules << " rules, " << result.examples << " examples: "
             << (result.failures.empty() ? "all passed"
