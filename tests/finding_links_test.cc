@@ -419,6 +419,8 @@ TEST(FindingLinks, RealLogsHaveNoDuplicateFindings) {
       {"07-nixos-journal-unclean.log", "platform.unclean_shutdown"},
       {"08-linuxsurface1494-nfs-timeouts.log", "fs.nfs.not_responding"},
       {"09-rsyslog4595-nul-after-power-glitch.log", "platform.boot.unclean_end"},
+      {"22-ms02ultra10-aer-acs-recovery-failed.log", "hw.aer.recovery_failed+hw.aer.uncorrected"},
+      {"23-rpipcie116-aer-cmplto-recovery-failed.log", "hw.aer.recovery_failed+hw.aer.uncorrected"},
   };
   for (const auto& [file, expected] : kCases) {
     std::ifstream in(std::string(KDIAG_CORPUS_DIR) + "/real/" + file, std::ios::binary);
