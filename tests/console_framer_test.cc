@@ -222,6 +222,14 @@ TEST(ConsoleFramerDmesg, Reltime) {
   EXPECT_TRUE(offset.wall_time.empty());
   EXPECT_EQ(offset.text, "soon after");
   EXPECT_EQ(FrameOne("[ +19.000000] wider").text, "wider");
+  // %f in a decimal-comma locale (real: maharmstone/btrfs issue 788's `dmesg -H`, nl/de locale)
+  Record comma = FrameOne("[  +0,000002] BTRFS critical (device nvme0n1p2): corrupt leaf");
+  EXPECT_FALSE(comma.time_us.has_value());
+  EXPECT_EQ(comma.text, "BTRFS critical (device nvme0n1p2): corrupt leaf");
+  EXPECT_EQ(FrameOne("[<    7,000000>] comma delta").text, "comma delta");
+  EXPECT_EQ(FrameOne("[    8.000000 <    7,000000>] comma suffix").text, "comma suffix");
+  // the kernel's own stamp is "%5lu.%06lu", never with a comma: not a stamp
+  EXPECT_EQ(FrameOne("[    8,000000] not a stamp").text, "[    8,000000] not a stamp");
 }
 
 TEST(ConsoleFramerDmesg, CallerAfterTime) {

@@ -54,7 +54,8 @@ bool TakeDecode(std::string_view s, size_t* pos, Record* record) {
 // "[    0.000000] [Fri Feb 13 23:31:30 2009] 2009-02-13T23:31:30,123456+00:00 msg").
 enum StampKind : unsigned {
   kStampRaw = 1,      // "[%5ld.%06ld] " (also the kernel's own), "-d": "[%5ld.%06ld <%12.06f>] "
-  kStampDelta = 2,    // "[<%12.06f>] ": time since the previous record, not since boot
+  kStampDelta = 2,    // "[<%12.06f>] ": time since the previous record, not since boot (%f: a
+                      // decimal comma in some locales, TakeLocaleSeconds)
   kStampCtime = 4,    // "-T": "[%a %b %e %H:%M:%S %Y] ", with -d "[... %Y <%12.06f>] "
   kStampRelMin = 8,   // reltime at a new minute: "[%b%e %H:%M] "
   kStampRelOff = 16,  // reltime otherwise: "[  %+8.06f] "
@@ -67,7 +68,7 @@ unsigned TakeBracketStampBody(std::string_view s, size_t* pos, Record* record) {
   size_t p = *pos;
   int64_t usec = 0;
   if (TakeChar(s, &p, '<')) {
-    if (!TakeSeconds(s, &p, nullptr) || !TakeChar(s, &p, '>')) return 0;
+    if (!TakeLocaleSeconds(s, &p) || !TakeChar(s, &p, '>')) return 0;
     *pos = p;
     return kStampDelta;
   }
@@ -92,7 +93,7 @@ unsigned TakeBracketStampBody(std::string_view s, size_t* pos, Record* record) {
   }
   size_t q = SkipSpaces(s, p);
   if (TakeChar(s, &q, '+') || TakeChar(s, &q, '-')) {
-    if (!TakeSeconds(s, &q, nullptr)) return 0;
+    if (!TakeLocaleSeconds(s, &q)) return 0;
     *pos = q;
     return kStampRelOff;
   }

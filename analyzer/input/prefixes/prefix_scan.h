@@ -79,6 +79,19 @@ inline bool TakeSeconds(std::string_view s, size_t* pos, int64_t* usec) {
   return true;
 }
 
+// util-linux dmesg's "%+8.06f" (reltime) and "%12.06f" (delta) stamps come from printf's %f after
+// setlocale(LC_ALL, ""), so in a locale with a decimal comma (de_DE, nl_NL, ...) they read
+// "[  +0,000002]" and "<    7,000000>". The kernel's own "%5lu.%06lu" never does.
+inline bool TakeLocaleSeconds(std::string_view s, size_t* pos) {
+  size_t p = SkipSpaces(s, *pos);
+  if (!TakeNumber(s, &p, 1, 12, nullptr) || !(TakeChar(s, &p, '.') || TakeChar(s, &p, ',')) ||
+      !TakeNumber(s, &p, 6, 6, nullptr)) {
+    return false;
+  }
+  *pos = p;
+  return true;
+}
+
 // "HH:MM" or "HH:MM:SS" (with_seconds), range-checked.
 inline bool TakeClock(std::string_view s, size_t* pos, bool with_seconds) {
   size_t p = *pos;
@@ -183,7 +196,7 @@ inline bool TakePriority(std::string_view s, size_t* pos, Record* record) {
 // short-delta stamp.
 inline bool TakeDeltaSuffix(std::string_view s, size_t* pos) {
   size_t p = *pos;
-  if (!Take(s, &p, " <") || !TakeSeconds(s, &p, nullptr) || !TakeChar(s, &p, '>')) return false;
+  if (!Take(s, &p, " <") || !TakeLocaleSeconds(s, &p) || !TakeChar(s, &p, '>')) return false;
   *pos = p;
   return true;
 }
