@@ -421,6 +421,8 @@ TEST(FindingLinks, RealLogsHaveNoDuplicateFindings) {
       {"09-rsyslog4595-nul-after-power-glitch.log", "platform.boot.unclean_end"},
       {"22-ms02ultra10-aer-acs-recovery-failed.log", "hw.aer.recovery_failed+hw.aer.uncorrected"},
       {"23-rpipcie116-aer-cmplto-recovery-failed.log", "hw.aer.recovery_failed+hw.aer.uncorrected"},
+      {"24-winbtrfs788-write-time-corruption-reltime-comma.log", "fs.btrfs.corrupt_tree"},
+      {"25-btrfsprogs577-transid-abort.log", "fs.btrfs.transid_mismatch"},
   };
   for (const auto& [file, expected] : kCases) {
     std::ifstream in(std::string(KDIAG_CORPUS_DIR) + "/real/" + file, std::ios::binary);
