@@ -423,6 +423,8 @@ TEST(FindingLinks, RealLogsHaveNoDuplicateFindings) {
       {"23-rpipcie116-aer-cmplto-recovery-failed.log", "hw.aer.recovery_failed+hw.aer.uncorrected"},
       {"24-winbtrfs788-write-time-corruption-reltime-comma.log", "fs.btrfs.corrupt_tree"},
       {"25-btrfsprogs577-transid-abort.log", "fs.btrfs.transid_mismatch"},
+      {"26-debianforum2019-i915-dmc-missing.log",
+       "gpu.i915.dmc_load_failed+driver.firmware_load_failed"},
   };
   for (const auto& [file, expected] : kCases) {
     std::ifstream in(std::string(KDIAG_CORPUS_DIR) + "/real/" + file, std::ios::binary);
