@@ -152,12 +152,18 @@ TEST(RuleSetCache, ColdThenWarm) {
   DatabaseCache cache(dir);
   std::vector<Rule> cold, warm, none;
   std::string origin;
-  ASSERT_FALSE(LoadEmbeddedRulesCached(cache, &cold, &origin));
+  CaptureChecks captures = CaptureChecks::kSkip;
+  ASSERT_FALSE(LoadEmbeddedRulesCached(cache, &cold, &origin, &captures));
   EXPECT_EQ(origin.rfind("parsed (cache miss: ", 0), 0u) << origin;
-  ASSERT_FALSE(LoadEmbeddedRulesCached(cache, &warm, &origin));
+  EXPECT_EQ(origin.find("not stored"), std::string::npos) << origin;
+  EXPECT_EQ(captures, CaptureChecks::kCompile);
+  ASSERT_FALSE(LoadEmbeddedRulesCached(cache, &warm, &origin, &captures));
   EXPECT_EQ(origin, "cache hit: " + cache.RuleSetPathFor(EmbeddedRuleSetKey()));
-  ASSERT_FALSE(LoadEmbeddedRulesCached(DatabaseCache(""), &none, &origin));
+  EXPECT_EQ(captures, CaptureChecks::kSkip);  // the entry's rules passed CheckUniqueIds whole
+  EXPECT_FALSE(CheckUniqueIds(warm));
+  ASSERT_FALSE(LoadEmbeddedRulesCached(DatabaseCache(""), &none, &origin, &captures));
   EXPECT_EQ(origin, "parsed (no cache)");
+  EXPECT_EQ(captures, CaptureChecks::kCompile);
   ExpectSameRules(Parsed(), cold);
   ExpectSameRules(Parsed(), warm);
   ExpectSameRules(Parsed(), none);
