@@ -3,13 +3,13 @@
 #include "analyzer/match/rule_set_cache.h"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <cstring>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "analyzer/match/entry_checksum.h"
 #include "analyzer/match/rule_file.h"
 #include "tests/run_kdiag.h"
 
@@ -169,7 +169,7 @@ TEST(RuleSetCache, ColdThenWarm) {
   ExpectSameRules(Parsed(), none);
 }
 
-// Rewrites the body of the rule set's entry in `dir` and seals it with a correct CRC-32 (what a
+// Rewrites the body of the rule set's entry in `dir` and seals it with a correct CRC-32C (what a
 // forger does); the next load must miss with `why`, parse, and leave a good entry behind.
 void ExpectForgeryRefused(const std::string& body, const std::string& why) {
   std::string dir = TempDir();
@@ -180,7 +180,7 @@ void ExpectForgeryRefused(const std::string& body, const std::string& why) {
   std::string file = ReadFile(path);
   file.resize(40);  // magic and key
   file += body;
-  uLong crc = crc32_z(0, reinterpret_cast<const Bytef*>(file.data()), file.size());
+  uint32_t crc = EntryChecksum(file);
   for (int i = 0; i < 4; ++i) file += static_cast<char>(crc >> (8 * i));
   WriteFile(path, file);
   std::vector<Rule> again;

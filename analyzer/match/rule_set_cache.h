@@ -3,7 +3,7 @@
 // Parsing the embedded rules with toml++ was half of a warm start's instructions (bench/RESULTS.md)
 // although the rules are the same on every run of one binary. So the rule set, once parsed and
 // validated, is encoded into a flat byte string and kept as an entry of the compiled-rules cache
-// (database_cache.h: same directory, same envelope of magic, key and CRC-32, same checks of who
+// (database_cache.h: same directory, same envelope of magic, key and CRC-32C, same checks of who
 // owns and can write it) beside the Vectorscan databases compiled from it. A later start decodes
 // it instead of parsing.
 //
