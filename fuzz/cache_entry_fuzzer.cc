@@ -4,7 +4,7 @@
 // the matcher has no pattern for.
 //
 // The first byte chooses how the rest is used. Odd: the rest is an entry body, and the target
-// writes this rule set's magic and key over its first 40 bytes and appends a correct CRC-32, so
+// writes this rule set's magic and key over its first 40 bytes and appends a correct CRC-32C, so
 // that the fuzzer gets past the checksum to the checks behind it (what a deliberate forger
 // does). Even: the rest is the file as it is. The file goes where the cache looks for this rule
 // set's entry; when it loads, a matcher is built from it and matches every rule's examples and a
@@ -33,9 +33,8 @@
 #include <string_view>
 #include <vector>
 
-#include <zlib.h>
-
 #include "analyzer/match/database_cache.h"
+#include "analyzer/match/entry_checksum.h"
 #include "analyzer/match/matcher.h"
 #include "analyzer/match/rule_file.h"
 #include "analyzer/match/rule_set_cache.h"
@@ -133,7 +132,7 @@ void Seal(std::string_view magic, const std::string& key_bytes, std::string* fil
   if (file->size() < head) file->resize(head);
   file->replace(0, magic.size(), magic);
   file->replace(magic.size(), key_bytes.size(), key_bytes);
-  uLong crc = crc32_z(0, reinterpret_cast<const Bytef*>(file->data()), file->size());
+  uint32_t crc = kdiag::EntryChecksum(*file);
   for (int i = 0; i < 4; ++i) file->push_back(static_cast<char>(crc >> (8 * i)));
 }
 
@@ -148,7 +147,7 @@ void WriteEntry(const std::string& path, const std::string& file) {
 void RuleSetEntry(const Setup& s, bool seal, std::string file) {
   const kdiag::Sha256::Digest key = kdiag::EmbeddedRuleSetKey();
   if (seal) {
-    Seal("kdiagrs1", std::string(reinterpret_cast<const char*>(key.data()), key.size()), &file);
+    Seal("kdiagrs2", std::string(reinterpret_cast<const char*>(key.data()), key.size()), &file);
   }
   kdiag::DatabaseCache cache(s.dir);
   WriteEntry(cache.RuleSetPathFor(key), file);
@@ -192,7 +191,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   if (data[0] & 1) {
-    Seal("kdiaghs4", s.key_bytes, &file);
+    Seal("kdiaghs5", s.key_bytes, &file);
   }
   WriteEntry(s.path, file);
 

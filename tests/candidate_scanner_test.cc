@@ -8,9 +8,8 @@
 #include <iterator>
 #include <memory>
 
-#include <zlib.h>
-
 #include "analyzer/input/framers/console_framer.h"
+#include "analyzer/match/entry_checksum.h"
 #include "analyzer/match/matcher.h"
 #include "analyzer/match/rule_file.h"
 
@@ -165,9 +164,7 @@ TEST(CandidateScanner, ForgedCacheTableIsAMiss) {
   put(4, &forged);
   for (uint32_t v : {0xFFFFFFF0u, 1u, 0u, 1u}) put(v, &forged);
   forged += b.substr(rest_at, b.size() - 4 - rest_at);
-  put(static_cast<uint32_t>(
-          crc32_z(0, reinterpret_cast<const Bytef*>(forged.data()), forged.size())),
-      &forged);
+  put(EntryChecksum(forged), &forged);
   {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << forged;

@@ -1,4 +1,5 @@
 #include "analyzer/match/database_cache.h"
+#include "analyzer/match/entry_checksum.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -14,7 +15,6 @@
 #include <thread>
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include "analyzer/match/matcher.h"
 #include "analyzer/match/rule_file.h"
@@ -27,6 +27,33 @@ namespace {
 using testing::ReadFile;
 using testing::TempDir;
 using testing::WriteFile;
+
+// CRC-32C's check value and RFC 3720 B.4's examples, then the instruction against the tables on
+// every length up to a few blocks and at every alignment.
+TEST(EntryChecksum, Crc32cTestValues) {
+  for (auto* sum : {&EntryChecksum, &EntryChecksumPortable}) {
+    EXPECT_EQ(sum(""), 0u);
+    EXPECT_EQ(sum("123456789"), 0xE3069283u);
+    EXPECT_EQ(sum(std::string(32, '\0')), 0x8A9136AAu);
+    EXPECT_EQ(sum(std::string(32, '\xff')), 0x62A8AB43u);
+    std::string up, down;
+    for (int i = 0; i < 32; ++i) {
+      up += static_cast<char>(i);
+      down += static_cast<char>(31 - i);
+    }
+    EXPECT_EQ(sum(up), 0x46DD794Eu);
+    EXPECT_EQ(sum(down), 0x113FDB5Cu);
+  }
+  std::string text;
+  uint32_t x = 12345;
+  for (int i = 0; i < 300; ++i) text += static_cast<char>((x = x * 1103515245u + 12345u) >> 16);
+  for (size_t at = 0; at < 8; ++at) {
+    for (size_t n = 0; at + n <= text.size(); ++n) {
+      std::string_view part = std::string_view(text).substr(at, n);
+      ASSERT_EQ(EntryChecksum(part), EntryChecksumPortable(part)) << at << " " << n;
+    }
+  }
+}
 
 TEST(Sha256, Fips180Examples) {
   // FIPS 180-4 examples (NIST CSRC "SHA256.pdf") and the digest of the empty string.
@@ -245,7 +272,7 @@ void ResealWithDatabase(std::string* b, const std::function<void(std::string*)>&
   std::string body = b->substr(0, db_at - 8);
   for (int i = 0; i < 8; ++i) body += static_cast<char>(uint64_t{db.size()} >> (8 * i));
   body += db;
-  uLong crc = crc32_z(0, reinterpret_cast<const Bytef*>(body.data()), body.size());
+  uint32_t crc = EntryChecksum(body);
   for (int i = 0; i < 4; ++i) body += static_cast<char>(crc >> (8 * i));
   *b = body;
 }
@@ -322,9 +349,9 @@ TEST(DatabaseCache, EntryOfOtherRulesIsNotUsed) {
   EXPECT_EQ(m->database_origin(), "compiled (cache miss: " + other + ": key mismatch)");
 }
 
-// Seals `body` (an entry without its checksum) with a correct CRC-32.
+// Seals `body` (an entry without its checksum) with a correct CRC-32C.
 std::string Sealed(std::string body) {
-  uLong crc = crc32_z(0, reinterpret_cast<const Bytef*>(body.data()), body.size());
+  uint32_t crc = EntryChecksum(body);
   for (int i = 0; i < 4; ++i) body += static_cast<char>(crc >> (8 * i));
   return body;
 }

@@ -620,6 +620,44 @@ summary = "wide {dev}"
             "t.toml:59:3: merge field 'extra' is not a named capture of rule 't.tail'");
 }
 
+// CaptureChecks::kSkip (a cached rule set that passed the whole check when it was stored) leaves
+// out only the capture names: a field the other rule does not capture passes, an unknown rule
+// and a duplicate id are still refused.
+TEST(FindingLinks, SkippedCaptureChecksStillCheckTheIds) {
+  auto with_merge = [](const std::string& after, const std::string& field) {
+    std::string toml = std::string(kLinkedRules) + R"(
+[[rule]]
+id = "t.wide"
+severity = "info"
+source = "any"
+pattern = '''^wide (?P<dev>\w+) (?P<extra>\w+)'''
+summary = "wide {dev}"
+  [[rule.merge]]
+  after = ")" + after + R"("
+  fields = [")" + field +
+                       R"("]
+  lines = 2
+  [[rule.example]]
+  line = "wide eth0 x"
+  fields = { dev = "eth0", extra = "x" }
+)";
+    std::vector<Rule> rules;
+    EXPECT_FALSE(ParseRuleFile(toml, "t.toml", &rules));
+    return rules;
+  };
+  std::vector<Rule> uncaptured = with_merge("t.tail", "extra");
+  ASSERT_TRUE(CheckUniqueIds(uncaptured, CaptureChecks::kCompile));
+  EXPECT_FALSE(CheckUniqueIds(uncaptured, CaptureChecks::kSkip));
+  auto unknown = CheckUniqueIds(with_merge("t.missing", "dev"), CaptureChecks::kSkip);
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->ToString(), "t.toml:59:3: merge names unknown rule 't.missing'");
+  std::vector<Rule> twice = with_merge("t.tail", "dev");
+  twice.push_back(twice.back());
+  auto duplicate = CheckUniqueIds(twice, CaptureChecks::kSkip);
+  ASSERT_TRUE(duplicate);
+  EXPECT_NE(duplicate->ToString().find("duplicate rule id 't.wide'"), std::string::npos);
+}
+
 // Issue 18, explain: a USB stick pulled out while in use. The errors on its disk (tied to the USB
 // device by the enumeration lines) are consequences of the disconnect: one finding, which lists
 // them, with no "replace the disk" advice; every line is still an event.

@@ -126,5 +126,43 @@ TEST(Matcher, HostileBytesDoNotMatchOrCrash) {
   EXPECT_TRUE(out.empty());
 }
 
+// `exclude` and `continuation` patterns are compiled on their rule's first use; they apply as
+// before, and one RE2 rejects (only a forged cache entry can carry one: rule files are checked)
+// matches nothing instead of failing the build.
+TEST(Matcher, ExcludeAndContinuationCompiledOnFirstUse) {
+  constexpr char kLinked[] = R"(
+[[rule]]
+id = "d.fail"
+severity = "error"
+source = "kernel"
+pattern = '''^disk (?P<dev>\w+) failed'''
+exclude = ['''failed \(simulated\)''']
+continuation = '''^\s+sector'''
+summary = "s"
+  [[rule.example]]
+  line = "disk sda failed now"
+  fields = { dev = "sda" }
+)";
+  auto m = Build(kLinked);
+  std::vector<RuleMatch> out;
+  m->Match(Text("disk sda failed (simulated)"), &out);
+  EXPECT_TRUE(out.empty());
+  m->Match(Text("disk sda failed now"), &out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_TRUE(m->Continues(*out[0].rule, Text("   sector 12")));
+  EXPECT_FALSE(m->Continues(*out[0].rule, Text("disk sdb failed")));
+
+  std::vector<Rule> rules;
+  ASSERT_FALSE(ParseRuleFile(kLinked, "t.toml", &rules));
+  rules[0].exclude = {"(unclosed"};
+  rules[0].continuation = "[z-a]";
+  std::unique_ptr<Matcher> broken;
+  ASSERT_FALSE(Matcher::Build(std::move(rules), &broken));
+  out.clear();
+  broken->Match(Text("disk sda failed (simulated)"), &out);
+  ASSERT_EQ(out.size(), 1u);  // the exclude that does not compile excludes nothing
+  EXPECT_FALSE(broken->Continues(*out[0].rule, Text("   sector 12")));
+}
+
 }  // namespace
 }  // namespace kdiag

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <cstdio>
+#include <sstream>
 #include <string>
+#include <vector>
 
 namespace kdiag {
 namespace {
@@ -152,6 +156,44 @@ TEST(PciIdsTest, NameAllNamesDevicesWithIds) {
   EXPECT_EQ(inv.Find(B("0000:03:00.0"))->name, "");
 }
 
+// NameAll reads a vendor's block once for all its IDs: each must get what Lookup gives it alone,
+// whatever the other IDs of the vendor (one device with two subsystems, one only in a later
+// device's block, a repeated device line, a vendor repeated, one after the class section).
+TEST(PciIdsTest, NameAllReadsEachVendorOnceForAllItsIds) {
+  PciIds ids;
+  ids.LoadText(std::string(kIds) + "8086  Intel again\n\t10b5  Not the first line\n");
+  const PciId asked[] = {
+      Id(0x8086, 0x10b5, 0x103c, 0x3109),
+      Id(0x8086, 0x10b5, 0x8086, 0x1099),
+      Id(0x8086, 0x10b5, 0x0e11, 0xb0df),  // 0e11:b0df is 1000's subsystem, not 10b5's
+      Id(0x8086, 0x1000, 0x0e11, 0xb0df),
+      Id(0x8086, 0x24dd, 0x103c, 0x3109),
+      Id(0x8086, 0x1000),
+      Id(0x8086, 0xffff),
+      Id(0x0e11, 0x10b5),
+      Id(0x103c, 0x3220, 0x1111, 0x2222),
+      Id(0x1234, 0x5678),
+      Id(0xabcd, 0x0000)};
+  PciInventory inv;
+  int n = 0;
+  for (const PciId& id : asked) {
+    inv.Add(*Bdf::Parse("0000:" + std::to_string(10 + n++) + ":00.0"), id, std::nullopt, "log");
+  }
+  ids.NameAll(&inv);
+  int named = 0;
+  for (const auto& [bdf, dev] : inv.devices()) {
+    std::optional<PciName> alone = ids.Lookup(*dev.id);
+    EXPECT_EQ(dev.name, alone ? alone->vendor + " " + alone->device : "") << dev.id->ToString();
+    EXPECT_EQ(dev.subsystem_name, alone ? alone->subsystem : "") << dev.id->ToString();
+    named += alone.has_value();
+  }
+  EXPECT_EQ(named, 8);
+  EXPECT_EQ(inv.Find(B("0000:12:00.0"))->subsystem_name, "");
+  EXPECT_EQ(inv.Find(B("0000:13:00.0"))->subsystem_name,
+            "NC6132 Gigabit Ethernet Adapter (1000-SX)");
+  EXPECT_EQ(inv.Find(B("0000:14:00.0"))->subsystem_name, "Wrong device's subsystem");
+}
+
 TEST(PciIdsTest, LoadErrors) {
   PciIds ids;
   auto err = ids.Load("/nonexistent/kdiag/pci.ids");
@@ -178,6 +220,57 @@ TEST(PciIdsTest, SystemDatabase) {
   EXPECT_NE(n->subsystem.find("NC340T"), std::string::npos) << n->subsystem;
   // The last vendor of the file and a vendor only defined after many others.
   EXPECT_TRUE(ids.Lookup(Id(0x1af4, 0x1000)));
+}
+
+// On the real database: an inventory of many IDs of many vendors (every 7th device line, with the
+// subsystem IDs of its first subsystem line when it has one) is named as Lookup names each ID.
+TEST(PciIdsTest, SystemDatabaseNameAllAgreesWithLookup) {
+  auto path = PciIds::DefaultPath();
+  if (!path) GTEST_SKIP() << "no pci.ids installed (Debian package pci.ids)";
+  std::string text;
+  {
+    std::FILE* f = std::fopen(path->c_str(), "rb");
+    ASSERT_TRUE(f);
+    char buf[65536];
+    for (size_t got; (got = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, got);
+    std::fclose(f);
+  }
+  PciIds ids;
+  ids.LoadText(text);
+  PciInventory inv;
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line) && line.rfind("C ", 0) != 0;) lines.push_back(line);
+  auto hex = [](const std::string& line, size_t at) {
+    return static_cast<uint16_t>(std::stoul(line.substr(at, 4), nullptr, 16));
+  };
+  uint16_t vendor = 0;
+  int devices = 0, added = 0;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
+    if (line.size() > 6 && std::isxdigit(static_cast<unsigned char>(line[0])))
+      vendor = hex(line, 0);
+    if (line.size() < 7 || line[0] != '\t' || line[1] == '\t' || ++devices % 7 != 0) continue;
+    PciId id = Id(vendor, hex(line, 1));
+    if (devices % 2 == 0 && i + 1 < lines.size() && lines[i + 1].rfind("\t\t", 0) == 0) {
+      id = Id(vendor, hex(line, 1), hex(lines[i + 1], 2), hex(lines[i + 1], 7));
+    }
+    ++added;
+    inv.Add(Bdf{0, static_cast<uint8_t>(added >> 8), static_cast<uint8_t>((added >> 3) & 31),
+                static_cast<uint8_t>(added & 7)},
+            id, std::nullopt, "log");
+  }
+  ASSERT_GT(added, 1000);
+  ids.NameAll(&inv);
+  int subsystems = 0;
+  for (const auto& [bdf, dev] : inv.devices()) {
+    std::optional<PciName> alone = ids.Lookup(*dev.id);
+    ASSERT_TRUE(alone) << dev.id->ToString();
+    EXPECT_EQ(dev.name, alone->vendor + " " + alone->device) << dev.id->ToString();
+    EXPECT_EQ(dev.subsystem_name, alone->subsystem) << dev.id->ToString();
+    subsystems += !dev.subsystem_name.empty();
+  }
+  EXPECT_GT(subsystems, 100);
 }
 
 }  // namespace

@@ -3,13 +3,13 @@
 #include "analyzer/match/rule_set_cache.h"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <cstring>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "analyzer/match/entry_checksum.h"
 #include "analyzer/match/rule_file.h"
 #include "tests/run_kdiag.h"
 
@@ -154,18 +154,24 @@ TEST(RuleSetCache, ColdThenWarm) {
   DatabaseCache cache(dir);
   std::vector<Rule> cold, warm, none;
   std::string origin;
-  ASSERT_FALSE(LoadEmbeddedRulesCached(cache, &cold, &origin));
+  CaptureChecks captures = CaptureChecks::kSkip;
+  ASSERT_FALSE(LoadEmbeddedRulesCached(cache, &cold, &origin, &captures));
   EXPECT_EQ(origin.rfind("parsed (cache miss: ", 0), 0u) << origin;
-  ASSERT_FALSE(LoadEmbeddedRulesCached(cache, &warm, &origin));
+  EXPECT_EQ(origin.find("not stored"), std::string::npos) << origin;
+  EXPECT_EQ(captures, CaptureChecks::kCompile);
+  ASSERT_FALSE(LoadEmbeddedRulesCached(cache, &warm, &origin, &captures));
   EXPECT_EQ(origin, "cache hit: " + cache.RuleSetPathFor(EmbeddedRuleSetKey()));
-  ASSERT_FALSE(LoadEmbeddedRulesCached(DatabaseCache(""), &none, &origin));
+  EXPECT_EQ(captures, CaptureChecks::kSkip);  // the entry's rules passed CheckUniqueIds whole
+  EXPECT_FALSE(CheckUniqueIds(warm));
+  ASSERT_FALSE(LoadEmbeddedRulesCached(DatabaseCache(""), &none, &origin, &captures));
   EXPECT_EQ(origin, "parsed (no cache)");
+  EXPECT_EQ(captures, CaptureChecks::kCompile);
   ExpectSameRules(Parsed(), cold);
   ExpectSameRules(Parsed(), warm);
   ExpectSameRules(Parsed(), none);
 }
 
-// Rewrites the body of the rule set's entry in `dir` and seals it with a correct CRC-32 (what a
+// Rewrites the body of the rule set's entry in `dir` and seals it with a correct CRC-32C (what a
 // forger does); the next load must miss with `why`, parse, and leave a good entry behind.
 void ExpectForgeryRefused(const std::string& body, const std::string& why) {
   std::string dir = TempDir();
@@ -176,7 +182,7 @@ void ExpectForgeryRefused(const std::string& body, const std::string& why) {
   std::string file = ReadFile(path);
   file.resize(40);  // magic and key
   file += body;
-  uLong crc = crc32_z(0, reinterpret_cast<const Bytef*>(file.data()), file.size());
+  uint32_t crc = EntryChecksum(file);
   for (int i = 0; i < 4; ++i) file += static_cast<char>(crc >> (8 * i));
   WriteFile(path, file);
   std::vector<Rule> again;

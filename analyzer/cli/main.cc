@@ -69,14 +69,19 @@ void PrintError(const std::string& message) {
 // Trusted embedded rules come from the compiled-rules cache when it holds them (no TOML parsed).
 std::optional<Error> LoadRules(const Options& opt, std::vector<Rule>* rules,
                                PatternChecks embedded = PatternChecks::kTrusted) {
+  // A cached rule set passed CheckUniqueIds whole before it was stored: unless a --rules layer
+  // changes it, its capture names need no RE2 compiles (rule_set_cache.h).
+  CaptureChecks captures = CaptureChecks::kCompile;
   if (!opt.no_embedded) {
     // Trusted, they come from the compiled-rules cache when it has them (rule_set_cache.h).
     if (auto err = embedded == PatternChecks::kTrusted
-                       ? LoadEmbeddedRulesCached(DatabaseCache::FromEnvironment(), rules)
+                       ? LoadEmbeddedRulesCached(DatabaseCache::FromEnvironment(), rules, nullptr,
+                                                 &captures)
                        : LoadEmbeddedRules(rules, embedded)) {
       return err;
     }
   }
+  if (!opt.rule_dirs.empty()) captures = CaptureChecks::kCompile;
   std::vector<std::string> notices;
   for (const std::string& dir : opt.rule_dirs) {
     std::vector<Rule> layer;
@@ -84,7 +89,7 @@ std::optional<Error> LoadRules(const Options& opt, std::vector<Rule>* rules,
     if (auto err = OverlayRules(std::move(layer), rules, &notices)) return err;
   }
   for (const std::string& n : notices) PrintError(n);
-  if (auto err = CheckUniqueIds(*rules)) return err;
+  if (auto err = CheckUniqueIds(*rules, captures)) return err;
   return ApplyRuleOverrides(opt.rule_overrides, rules);
 }
 

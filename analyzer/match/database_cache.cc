@@ -14,33 +14,32 @@
 #include <string_view>
 #include <utility>
 
-#include <zlib.h>
-
+#include "analyzer/match/entry_checksum.h"
 #include "analyzer/output/write_all.h"
 
 namespace kdiag {
 namespace {
 
 // File layout (integers little-endian):
-//   "kdiaghs4"                      magic and format version
+//   "kdiaghs5"                      magic and format version
 //   32 bytes                        the key
 //   u32 e                           how many expressions the database was compiled from
 //   u32 r                           every match id the database reports is below r
 //   u32 n, n x u32                  ids of the expressions Vectorscan refused
 //   u32 t, t x u32                  the compiler's table (PrefilterDatabase::table)
 //   u64 m, m bytes                  hs_serialize_database output (m = 0: no database)
-//   u32                             CRC-32 (zlib's, as in gzip) of everything above
+//   u32                             CRC-32C (entry_checksum.h) of everything above
 // The CRC catches damage, not malice: at several hundred kilobytes a file, SHA-256 here cost more
 // than the rest of loading it, and a hash anyone can recompute proves nothing anyway. What keeps
 // others' databases out is where they are read from (OpenOwnDirectory, ReadOwnEntry). What keeps
 // a database that is not this rule set's (a file copied under another key, a restored $HOME)
 // from doing harm is e and r, which the caller checks against its rules, and the matcher's bound
 // check of every id it is handed (Vectorscan cannot list the ids of a deserialized database).
-constexpr std::string_view kMagic = "kdiaghs4";
+constexpr std::string_view kMagic = "kdiaghs5";  // 4: sealed with zlib's CRC-32
 constexpr std::string_view kSuffix = ".hsdb";
 // A rule set's entry (rule_set_cache.h) has the same envelope: its own magic, the key, the
-// encoded rules, the CRC-32.
-constexpr std::string_view kRuleSetMagic = "kdiagrs1";
+// encoded rules, the CRC-32C.
+constexpr std::string_view kRuleSetMagic = "kdiagrs2";  // 1: sealed with zlib's CRC-32
 constexpr std::string_view kRuleSetSuffix = ".rules";
 constexpr std::string_view kTempSuffix = ".tmp";
 constexpr time_t kStaleTempSeconds = 3600;
@@ -82,11 +81,6 @@ class Reader {
   std::string_view s_;
   size_t pos_ = 0;
 };
-
-uint32_t Crc32(std::string_view s) {
-  return static_cast<uint32_t>(
-      crc32_z(0, reinterpret_cast<const Bytef*>(s.data()), static_cast<z_size_t>(s.size())));
-}
 
 std::string KeyBytes(const Sha256::Digest& key) {
   return std::string(reinterpret_cast<const char*>(key.data()), key.size());
@@ -280,7 +274,7 @@ std::optional<std::string> DatabaseCache::ReadEntry(const Sha256::Digest& key,
   std::string_view sealed(file.data(), file.size() - 4);
   uint32_t stored_crc = 0;
   Reader(std::string_view(file).substr(sealed.size())).U32(&stored_crc);
-  if (stored_crc != Crc32(sealed)) return path + ": checksum mismatch";
+  if (stored_crc != EntryChecksum(sealed)) return path + ": checksum mismatch";
   Reader in(sealed);
   std::string_view stored_magic, stored_key;
   if (!in.Bytes(magic.size(), &stored_magic) || stored_magic != magic) {
@@ -405,7 +399,7 @@ std::optional<std::string> DatabaseCache::WriteEntry(const Sha256::Digest& key,
   std::string why;
   ScopedFd dir_fd(OpenOwnDirectory(dir_, &why));
   if (dir_fd.get() < 0) return why;
-  PutU32(Crc32(file), &file);
+  PutU32(EntryChecksum(file), &file);
 
   // A name no other run uses: the pid, and a counter for several stores in one process.
   static std::atomic<unsigned> counter{0};

@@ -15,7 +15,7 @@
 // symbolic link, an entry compiled from other rules) is a miss with a reason, and the caller
 // compiles as if there were no cache. A file is written to a temporary name of its own in the
 // same directory, fsync'ed and renamed over the entry, so concurrent runs never see a partial file
-// and the last writer wins with an identical file. Each file ends with a CRC-32 of its contents,
+// and the last writer wins with an identical file. Each file ends with a CRC-32C of its contents,
 // checked before Vectorscan sees a byte (Vectorscan checks its header, not every byte of its
 // bytecode). The directory is kept to a few entries: after a store, the oldest beyond kMaxEntries
 // go, and temporary files that a killed run left behind go after an hour.
@@ -28,7 +28,7 @@
 // matcher also bounds every id it is handed, since Vectorscan cannot list a loaded database's ids.
 //
 // The same directory keeps a second kind of entry, with the same envelope (magic, key, body,
-// CRC-32) and the same checks of where it is read from: a rule set as rule_set_cache.h encodes it
+// CRC-32C) and the same checks of where it is read from: a rule set as rule_set_cache.h encodes it
 // (`KEY.rules`), so that a warm start parses no TOML. Its body is checked by its decoder.
 //
 // Location: $KDIAG_CACHE_DIR, else $XDG_CACHE_HOME/kdiag, else $HOME/.cache/kdiag (the XDG base
@@ -112,7 +112,7 @@ class DatabaseCache {
   std::optional<std::string> Store(const Sha256::Digest& key, const PrefilterDatabase& entry) const;
 
   // A rule set's entry (rule_set_cache.h): on a hit fills *body with what StoreRuleSet was given,
-  // once the file has passed the checks every entry passes (ours, its size, the CRC-32, the magic,
+  // once the file has passed the checks every entry passes (ours, its size, the CRC-32C, the magic,
   // the key), and returns nullopt; else why not. The caller decodes and checks the body.
   std::optional<std::string> LoadRuleSet(const Sha256::Digest& key, std::string* body) const;
   std::optional<std::string> StoreRuleSet(const Sha256::Digest& key, std::string_view body) const;
@@ -124,7 +124,8 @@ class DatabaseCache {
   std::optional<std::string> ReadEntry(const Sha256::Digest& key, std::string_view kind,
                                        std::string_view magic, size_t min_body,
                                        std::string* body) const;
-  // Seals `file` (magic, key, body) with its CRC-32, writes it atomically and prunes.
+  // Seals `file` (magic, key, body) with its CRC-32C (entry_checksum.h), writes it atomically and
+  // prunes.
   std::optional<std::string> WriteEntry(const Sha256::Digest& key, std::string_view kind,
                                         std::string file) const;
   void Prune(int dir_fd, const std::string& keep) const;

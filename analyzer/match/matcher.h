@@ -56,7 +56,8 @@ class Matcher {
   // Not thread-safe: one Matcher per thread.
   void Match(const Record& record, std::vector<RuleMatch>* out);
 
-  // Does the record continue an event of `rule` (its `continuation` pattern)?
+  // Does the record continue an event of `rule` (its `continuation` pattern)? The pattern is
+  // compiled on the rule's first use, so this is no more thread-safe than Match.
   bool Continues(const Rule& rule, const Record& record) const;
 
   // The candidate scanner for these rules' patterns plus a framer's own literals

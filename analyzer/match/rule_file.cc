@@ -665,7 +665,8 @@ std::optional<Error> LoadEmbeddedRules(std::vector<Rule>* rules, PatternChecks c
   return std::nullopt;
 }
 
-std::optional<Error> CheckUniqueIds(const std::vector<Rule>& rules) {
+std::optional<Error> CheckUniqueIds(const std::vector<Rule>& rules, CaptureChecks captures) {
+  const bool check_captures = captures == CaptureChecks::kCompile;
   std::map<std::string_view, const Rule*> ids;
   for (const Rule& r : rules) ids.emplace(r.id, &r);
   for (const Rule& r : rules) {
@@ -685,6 +686,7 @@ std::optional<Error> CheckUniqueIds(const std::vector<Rule>& rules) {
         return Error{m.where, "merge between '" + r.id + "' and '" + m.other +
                                   "': fact rules make no findings to merge"};
       }
+      if (!check_captures) continue;
       std::set<std::string> groups = CaptureNames(*other->second);
       std::vector<std::string> names = m.fields;
       for (const auto& [name, value] : m.other_values) names.push_back(name);
@@ -700,6 +702,7 @@ std::optional<Error> CheckUniqueIds(const std::vector<Rule>& rules) {
     for (const SettleSpec& s : r.settles) {
       auto other = ids.find(s.by);
       if (other == ids.end()) return Error{s.where, "settle names unknown rule '" + s.by + "'"};
+      if (!check_captures) continue;
       std::set<std::string> groups = CaptureNames(*other->second);
       for (const std::string& name : s.fields) {
         if (!groups.count(name)) {
@@ -718,6 +721,7 @@ std::optional<Error> CheckUniqueIds(const std::vector<Rule>& rules) {
         return Error{e.where, "explain between '" + r.id + "' and '" + e.effect +
                                   "': fact rules make no findings to explain"};
       }
+      if (!check_captures) continue;
       std::set<std::string> groups = CaptureNames(*other->second);
       std::vector<std::string> names = e.fields;
       if (!e.device_effect.empty()) names.push_back(e.device_effect);

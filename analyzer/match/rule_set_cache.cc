@@ -421,7 +421,8 @@ Sha256::Digest EmbeddedRuleSetKey() {
 }
 
 std::optional<Error> LoadEmbeddedRulesCached(const DatabaseCache& cache, std::vector<Rule>* rules,
-                                             std::string* origin) {
+                                             std::string* origin, CaptureChecks* captures) {
+  if (captures) *captures = CaptureChecks::kCompile;
   std::string note;
   if (cache.dir().empty()) {
     note = "parsed (no cache)";
@@ -435,6 +436,7 @@ std::optional<Error> LoadEmbeddedRulesCached(const DatabaseCache& cache, std::ve
     }
     if (!miss) {
       if (origin) *origin = "cache hit: " + cache.RuleSetPathFor(key);
+      if (captures) *captures = CaptureChecks::kSkip;
       rules->insert(rules->end(), std::make_move_iterator(decoded.begin()),
                     std::make_move_iterator(decoded.end()));
       return std::nullopt;
@@ -442,8 +444,13 @@ std::optional<Error> LoadEmbeddedRulesCached(const DatabaseCache& cache, std::ve
     std::vector<Rule> parsed;
     if (auto err = LoadEmbeddedRules(&parsed, PatternChecks::kTrusted)) return err;
     note = "parsed (cache miss: " + *miss + ")";
-    if (auto why = cache.StoreRuleSet(key, EncodeRules(parsed)))
+    // Only a rule set that passes the whole check is stored (see *captures above); one that does
+    // not is returned for the caller's CheckUniqueIds to refuse.
+    if (auto err = CheckUniqueIds(parsed)) {
+      note += " (not stored: " + err->ToString() + ")";
+    } else if (auto why = cache.StoreRuleSet(key, EncodeRules(parsed))) {
       note += " (not stored: " + *why + ")";
+    }
     if (origin) *origin = std::move(note);
     rules->insert(rules->end(), std::make_move_iterator(parsed.begin()),
                   std::make_move_iterator(parsed.end()));

@@ -3,7 +3,7 @@
 // Parsing the embedded rules with toml++ was half of a warm start's instructions (bench/RESULTS.md)
 // although the rules are the same on every run of one binary. So the rule set, once parsed and
 // validated, is encoded into a flat byte string and kept as an entry of the compiled-rules cache
-// (database_cache.h: same directory, same envelope of magic, key and CRC-32, same checks of who
+// (database_cache.h: same directory, same envelope of magic, key and CRC-32C, same checks of who
 // owns and can write it) beside the Vectorscan databases compiled from it. A later start decodes
 // it instead of parsing.
 //
@@ -33,6 +33,7 @@
 #include "analyzer/input/location.h"
 #include "analyzer/match/database_cache.h"
 #include "analyzer/match/rule.h"
+#include "analyzer/match/rule_file.h"
 #include "analyzer/match/sha256.h"
 
 namespace kdiag {
@@ -53,9 +54,15 @@ Sha256::Digest EmbeddedRuleSetKey();
 // The embedded rules as LoadEmbeddedRules(rules, PatternChecks::kTrusted) reads them, from the
 // cache's entry when it has a valid one, else parsed and then stored. Appends to *rules. *origin
 // (when not null) says where they came from: "cache hit: PATH", "parsed (cache miss: WHY)",
-// possibly followed by " (not stored: WHY)", or "parsed (no cache)".
+// possibly followed by " (not stored: WHY)", or "parsed (no cache)". An entry is stored only for
+// rules that pass CheckUniqueIds (rule_file.h) as a whole, so *captures (when not null) is
+// CaptureChecks::kSkip on a cache hit: the caller that lays nothing over these rules need not
+// compile their patterns again to learn their capture names. It is kCompile otherwise. A forged
+// entry could name a field no pattern captures; the correlation stages read such a field as
+// empty (FieldValue), as they read one a line did not fill.
 std::optional<Error> LoadEmbeddedRulesCached(const DatabaseCache& cache, std::vector<Rule>* rules,
-                                             std::string* origin = nullptr);
+                                             std::string* origin = nullptr,
+                                             CaptureChecks* captures = nullptr);
 
 }  // namespace kdiag
 

@@ -1,11 +1,19 @@
-// SHA-256 through libcrypto's EVP digest interface (EVP_DigestInit_ex(3), OpenSSL 3.0).
+// SHA-256 through libcrypto's low-level SHA256_Init/SHA256_Update/SHA256_Final (SHA256_Init(3)).
 //
-// EVP fails only when the library cannot allocate or the provider is missing; a key that cannot
-// be computed would make every cache entry and every long-keyed finding the same, so a failure
-// here ends the program with a message rather than returning a digest that is not one.
+// Not through the EVP interface (EVP_DigestInit_ex(3)), which OpenSSL 3 prefers: the first EVP
+// digest of a process loads and initialises the default provider, 5.2 M instructions of a warm
+// start that otherwise costs about 70 M (bench/RESULTS.md), and kdiag hashes at every start (the
+// rule set's and the databases' cache keys). The low-level functions are the same implementation
+// the default provider calls, without the provider: deprecated since OpenSSL 3.0 (hence
+// OPENSSL_SUPPRESS_DEPRECATED) but kept by it; Sha256.* in the suite checks FIPS 180-4's vectors.
+//
+// They fail only on a null context; a key that cannot be computed would make every cache entry
+// and every long-keyed finding the same, so a failure here ends the program with a message rather
+// than returning a digest that is not one.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "analyzer/match/sha256.h"
 
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -13,7 +21,7 @@
 namespace kdiag {
 
 struct Sha256::Context {
-  EVP_MD_CTX* md = nullptr;
+  SHA256_CTX sha;
 };
 
 namespace {
@@ -26,26 +34,19 @@ namespace {
 }  // namespace
 
 Sha256::Sha256() : ctx_(new Context) {
-  ctx_->md = EVP_MD_CTX_new();
-  if (ctx_->md == nullptr) Fatal("EVP_MD_CTX_new");
-  if (EVP_DigestInit_ex(ctx_->md, EVP_sha256(), nullptr) != 1) Fatal("EVP_DigestInit_ex(sha256)");
+  if (SHA256_Init(&ctx_->sha) != 1) Fatal("SHA256_Init");
 }
 
-Sha256::~Sha256() {
-  EVP_MD_CTX_free(ctx_->md);
-}
+Sha256::~Sha256() = default;
 
 void Sha256::Update(const void* data, size_t size) {
   if (size == 0) return;
-  if (EVP_DigestUpdate(ctx_->md, data, size) != 1) Fatal("EVP_DigestUpdate");
+  if (SHA256_Update(&ctx_->sha, data, size) != 1) Fatal("SHA256_Update");
 }
 
 Sha256::Digest Sha256::Finish() {
   Digest d{};
-  unsigned int n = 0;
-  if (EVP_DigestFinal_ex(ctx_->md, d.data(), &n) != 1 || n != d.size()) {
-    Fatal("EVP_DigestFinal_ex");
-  }
+  if (SHA256_Final(d.data(), &ctx_->sha) != 1) Fatal("SHA256_Final");
   return d;
 }
 

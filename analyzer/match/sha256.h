@@ -1,7 +1,7 @@
 // SHA-256 (FIPS 180-4): the key of the compiled-database cache (database_cache.h) and of a
 // finding whose key fields are too long to keep (finding.h). The digest is computed by
-// libcrypto's EVP interface (OpenSSL 3, Debian's libssl-dev; EVP_DigestInit_ex(3)): kdiag does not
-// carry cryptography of its own. SHA-256 rather than a faster non-cryptographic hash because a
+// libcrypto (OpenSSL 3, Debian's libssl-dev; SHA256_Init(3), not EVP: see sha256.cc): kdiag does
+// not carry cryptography of its own. SHA-256 rather than a faster non-cryptographic hash because a
 // finding's key is text a guest wrote: a guest must not be able to make two keys collide.
 #ifndef KDIAG_MATCH_SHA256_H_
 #define KDIAG_MATCH_SHA256_H_
