@@ -384,6 +384,22 @@ TEST(FindingLinks, WindowsUseTheWallClockWhenThatIsAllALogHas) {
   EXPECT_EQ(FindingIds(slow), (std::vector<std::string>{"net.link.down"}));
 }
 
+// A controller that never came back from its reset and was removed: one finding, the removal.
+TEST(FindingLinks, NvmeNotReadyThenRemovedIsOneFinding) {
+  Analysis a = Analyze(Shipped(),
+                       "[ 7700.100001] nvme nvme0: Device not ready; aborting reset, CSTS=0x1\n"
+                       "[ 7700.100210] nvme nvme0: Removing after probe failure status: -19\n");
+  EXPECT_EQ(a.events.size(), 2u);
+  EXPECT_EQ(FindingIds(a),
+            (std::vector<std::string>{"storage.nvme.removed+storage.nvme.not_ready"}));
+  // Another controller's removal does not take it.
+  a = Analyze(Shipped(),
+              "[ 7700.100001] nvme nvme0: Device not ready; aborting reset, CSTS=0x1\n"
+              "[ 7700.100210] nvme nvme1: Removing after probe failure status: -19\n");
+  EXPECT_EQ(FindingIds(a),
+            (std::vector<std::string>{"storage.nvme.removed", "storage.nvme.not_ready"}));
+}
+
 TEST(FindingLinks, LinkFlappingIsAFindingOfAllItsDrops) {
   std::string flaps;
   for (int t : {400, 410, 420}) {
