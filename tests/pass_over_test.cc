@@ -100,6 +100,12 @@ TEST(PassOver, CorpusGivesTheSameOutput) {
   EXPECT_GT(passed, 0u) << "no line of the corpus was passed over";
 }
 
+// Inputs the pass-over fuzzer found differences with (fuzz/regressions/README.md).
+TEST(PassOver, FuzzRegressionsGiveTheSameOutput) {
+  ExpectSameOutput(std::string(KDIAG_SOURCE_DIR) +
+                   "/fuzz/regressions/pass_over-boot-end-anchor.log");
+}
+
 TEST(PassOver, UtilLinuxRenderingsGiveTheSameOutput) {
   std::vector<std::string> files = SharedFiles("util-linux-dmesg");
   if (files.empty()) GTEST_SKIP() << "../shared/conformance/util-linux-dmesg missing";
