@@ -1,5 +1,6 @@
 #include "analyzer/correlate/boot_ends.h"
 
+#include "analyzer/input/wall_clock.h"
 #include "analyzer/match/rule.h"
 
 namespace kdiag {
@@ -22,7 +23,7 @@ Record Synthetic(const Record& at, std::string text) {
   // Only a wall time the log itself wrote: one kdiag derived from an anchor depends on whether the
   // record was framed or passed over before it (fuzz/pass_over_fuzzer.cc found the difference on a
   // record no rule matches), and this record's event must be the same either way.
-  if (at.timestamp_source != "anchor" && at.timestamp_source != "approximate-after-suspend") {
+  if (!IsDerivedTimestamp(at.timestamp_source)) {
     r.timestamp_us = at.timestamp_us;
     r.timestamp_source = at.timestamp_source;
   }
@@ -70,7 +71,6 @@ std::optional<Record> BootEnds::OnRecord(const Record& record, bool in_window) {
     boot_ = Boot();
     boot_.index = record.boot;
     boot_.ended = ends_boot_seen_ == record.boot;
-    boot_.host = record.host;
   }
   if (after_run) nul_bytes_ = 0;
   seen_record_ = true;

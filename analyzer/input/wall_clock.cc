@@ -281,6 +281,10 @@ bool ParseWallTime(std::string_view s, int year, int64_t* unix_us, bool* zoned) 
   return true;
 }
 
+bool IsDerivedTimestamp(std::string_view timestamp_source) {
+  return timestamp_source == kAnchor || timestamp_source == kApproximate;
+}
+
 std::string FormatRfc3339Utc(int64_t usec) {
   int64_t seconds = usec / 1000000;
   int64_t micros = usec % 1000000;

@@ -59,6 +59,9 @@ bool ParseWallTime(std::string_view wall, int year, int64_t* unix_us, bool* zone
 
 // "2025-11-03T18:54:01.123456Z": RFC 3339 in UTC with microseconds, as NDJSON carries it.
 std::string FormatRfc3339Utc(int64_t unix_us);
+// True when a record's timestamp_source names a wall time kdiag derived (from an anchor, or
+// approximated after a suspend) rather than one the log or journal wrote.
+bool IsDerivedTimestamp(std::string_view timestamp_source);
 // "Mon Nov  3 19:54:01 2025": local time in `dmesg -T`'s ctime shape, for the text report.
 std::string FormatLocalWallTime(int64_t unix_us);
 
