@@ -47,8 +47,8 @@ for d in "${deps[@]}"; do
   [ -z "$version" ] || dpkg --compare-versions "$have" ge "$version" || bad "$name $have < $version"
 done
 contents=$(dpkg-deb -c "$deb")
-printf '%s\n' "$contents" | grep -q ' ./usr/bin/kdiag$' || bad "no /usr/bin/kdiag in the package"
-printf '%s\n' "$contents" | grep -q '/systemd/system/kdiag.service$' || bad "no kdiag.service in the package"
+grep -q ' ./usr/bin/kdiag$' <<<"$contents" || bad "no /usr/bin/kdiag in the package"
+grep -q '/systemd/system/kdiag.service$' <<<"$contents" || bad "no kdiag.service in the package"
 [ "$(dpkg-deb --ctrl-tarfile "$deb" | tar -xOf - ./conffiles)" = /etc/logrotate.d/kdiag ] ||
   bad "conffiles"
 

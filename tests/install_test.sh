@@ -62,7 +62,7 @@ fi
 if command -v logrotate >/dev/null; then
   out=$(logrotate -d -s "$root/logrotate.state" "$root/etc/logrotate.d/kdiag" 2>&1) ||
     bad "logrotate -d rejects /etc/logrotate.d/kdiag: $out"
-  printf '%s\n' "$out" | grep -qi '^error' && bad "logrotate -d: $out"
+  grep -qi '^error' <<<"$out" && bad "logrotate -d: $out"
 else
   echo "SKIPPED: logrotate -d (logrotate not installed)"
 fi
@@ -72,17 +72,17 @@ man=$(gzip -dc "$root/usr/share/man/man1/kdiag.1.gz")
 warnings=$(printf '%s\n' "$man" | groff -t -man -ww -z 2>&1) || bad "groff failed"
 [ -z "$warnings" ] || bad "groff warnings: $warnings"
 for section in NAME SYNOPSIS DESCRIPTION OPTIONS "CONFIGURATION FILE" ENVIRONMENT "EXIT STATUS" FILES; do
-  printf '%s\n' "$man" | grep -qx "\.SH \"\?$section\"\?" || bad "man page has no $section section"
+  grep -qx "\.SH \"\?$section\"\?" <<<"$man" || bad "man page has no $section section"
 done
 # EXIT STATUS holds a table (tbl) with a row for each exit code kdiag uses.
 status=$(printf '%s\n' "$man" | sed -n '/^\.SH EXIT STATUS/,/^\.SH /p')
-printf '%s\n' "$status" | grep -q '^\.TS' || bad "EXIT STATUS has no table"
+grep -q '^\.TS' <<<"$status" || bad "EXIT STATUS has no table"
 for code in 0 1 2; do
-  printf '%s\n' "$status" | grep -q "^$code	" || bad "EXIT STATUS table has no row for $code"
+  grep -q "^$code	" <<<"$status" || bad "EXIT STATUS table has no row for $code"
 done
 version=$("$root/usr/bin/kdiag" --version | sed 's/^kdiag //')
-printf '%s\n' "$man" | grep -qF ".TH KDIAG 1 \"\" \"kdiag $version\"" || bad "man page .TH has no version $version"
-printf '%s\n' "$man" | grep -e /usr/local -e "$build" -e "$src" && bad "the man page names the paths above"
+grep -qF ".TH KDIAG 1 \"\" \"kdiag $version\"" <<<"$man" || bad "man page .TH has no version $version"
+grep -e /usr/local -e "$build" -e "$src" <<<"$man" && bad "the man page names the paths above"
 
 # Every long option of --help: a .TP item of the man page, and in each completion.
 options=$("$root/usr/bin/kdiag" --help | grep -oE '^ +(-[a-zA-Z],)?--[a-z][a-z0-9-]*' |
@@ -94,10 +94,10 @@ zsh_c=$(cat "$root/usr/share/zsh/vendor-completions/_kdiag")
 fish_c=$(cat "$root/usr/share/fish/vendor_completions.d/kdiag.fish")
 for o in $options; do
   re="${o}([^a-z0-9-]|\$)"
-  printf '%s\n' "$items" | grep -qE -- "$re" || bad "man page: no .TP item for $o"
-  printf '%s\n' "$bash_c" | grep -qE -- "$re" || bad "bash completion: no $o"
-  printf '%s\n' "$zsh_c" | grep -qE -- "'(\\*|\\([^)]*\\))?(\\{-[a-z],)?$re" || bad "zsh completion: no $o"
-  printf '%s\n' "$fish_c" | grep -qE -- "-l ${o#--}( |\$)" || bad "fish completion: no $o"
+  grep -qE -- "$re" <<<"$items" || bad "man page: no .TP item for $o"
+  grep -qE -- "$re" <<<"$bash_c" || bad "bash completion: no $o"
+  grep -qE -- "'(\\*|\\([^)]*\\))?(\\{-[a-z],)?$re" <<<"$zsh_c" || bad "zsh completion: no $o"
+  grep -qE -- "-l ${o#--}( |\$)" <<<"$fish_c" || bad "fish completion: no $o"
 done
 echo "checked $(printf '%s\n' "$options" | wc -l) long options in the man page and 3 completions"
 

@@ -13,7 +13,7 @@ if ! command -v systemd-analyze >/dev/null; then
   echo "SKIPPED: systemd-analyze is not installed (Debian package systemd)"
   exit 77
 fi
-if ! systemd-analyze security --help | grep -q -- '--offline'; then
+if ! grep -q -- '--offline' <<<"$(systemd-analyze security --help)"; then
   echo "SKIPPED: systemd-analyze $(systemd-analyze --version | head -1) has no --offline"
   exit 77
 fi
