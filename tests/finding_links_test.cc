@@ -400,6 +400,48 @@ TEST(FindingLinks, NvmeNotReadyThenRemovedIsOneFinding) {
             (std::vector<std::string>{"storage.nvme.removed", "storage.nvme.not_ready"}));
 }
 
+// libxl's device hot-plug (rules/xen-hotplug.toml): the script's exit status, the reason it left in
+// xenstore and the attach that failed are one problem, the script's; a failed removal after it
+// (with its own reason) is a consequence too.
+TEST(FindingLinks, XenHotplugScriptFailureIsOneFinding) {
+  Analysis a = Analyze(
+      Shipped(),
+      "libxl: error: libxl_exec.c:117:libxl_report_child_exitstatus: /etc/xen/scripts/vif-bridge "
+      "online [3120] exited with error status 1\n"
+      "libxl: error: libxl_device.c:1351:device_hotplug_child_death_cb: script: Could not find "
+      "bridge device xenbr1\n"
+      "libxl: error: libxl_device.c:1476:device_addrm_aocomplete: Domain 12:Unable to add vif "
+      "with id 1\n"
+      "libxl: error: libxl_exec.c:117:libxl_report_child_exitstatus: /etc/xen/scripts/vif-bridge "
+      "offline [3177] exited with error status 1\n"
+      "libxl: error: libxl_device.c:1351:device_hotplug_child_death_cb: script: Could not find "
+      "bridge device xenbr1\n");
+  EXPECT_EQ(a.events.size(), 5u);
+  ASSERT_EQ(FindingIds(a), (std::vector<std::string>{"xen.libxl.hotplug_script_failed+"
+                                                     "xen.libxl.hotplug_script_error"}));
+  EXPECT_EQ(FieldValue(a.findings[0].fields, "error"), "Could not find bridge device xenbr1");
+  ASSERT_EQ(a.findings[0].explained.size(), 3u);
+  EXPECT_EQ(a.findings[0].explained[0].rule, "xen.libxl.device_hotplug_failed");
+  // A backend that never answered: the creation failure and the removal are its consequences.
+  a = Analyze(Shipped(),
+              "libxl: error: libxl_device.c:1224:device_backend_callback: Domain 115:unable to add "
+              "device with path /local/domain/3/backend/vif/115/0 - rc -9\n"
+              "libxl: error: libxl_create.c:2043:domcreate_attach_devices: Domain 115:unable to "
+              "add vif devices\n"
+              "libxl: error: libxl_device.c:1224:device_backend_callback: Domain 115:unable to "
+              "remove device with path /local/domain/3/backend/vif/115/0 - rc -9\n");
+  ASSERT_EQ(FindingIds(a), (std::vector<std::string>{"xen.libxl.device_add_failed"}));
+  EXPECT_EQ(a.findings[0].explained.size(), 2u);
+  // Another device's removal is not this backend's consequence.
+  a = Analyze(Shipped(),
+              "libxl: error: libxl_device.c:1224:device_backend_callback: Domain 115:unable to add "
+              "device with path /local/domain/3/backend/vif/115/0 - rc -9\n"
+              "libxl: error: libxl_device.c:1224:device_backend_callback: Domain 9:unable to "
+              "remove device with path /local/domain/0/backend/vbd/9/51712 - rc -9\n");
+  EXPECT_EQ(FindingIds(a), (std::vector<std::string>{"xen.libxl.device_add_failed",
+                                                     "xen.libxl.device_remove_failed"}));
+}
+
 TEST(FindingLinks, LinkFlappingIsAFindingOfAllItsDrops) {
   std::string flaps;
   for (int t : {400, 410, 420}) {
