@@ -654,6 +654,38 @@ summary = "bad {dev}"
         "t.toml:60:11: threshold 'count' must be an integer 2..1000");
 }
 
+// The first event of a pair, while it waits for its second, is still a cause: an effect that comes
+// between them is the pair's consequence, or the first's own finding's when no second comes.
+// (Before, the effect was a finding of its own: xc's loader refusal, then set_arch_hooks' refusal
+// it causes, then libxl's "cannot (re-)build domain" that pairs with the first.)
+TEST(FindingLinks, AFirstWaitingForItsPairExplainsWhatFollows) {
+  std::string toml = std::string(kLinkedRules) + R"(
+[[rule]]
+id = "t.echo"
+severity = "error"
+source = "any"
+pattern = '''^echo (?P<dev>\w+)'''
+summary = "echo {dev}"
+  [[rule.example]]
+  line = "echo eth0"
+  fields = { dev = "eth0" }
+)";
+  toml.replace(toml.find("  [[rule.merge]]\n  before = \"t.tail\""), 0,
+               "  [[rule.explain]]\n  effect = \"t.echo\"\n  fields = [\"dev\"]\n  lines = 5\n");
+  auto m = Build(toml);
+  Analysis paired = Analyze(m.get(), "lead eth0\necho eth0\ntail eth0\n");
+  ASSERT_EQ(FindingIds(paired), (std::vector<std::string>{"t.lead+t.tail"}));
+  ASSERT_EQ(paired.findings[0].explained.size(), 1u);
+  EXPECT_EQ(paired.findings[0].explained[0].rule, "t.echo");
+  Analysis alone = Analyze(m.get(), "lead eth0\necho eth0\nnoise\nnoise\n");
+  ASSERT_EQ(FindingIds(alone), (std::vector<std::string>{"t.lead"}));
+  EXPECT_EQ(alone.findings[0].explained.size(), 1u);
+  // At the end of the input too, and an effect on another device is not the pair's.
+  Analysis end = Analyze(m.get(), "lead eth0\necho eth1\necho eth0\n");
+  EXPECT_EQ(FindingIds(end), (std::vector<std::string>{"t.lead", "t.echo"}));
+  EXPECT_EQ(end.findings[0].explained.size(), 1u);
+}
+
 TEST(FindingLinks, OtherRuleMustCaptureTheFields) {
   std::string toml = std::string(kLinkedRules) + R"(
 [[rule]]

@@ -100,6 +100,17 @@ void FindingLinks::Release(Held held, FindingTable* table) {
   }
 }
 
+void FindingLinks::Unpaired(Held held, FindingTable* table) {
+  Admit(held.event, held.arrival, table);
+  for (const Event& effect : held.effects) {
+    if (table->Explain(held.event, effect)) {
+      ++explained_;
+    } else {
+      Admit(effect, arrivals_++, table);  // its cause is held again, or made no finding
+    }
+  }
+}
+
 void FindingLinks::Orphan(std::vector<Event> effects, FindingTable* table) {
   for (const Event& effect : effects) Admit(effect, arrivals_++, table);
 }
@@ -153,10 +164,11 @@ void FindingLinks::NotePart(const Event& event) {
 bool FindingLinks::Explain(const Event& event, uint64_t arrival, FindingTable* table) {
   if (!explained_by_.count(event.rule->id)) return false;
   // A held cause, the latest first: one waiting for an effect becomes a finding now; one waiting
-  // to be resolved keeps the effect until it is known whether it is a finding.
+  // to be resolved, or for the second event of its pair, keeps the effect until it is known
+  // which finding it is part of.
   for (size_t i = held_.size(); i-- > 0;) {
     Held& h = held_[i];
-    if (!(h.settle || h.needs_effect) || !Explains(h.event, event)) continue;
+    if (!Explains(h.event, event)) continue;
     if (h.needs_effect) {
       Held cause = std::move(h);
       held_.erase(held_.begin() + static_cast<std::ptrdiff_t>(i));
@@ -222,7 +234,7 @@ void FindingLinks::Expire(const Record& now, FindingTable* table) {
     } else if (gone.settle) {
       Release(std::move(gone), table);
     } else {
-      Admit(gone.event, gone.arrival, table);
+      Unpaired(std::move(gone), table);
     }
   }
   while (!causes_.empty()) {
@@ -359,7 +371,6 @@ void FindingLinks::Add(const Event& event, FindingTable* table) {
   Expire(event.record, table);
   NotePart(event);
   Settle(event, table);
-  if (Explain(event, arrival, table)) return;
 
   auto second = by_second_.find(event.rule->id);
   if (second != by_second_.end()) {
@@ -367,10 +378,15 @@ void FindingLinks::Add(const Event& event, FindingTable* table) {
       for (auto it = held_.begin(); it != held_.end(); ++it) {
         if (!Pairs(link, it->event, event)) continue;
         // The finding is the owner's; it is ordered where the pair starts.
-        if (link.owner == event.rule) {
-          ToTable(event, &it->event, it->arrival, table);
-        } else {
-          ToTable(it->event, &event, it->arrival, table);
+        const Event& owner = link.owner == event.rule ? event : it->event;
+        ToTable(owner, owner.rule == event.rule ? &it->event : &event, it->arrival, table);
+        // What the first explained while it waited for this event are the pair's consequences.
+        for (const Event& effect : it->effects) {
+          if (table->Explain(owner, effect)) {
+            ++explained_;
+          } else {
+            Admit(effect, arrivals_++, table);
+          }
         }
         held_bytes_ -= HeldBytes(it->event, it->effects);
         held_.erase(it);
@@ -379,6 +395,8 @@ void FindingLinks::Add(const Event& event, FindingTable* table) {
     }
   }
 
+  // The second of a pair is the pair's before it is any cause's consequence.
+  if (Explain(event, arrival, table)) return;
   auto first = by_first_.find(event.rule->id);
   if (first == by_first_.end()) return Admit(event, arrival, table);
   uint64_t window = 0;
@@ -399,7 +417,7 @@ void FindingLinks::Flush(FindingTable* table) {
     } else if (h.settle) {
       Release(std::move(h), table);
     } else {
-      Admit(h.event, h.arrival, table);
+      Unpaired(std::move(h), table);
     }
   }
   held_bytes_ = 0;

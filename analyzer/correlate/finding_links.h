@@ -74,9 +74,11 @@
 // An effect makes no finding of its own (it stays an event); the cause's finding lists it
 // (Finding::explained). The most recent cause that matches takes it. A cause that is still held
 // (a link down waiting for its link up) keeps its effects with it: if it becomes a finding they are
-// its consequences, if it is resolved they are findings of their own. A rule with
-// `finding_alone = false` is a finding only once it explains something (a USB device unplugged is
-// no problem); its event waits for an effect through its widest explain window.
+// its consequences, if it is resolved they are findings of their own. So does the first event of a
+// pair that waits for its second (an xc loader's refusal before libxl's "cannot (re-)build
+// domain"): the effects are the consequences of the pair's finding, or of the first's own. A rule
+// with `finding_alone = false` is a finding only once it explains something (a USB device unplugged
+// is no problem); its event waits for an effect through its widest explain window.
 //
 // Devices. Which disk belongs to which USB device is said by enumeration lines the rules mark
 // with [rule.part_of] (`part = "disk", whole = "scsi_host"`: "sd 6:0:0:0: [sdb] Attached SCSI
@@ -147,7 +149,7 @@ class FindingLinks {
     int64_t window_us = -1;           // settle only: the widest `seconds`, -1 when one has none
     bool settle = false;              // waits for a resolving event, not for the second of a pair
     bool needs_effect = false;        // finding_alone = false: waits for an effect to explain
-    std::vector<Event> effects = {};  // settle: effects it explains if it becomes a finding
+    std::vector<Event> effects = {};  // effects it explains if it becomes (part of) a finding
   };
   // A cause that reached the finding table, for the effects that follow (texts dropped).
   struct Cause {
@@ -178,6 +180,9 @@ class FindingLinks {
   void ToTable(const Event& event, const Event* merged, uint64_t arrival, FindingTable* table);
   // A held event that became a finding: its effects become its consequences.
   void Release(Held held, FindingTable* table);
+  // The first of a pair whose second never came: an event like any other of its rule, and the
+  // effects it kept while it waited are its consequences when it is a finding.
+  void Unpaired(Held held, FindingTable* table);
   // The effects of a held event that was resolved are events like any other.
   void Orphan(std::vector<Event> effects, FindingTable* table);
   // Takes `event` as a consequence of an earlier cause; false when it is none.
