@@ -442,6 +442,28 @@ TEST(FindingLinks, XenHotplugScriptFailureIsOneFinding) {
                                                      "xen.libxl.device_remove_failed"}));
 }
 
+// A command timeout whose reset fails and whose controller is removed (real chain:
+// linux-nvme/nvme-cli issue 151): one finding, the timeout's, as severe as its worst consequence;
+// a timeout the reset recovers stays a warning.
+TEST(FindingLinks, NvmeTimeoutThenRemovedIsOneCriticalFinding) {
+  Analysis a = Analyze(Shipped(),
+                       "[11457.533097] nvme nvme2: I/O 0 QID 0 timeout, reset controller\n"
+                       "[11483.115530] nvme nvme2: Device not ready; aborting reset\n"
+                       "[11508.697971] nvme nvme2: Device not ready; aborting reset\n"
+                       "[11508.697977] nvme nvme2: Removing after probe failure status: -19\n");
+  ASSERT_EQ(FindingIds(a), (std::vector<std::string>{"storage.nvme.timeout"}));
+  EXPECT_EQ(a.findings[0].severity(), Severity::kCritical);
+  EXPECT_EQ(a.findings[0].rule->severity, Severity::kWarning);
+  EXPECT_EQ(a.findings[0].severity_from, "storage.nvme.removed");
+  ASSERT_EQ(a.findings[0].explained.size(), 2u);
+  EXPECT_EQ(a.findings[0].explained[0].count, 2u);
+  Analysis recovered =
+      Analyze(Shipped(), "[11457.533097] nvme nvme2: I/O 0 QID 0 timeout, reset controller\n");
+  ASSERT_EQ(FindingIds(recovered), (std::vector<std::string>{"storage.nvme.timeout"}));
+  EXPECT_EQ(recovered.findings[0].severity(), Severity::kWarning);
+  EXPECT_TRUE(recovered.findings[0].severity_from.empty());
+}
+
 TEST(FindingLinks, LinkFlappingIsAFindingOfAllItsDrops) {
   std::string flaps;
   for (int t : {400, 410, 420}) {
@@ -483,6 +505,7 @@ TEST(FindingLinks, RealLogsHaveNoDuplicateFindings) {
       {"25-btrfsprogs577-transid-abort.log", "fs.btrfs.transid_mismatch"},
       {"26-debianforum2019-i915-dmc-missing.log",
        "gpu.i915.dmc_load_failed+driver.firmware_load_failed"},
+      {"27-nvmecli151-timeout-removed.log", "storage.nvme.timeout"},
   };
   for (const auto& [file, expected] : kCases) {
     std::ifstream in(std::string(KDIAG_CORPUS_DIR) + "/real/" + file, std::ios::binary);

@@ -330,7 +330,7 @@ int Analyze(const Options& opt, const Selection& selection) {
   // --min-severity, --rule, --skip-rule leave findings out of every output, not out of --fail-on.
   std::vector<Finding*> findings;
   for (Finding* f : all_findings) {
-    if (selection.Reports(*f->rule)) findings.push_back(f);
+    if (selection.Reports(*f->rule, f->severity())) findings.push_back(f);
   }
   const ToolstackEra era = EraOf(pipeline.platform());
   const QuirkDiscovery discovery = DiscoverQuirks(pipeline.config_writes(), inventory);
@@ -422,7 +422,7 @@ int Analyze(const Options& opt, const Selection& selection) {
     ParseSeverity(opt.fail_on, &threshold);
     for (const Finding* f : all_findings) {
       if (silenced.count(f)) continue;
-      if (f->rule->severity >= threshold) return kExitFindings;
+      if (f->severity() >= threshold) return kExitFindings;
     }
   }
   return status;

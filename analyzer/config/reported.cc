@@ -14,9 +14,9 @@ Reported SelectReported(const std::vector<Finding*>& all, const Suppressor& supp
   for (Finding* f : all) {
     if (r.silenced.count(f)) {
       ++summary->suppressed;
-    } else if (!selection.Reports(*f->rule)) {
+    } else if (!selection.Reports(*f->rule, f->severity())) {
       ++summary->not_selected;
-      unselected_facts += f->rule->severity == Severity::kInfo;
+      unselected_facts += f->severity() == Severity::kInfo;
     } else {
       r.findings.push_back(f);
     }
@@ -24,7 +24,7 @@ Reported SelectReported(const std::vector<Finding*>& all, const Suppressor& supp
   summary->findings -= summary->suppressed;
   summary->findings -= FoldCardFunctions(&r.findings, topology);
   summary->facts = unselected_facts;
-  for (const Finding* f : r.findings) summary->facts += f->rule->severity == Severity::kInfo;
+  for (const Finding* f : r.findings) summary->facts += f->severity() == Severity::kInfo;
   summary->problems = summary->findings - summary->facts;
   return r;
 }

@@ -126,8 +126,8 @@ bool GlobMatch(std::string_view glob, std::string_view text) {
   return fnmatch(std::string(glob).c_str(), std::string(text).c_str(), 0) == 0;
 }
 
-bool Selection::Reports(const Rule& rule) const {
-  if (has_min_severity && rule.severity < min_severity) return false;
+bool Selection::Reports(const Rule& rule, Severity severity) const {
+  if (has_min_severity && severity < min_severity) return false;
   if (!rules.empty()) {
     bool kept = false;
     for (const std::string& g : rules) kept = kept || GlobMatch(g, rule.id);

@@ -43,7 +43,10 @@ struct Selection {
   std::vector<std::string> skip_rules;  // drop ids matching one
 
   // Whether events and findings of `rule` are reported (--min-severity, --rule, --skip-rule).
-  bool Reports(const Rule& rule) const;
+  bool Reports(const Rule& rule) const { return Reports(rule, rule.severity); }
+  // A finding is weighed at its own severity, which a consequence may have raised above its
+  // rule's (correlate/finding.h).
+  bool Reports(const Rule& rule, Severity severity) const;
   // Whether the record is inside --since/--until.
   bool InWindow(const std::optional<int64_t>& timestamp_us) const;
   bool has_window() const { return since_us || until_us; }

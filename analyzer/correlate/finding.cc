@@ -79,6 +79,10 @@ bool FindingTable::Explain(const Event& cause, const Event& effect) {
     part = f.explained.end() - 1;
   }
   if (ProvenanceOf(effect.record) == Provenance::kGuest) f.provenance = Provenance::kGuest;
+  if (!effect.rule->fact && effect.rule->severity > f.severity()) {
+    f.consequence_severity = effect.rule->severity;
+    f.severity_from = effect.rule->id;
+  }
   ++part->count;
   part->last_line = effect.record.line;
   return true;
@@ -184,7 +188,7 @@ void FindingTable::Rebind(const std::vector<Rule>& rules) {
 
 size_t FindingTable::CountAt(Severity s) const {
   size_t n = 0;
-  for (const auto& [key, f] : findings_) n += f.rule->severity == s;
+  for (const auto& [key, f] : findings_) n += f.severity() == s;
   return n;
 }
 
@@ -195,7 +199,7 @@ std::vector<Finding*> FindingTable::Sorted() {
   std::sort(out.begin(), out.end(), [](const Finding* a, const Finding* b) {
     if (a->input != b->input) return a->order < b->order;
     if (a->boot != b->boot) return a->boot < b->boot;
-    if (a->rule->severity != b->rule->severity) return a->rule->severity > b->rule->severity;
+    if (a->severity() != b->severity()) return a->severity() > b->severity();
     return a->order < b->order;
   });
   return out;

@@ -76,6 +76,15 @@ struct Finding {
   size_t order = 0;                        // arrival order of the first event (or merged event)
   std::vector<MergedEvents> merged;        // by rule, in the order they were first merged
   std::vector<ExplainedEvents> explained;  // by rule, in the order they were first explained
+  // The worst consequence's severity and rule (`explained`), when one is worse than this rule.
+  Severity consequence_severity = Severity::kInfo;
+  std::string severity_from;
+  // The finding's severity: its rule's, raised to that of its worst consequence (a command timeout
+  // whose controller is then removed is as severe as the removal). Outputs, --fail-on,
+  // --min-severity and the summary's counts use it; events keep their rule's.
+  Severity severity() const {
+    return consequence_severity > rule->severity ? consequence_severity : rule->severity;
+  }
   // Set after the table (correlate/card_functions.h): the functions of one card that had this
   // same problem, when more than one (their findings were folded into this one), and the bridge
   // the card sits behind when the log shows one that hides it from the IOMMU.

@@ -103,6 +103,10 @@ void FindingObject(const Finding& f, StringTable* rules, StringTable* inputs, Ad
     w->Key("guest");
     w->Bool(true);
   }
+  if (f.severity() != f.rule->severity) {  // raised by a consequence (correlate/finding.h)
+    w->Key("severity");
+    w->String(SeverityName(f.severity()));
+  }
   if (f.crash) {
     w->Key("crash");
     w->BeginObject();

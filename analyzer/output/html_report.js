@@ -25,7 +25,7 @@ kdiagData().then((data) => {
     return e;
   }
   function plural(n, word) { return n + ' ' + word + (n === 1 ? '' : 's'); }
-  function severityOf(f) { return rules[f.rule].severity; }
+  function severityOf(f) { return f.severity || rules[f.rule].severity; }
   function seconds(t) { return t === null ? '' : t.toFixed(6) + ' s'; }
   function when(f) {
     if (f.first === null) return '';

@@ -179,7 +179,13 @@ void AppendFindingJson(const Finding& f, std::string* out) {
   w.Key("rule");
   w.String(f.rule->id);
   w.Key("severity");
-  w.String(SeverityName(f.rule->severity));
+  w.String(SeverityName(f.severity()));
+  if (f.severity() != f.rule->severity) {  // raised by a consequence (correlate/finding.h)
+    w.Key("rule_severity");
+    w.String(SeverityName(f.rule->severity));
+    w.Key("severity_from");
+    w.String(f.severity_from);
+  }
   w.Key("source");
   w.String(f.rule->source ? SourceName(*f.rule->source) : "any");
   w.Key("provenance");

@@ -76,7 +76,7 @@ Overview Count(const std::vector<Finding*>& findings) {
   Overview o;
   std::map<std::pair<int, std::string_view>, Overview::RuleCount> rules;
   for (const Finding* f : findings) {
-    Severity s = f->rule->severity;
+    Severity s = f->severity();
     ++o.by_severity[static_cast<int>(s)];
     if (s != Severity::kInfo) ++o.problems;
     // Negated: the map's order is then most severe first.
@@ -158,7 +158,7 @@ void WriteOverview(const Overview& o, const TextReportOptions& options, std::str
 std::vector<const Finding*> ReportOrder(const std::vector<Finding*>& findings) {
   std::vector<const Finding*> order(findings.begin(), findings.end());
   std::stable_sort(order.begin(), order.end(), [](const Finding* a, const Finding* b) {
-    return a->rule->severity > b->rule->severity;
+    return a->severity() > b->severity();
   });
   return order;
 }
@@ -170,7 +170,7 @@ void WriteFinding(const Finding& finding, const TextReportOptions& options,
                   std::set<std::pair<std::string, std::string>>* advised, std::string* out) {
   const Finding* f = &finding;
   const size_t width = options.width;
-  std::string head = Upper(SeverityName(f->rule->severity)) + "  " + f->rule->id + "  x" +
+  std::string head = Upper(SeverityName(f->severity())) + "  " + f->rule->id + "  x" +
                      std::to_string(f->count) + "  " + TerminalSafeLine(f->input) + ", boot " +
                      std::to_string(f->boot);
   head += When(*f);
@@ -179,8 +179,8 @@ void WriteFinding(const Finding& finding, const TextReportOptions& options,
   std::string wrapped;
   WrapLine(head, width, "", &wrapped);
   if (options.color) {
-    std::string word = Upper(SeverityName(f->rule->severity));
-    wrapped.replace(0, word.size(), SeverityWord(f->rule->severity, true));
+    std::string word = Upper(SeverityName(f->severity()));
+    wrapped.replace(0, word.size(), SeverityWord(f->severity(), true));
   }
   *out += wrapped;
   if (f->crash) {
