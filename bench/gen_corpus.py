@@ -17,8 +17,8 @@ form, as on a serial console where they interleave with dom0's lines. The PCI en
 of each boot also match a shipped rule (pci.device.enumerated), as do its "PCI bridge to [bus 01]"
 (pci.bridge.buses) and "xen_pciback: backend is vpci"; of the USB hot-plug chatter, "USB
 disconnect" (usb.disconnect) and "scsi hostN: usb-storage" (usb.storage.scsi_host), and the
-netfilter chatter's "nf_conntrack: table full" (net.conntrack.table_full): they are counted
-as interesting. Nothing else matches a rule: tests/bench_corpus_test.cc
+netfilter chatter's "nf_conntrack: table full" (net.conntrack.table_full) and "Possible SYN
+flooding" (net.tcp.syn_cookies): they are counted as interesting. Nothing else matches a rule: tests/bench_corpus_test.cc
 checks that kdiag finds exactly the interesting lines of a --rate 0 corpus.
 
 Same arguments, same bytes, on any machine (one seeded random.Random, only random() used).
@@ -243,10 +243,10 @@ def boot_header(g, boot):
     return msgs, interesting
 
 
-# The steady chatter's lines that match a rule (facts of the USB hot-plug, a full conntrack table on
-# a busy dom0): counted as interesting.
+# The steady chatter's lines that match a rule (facts of the USB hot-plug, a full conntrack table and
+# SYN cookies on a busy dom0): counted as interesting.
 RULE_CHATTER = re.compile(r"^usb \d+-[\d.]+: USB disconnect, device number |^scsi host\d+: usb-storage "
-                          r"|^nf_conntrack: (?:nf_conntrack: )?table full")
+                          r"|^nf_conntrack: (?:nf_conntrack: )?table full|^TCP: .*Possible SYN flooding")
 
 
 def main():

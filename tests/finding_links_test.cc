@@ -506,6 +506,14 @@ TEST(FindingLinks, RealLogsHaveNoDuplicateFindings) {
       {"26-debianforum2019-i915-dmc-missing.log",
        "gpu.i915.dmc_load_failed+driver.firmware_load_failed"},
       {"27-nvmecli151-timeout-removed.log", "storage.nvme.timeout"},
+      {"28-router7-31-neigh-overflow.log", "net.neigh.table_overflow"},
+      {"29-icinga4918-pids-fork-rejected.log", "kernel.cgroup.pids_limit"},
+      {"30-hivemind31-thin-pool-full.log", "storage.thin.pool_full"},
+      {"31-stratisd914-thin-metadata-full.log",
+       "storage.thin.metadata_failed+storage.thin.low_water"},
+      {"32-ubuntuforum2019-irq7-disabled.log", "hw.irq.disabled+hw.irq.nobody_cared"},
+      {"33-hostboot150-memory-failure.log", "hw.memory_failure.unrecovered"},
+      {"34-krun194-rt-throttling.log", "kernel.sched.rt_throttling"},
   };
   for (const auto& [file, expected] : kCases) {
     std::ifstream in(std::string(KDIAG_CORPUS_DIR) + "/real/" + file, std::ios::binary);
