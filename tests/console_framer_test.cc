@@ -483,6 +483,35 @@ TEST(ConsoleFramerSyslog, JournalctlShort) {
   EXPECT_EQ(precise.text, "precise");
 }
 
+// OpenWrt's logread (ubox log/logread.c): ctime, "facility.priority", " kernel:" for the kernel's
+// messages. Before, the kernel's "[time]" inside the line split it into two records, the first
+// only the header, and the wall time was lost (real line: coolsnowwolf/lede issue 6427).
+TEST(ConsoleFramerSyslog, OpenWrtLogread) {
+  Record r = FrameOne(
+      "Wed Feb 24 00:35:21 2021 kern.info kernel: [16300.998425] neighbour: arp_cache: neighbor "
+      "table overflow!");
+  EXPECT_EQ(r.wall_time, "Wed Feb 24 00:35:21 2021");
+  EXPECT_EQ(r.source, Source::kKernel);
+  EXPECT_EQ(*r.time_us, 16300998425);
+  EXPECT_EQ(r.level, 6);
+  EXPECT_EQ(r.facility, 0);
+  EXPECT_EQ(r.text, "neighbour: arp_cache: neighbor table overflow!");
+  Record user = FrameOne("Wed Feb  4 00:35:27 2021 daemon.err dnsmasq[1234]: failed to bind");
+  EXPECT_EQ(user.wall_time, "Wed Feb  4 00:35:27 2021");
+  EXPECT_EQ(user.source, Source::kUserspace);
+  EXPECT_EQ(user.program, "dnsmasq");
+  EXPECT_EQ(user.level, 3);
+  EXPECT_EQ(user.facility, 3);
+  EXPECT_EQ(user.text, "failed to bind");
+  // logread -t: the epoch stamp after ctime.
+  Record t =
+      FrameOne("Wed Feb 24 00:35:28 2021 [1614126928.123] kern.warn kernel: [   1.000000] x");
+  EXPECT_EQ(t.level, 4);
+  EXPECT_EQ(t.text, "x");
+  // An unknown facility is no logread header.
+  EXPECT_EQ(FrameOne("Wed Feb 24 00:35:29 2021 nosuch.info kernel: y").wall_time, "");
+}
+
 TEST(ConsoleFramerSyslog, JournalctlContinuation) {
   std::vector<Record> r =
       FrameLines({"Nov 03 18:54:01 dom0 kernel: first", "                             second"});

@@ -129,6 +129,76 @@ bool TakeShortFullStamp(std::string_view s, size_t* pos) {
   return true;
 }
 
+// OpenWrt's logread (ubox log/logread.c log_notify(), the file and stdout targets):
+//   snprintf(buf, ..., "%s %s%s.%s%s %s\n", c, log_timestamp ? buf_ts : "", facility name,
+//            priority name, source is the kernel ? " kernel:" : "", message)
+// c is ctime() without its newline ("Wed Feb 24 00:35:21 2021", the day space-padded); buf_ts,
+// with -t, is "[%lu.%03u] " (seconds since the epoch); the names are syslog.h's facilitynames and
+// prioritynames ("kern.info", "daemon.err", "authpriv.notice"). A user program's message starts
+// with its own "tag[pid]: ". Read: the stamp, the optional epoch stamp, the names (as level and
+// facility) and the tag; the kernel's message keeps its "[time]".
+bool TakeCtimeStamp(std::string_view s, size_t* pos) {
+  size_t p = *pos;
+  if (!TakeName(s, &p, kWeekdays, 7) || !TakeChar(s, &p, ' ') || !TakeMonth(s, &p) ||
+      !TakeChar(s, &p, ' ') || !TakeDay(s, &p) || !TakeChar(s, &p, ' ') ||
+      !TakeClock(s, &p, true) || !TakeChar(s, &p, ' ') || !TakeNumber(s, &p, 4, 4, nullptr)) {
+    return false;
+  }
+  *pos = p;
+  return true;
+}
+
+// "facility.priority" of logread, as numbers (syslog.h's codes; "warn", "error" and "panic" are
+// the old aliases prioritynames also lists).
+bool TakeLogreadPriority(std::string_view s, size_t* pos, int* pri) {
+  static constexpr std::string_view kFacilities[] = {
+      "kern",   "user",   "mail",     "daemon", "auth",   "syslog", "lpr",    "news",
+      "uucp",   "cron",   "authpriv", "ftp",    "",       "",       "",       "",
+      "local0", "local1", "local2",   "local3", "local4", "local5", "local6", "local7"};
+  static constexpr std::string_view kPriorities[] = {"emerg",   "alert",  "crit", "err",
+                                                     "warning", "notice", "info", "debug"};
+  size_t p = *pos;
+  std::string_view facility = TakeToken(s, &p, 16, ".");
+  if (!TakeChar(s, &p, '.')) return false;
+  std::string_view priority = TakeToken(s, &p, 16, "");
+  int f = -1;
+  for (int i = 0; i < 24; ++i) {
+    if (!kFacilities[i].empty() && facility == kFacilities[i]) f = i;
+  }
+  int level = -1;
+  for (int i = 0; i < 8; ++i) {
+    if (priority == kPriorities[i]) level = i;
+  }
+  if (priority == "warn") level = 4;
+  if (priority == "error") level = 3;
+  if (priority == "panic") level = 0;
+  if (f < 0 || level < 0) return false;
+  *pri = f * 8 + level;
+  *pos = p;
+  return true;
+}
+
+// logread's header after the stamp and its space (see TakeCtimeStamp).
+bool TakeLogreadHeader(std::string_view s, size_t* pos, SyslogHeader* h) {
+  size_t p = *pos;
+  size_t q = p;
+  if (TakeChar(s, &q, '[') && TakeNumber(s, &q, 1, 12, nullptr) && TakeChar(s, &q, '.') &&
+      TakeNumber(s, &q, 3, 3, nullptr) && TakeChar(s, &q, ']') && TakeChar(s, &q, ' ')) {
+    p = q;
+  }
+  if (!TakeLogreadPriority(s, &p, &h->pri)) return false;
+  if (Take(s, &p, " kernel:")) {
+    h->tag = "kernel";
+    TakeChar(s, &p, ' ');
+  } else if (TakeChar(s, &p, ' ')) {
+    TakeTag(s, &p, &h->tag);  // no tag: the rest is the message
+  } else {
+    return false;
+  }
+  *pos = p;
+  return true;
+}
+
 // journalctl short-unix: "%lu.%06lu" seconds since the epoch (logs-show.c,
 // output_timestamp_realtime(), OUTPUT_SHORT_UNIX).
 bool TakeUnixStamp(std::string_view s, size_t* pos) {
@@ -178,6 +248,12 @@ bool TakeStampedHeader(std::string_view s, size_t* pos, SyslogHeader* h, Record*
     monotonic = needs_host = true;
   } else if (TakeUnixStamp(s, &p)) {
     needs_host = true;
+  } else if (TakeCtimeStamp(s, &p)) {
+    std::string_view stamp = s.substr(*pos, p - *pos);
+    if (!TakeChar(s, &p, ' ') || !TakeLogreadHeader(s, &p, h)) return false;
+    h->stamp = stamp;
+    *pos = p;
+    return true;
   } else if (!TakeRfc3164Stamp(s, &p) && !TakeShortFullStamp(s, &p) &&
              (!TakeIso8601(s, &p, &sep) || sep == ',')) {
     return false;
