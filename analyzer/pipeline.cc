@@ -310,10 +310,13 @@ void Pipeline::ReadSource(std::unique_ptr<ByteSource> raw, const std::string& na
     }
     // Not while records wait for their boot's anchor (input/early_records.h; the framer's held
     // record joins them in PlainKernelLine): the assembler has not seen them, so being idle does
-    // not say that no event needs this line.
+    // not say that no event needs this line. Nor when this line, framed, would be held: what is
+    // held decides whether the input is given up on (a boot that ends with records held and no
+    // anchor), so it must not depend on which lines were passed over.
     if (!candidate && state.scanned &&
         state.framer->PlainKernelLine(line.text, line.next, sink, &time_us) &&
-        state.early.empty() && assembler_.Idle()) {
+        state.early.empty() && assembler_.Idle() &&
+        (live || !state.early.WouldHold(state.clock, state.boots.BootOfKernelTime(time_us)))) {
       state.boots.AssignKernelTime(time_us);
       int run_boot = RunBoot(state.boots.boots() - 1);
       if (run_boot >= 0) ++boot_spans_[static_cast<size_t>(run_boot)].records;

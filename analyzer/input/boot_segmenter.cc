@@ -31,6 +31,11 @@ void BootSegmenter::AssignKernelTime(int64_t time_us) {
   seen_any_ = true;
 }
 
+int BootSegmenter::BootOfKernelTime(int64_t time_us) const {
+  bool new_boot = boot_id_.empty() && last_kernel_us_ && time_us < *last_kernel_us_ - kOneSecondUs;
+  return new_boot ? boot_ + 1 : boot_;
+}
+
 void BootSegmenter::Kernel(bool boot_marker, const std::optional<int64_t>& t) {
   if (!boot_id_.empty()) return;
   bool new_boot = false;

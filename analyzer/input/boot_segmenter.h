@@ -27,6 +27,8 @@ class BootSegmenter {
   // The same for a kernel record that carries nothing but its time (a line passed over unframed:
   // framer.h PlainKernelLine), without building it.
   void AssignKernelTime(int64_t time_us);
+  // The boot AssignKernelTime(time_us) would put that line in, without assigning it.
+  int BootOfKernelTime(int64_t time_us) const;
   // Boots seen so far: 0 before any record, else the last index + 1.
   int boots() const { return seen_any_ ? boot_ + 1 : 0; }
 

@@ -20,8 +20,10 @@
 // (or kMaxBytes of text), says that this input has no anchor near the start of its boots: what
 // is held leaves unplaced, and nothing more of the input is held.
 //
-// While records are held, the pipeline frames every line (no pass-over, pipeline.h): a held
-// record may start an event whose later lines only the event assembler knows it needs. Giving up
+// While records are held, or a plain kernel line would be, the pipeline frames every line (no
+// pass-over, pipeline.h): a held record may start an event whose later lines only the event
+// assembler knows it needs, and a boot's held records decide whether the input is given up on, so
+// passing a line over must not change what is held. Giving up
 // on an input as above keeps that cost to the start of the boots of inputs that have anchors,
 // and to the first boot of those that have none.
 //
@@ -51,6 +53,13 @@ class EarlyRecords {
   void Flush(const RecordSink& out);
 
   bool empty() const { return held_.empty(); }
+  // Whether a plain kernel line of boot `boot` (a console stamp, no wall time), next in input
+  // order, would be held if it were framed: then it must be framed, not passed over (pipeline.h),
+  // or passing over would decide what is held, and with it whether the input is given up on and
+  // which records an anchor places.
+  bool WouldHold(const WallClock& clock, int boot) const {
+    return !given_up_ && clock.WouldAwaitAnchor(boot);
+  }
 
  private:
   std::deque<Record> held_;

@@ -355,6 +355,11 @@ bool WallClock::AwaitsAnchor(const Record& r) const {
          !offset_us_ && !suspended_;
 }
 
+bool WallClock::WouldAwaitAnchor(int boot) const {
+  // Place() starts a new boot unanchored and not suspended.
+  return !live_ && (boot != boot_ || (!offset_us_ && !suspended_));
+}
+
 void WallClock::PlaceFromAnchor(Record* r) const {
   if (!offset_us_ || r->source != Source::kKernel || !r->time_us || r->timestamp_us) return;
   r->timestamp_us = *offset_us_ + *r->time_us;

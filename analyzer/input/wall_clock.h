@@ -77,6 +77,9 @@ class WallClock {
   // Whether `record`, just placed, is a kernel record that only an anchor of its boot could place
   // and none has been seen yet (nor a suspend or resume, across which an anchor would be wrong).
   bool AwaitsAnchor(const Record& record) const;
+  // Whether a kernel record with a kernel stamp and no wall time, of boot `boot` and next in
+  // input order, would await an anchor once placed (AwaitsAnchor), without placing it.
+  bool WouldAwaitAnchor(int boot) const;
   // Whether the current boot has an anchor, and whether a suspend or resume came since the last.
   bool Anchored() const { return offset_us_.has_value(); }
   bool Suspended() const { return suspended_; }
